@@ -1,0 +1,13 @@
+-- rlsgen: {"step":"drop-single-foreign-keys","stage":"enforce","table":"public.deals"}
+-- Rollback: the single-column foreign keys of public.deals back, validated.
+SET LOCAL lock_timeout = '2s';
+-- No statement_timeout: the scan takes as long as the table is big, and the
+-- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
+SET LOCAL statement_timeout = 0;
+
+ALTER TABLE public.deals ADD CONSTRAINT deals_pipeline_id_fkey
+  FOREIGN KEY (pipeline_id) REFERENCES public.pipelines (id) NOT VALID;
+ALTER TABLE public.deals VALIDATE CONSTRAINT deals_pipeline_id_fkey;
+ALTER TABLE public.deals ADD CONSTRAINT deals_contact_id_fkey
+  FOREIGN KEY (contact_id) REFERENCES public.contacts (id) NOT VALID;
+ALTER TABLE public.deals VALIDATE CONSTRAINT deals_contact_id_fkey;

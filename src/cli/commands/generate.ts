@@ -1,0 +1,67 @@
+import { relative } from 'node:path';
+import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../../manifest/diagnostic.js';
+import type { Model } from '../../manifest/model.js';
+import type { MigrationFile } from '../../render/render-plan.js';
+import { generateMigrations } from '../../write/generate-migrations.js';
+import { EXIT, type Output } from '../output.js';
+
+export function printDiagnostics(output: Output, diagnostics: readonly Diagnostic[]): void {
+  for (const d of sortDiagnostics(diagnostics)) output.err(formatDiagnostic(d, { color: output.color }));
+}
+
+function range(files: readonly MigrationFile[]): string {
+  const first = files[0];
+  const last = files[files.length - 1];
+  if (first === undefined || last === undefined) return '';
+  return first === last ? first.fileName.slice(0, 4) : `${first.fileName.slice(0, 4)}..${last.fileName.slice(0, 4)}`;
+}
+
+/** The rollout order, printed after generate and apply: the application first, policies second. */
+export function rolloutAdvice(model: Model): string[] {
+  return [
+    'Rollout order (enabling policies before the application sets the variable breaks it: empty results, rejected inserts):',
+    '  1. rlsgen apply --stage prepare   columns, indexes, backfill, NOT NULL; the running application keeps working',
+    `  2. deploy the application that runs set_config('${model.tenant.setting}', <tenant id>, true) first in every transaction,`,
+    `     connected as a login that is a member of ${model.roles.app.name} (rlsgen/runtime withTenant does this for node-postgres)`,
+    '  3. rlsgen apply                   row-level security on; then rlsgen verify',
+  ];
+}
+
+export function runGenerate(output: Output, options: { manifest: string; out: string; check: boolean }): number {
+  const result = generateMigrations({ manifestPath: options.manifest, outDir: options.out, check: options.check });
+  const outDir = relative(process.cwd(), options.out) || '.';
+  switch (result.kind) {
+    case 'invalid-manifest':
+      printDiagnostics(output, result.diagnostics);
+      return hasErrors(result.diagnostics) ? EXIT.usage : EXIT.ok;
+    case 'refused':
+      printDiagnostics(output, result.diagnostics);
+      for (const problem of result.problems) output.err(`${output.paint('red', 'error')}: ${problem}`);
+      return EXIT.usage;
+    case 'up-to-date':
+      printDiagnostics(output, result.diagnostics);
+      output.out(`${outDir} is up to date with ${options.manifest}`);
+      return EXIT.ok;
+    case 'pending':
+      printDiagnostics(output, result.diagnostics);
+      output.err(`${output.paint('red', 'error')}: ${options.manifest} has changes not generated yet: ${result.files.length} migration(s) would be written to ${outDir}:`);
+      for (const file of result.files) output.err(`  ${file.fileName}`);
+      output.err('run `rlsgen generate` and commit the new files');
+      return EXIT.findings;
+    case 'written': {
+      printDiagnostics(output, result.diagnostics);
+      const prepare = result.files.filter((f) => f.stage === 'prepare');
+      const enforce = result.files.filter((f) => f.stage === 'enforce');
+      output.out(`wrote ${result.files.length} migration(s) to ${outDir} (rollbacks in ${outDir}/down):`);
+      if (prepare.length > 0) output.out(`  prepare  ${range(prepare).padEnd(10)}  safe while the current application runs`);
+      if (enforce.length > 0) output.out(`  enforce  ${range(enforce).padEnd(10)}  turns isolation on; needs the application that sets the tenant`);
+      output.out();
+      for (const line of rolloutAdvice(result.model)) output.out(line);
+      return EXIT.ok;
+    }
+    default: {
+      const never: never = result;
+      throw new Error(`unexpected result ${JSON.stringify(never)}`);
+    }
+  }
+}

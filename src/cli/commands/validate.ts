@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { hasErrors } from '../../manifest/diagnostic.js';
+import { loadManifest } from '../../manifest/load-manifest.js';
+import { EXIT, type Output } from '../output.js';
+import { printDiagnostics } from './generate.js';
+
+export function runValidate(output: Output, options: { manifest: string }): number {
+  const path = resolve(options.manifest);
+  const name = relative(process.cwd(), path) || path;
+  const result = loadManifest(readFileSync(path, 'utf8'), name);
+  printDiagnostics(output, result.diagnostics);
+  if (!result.ok || hasErrors(result.diagnostics)) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    output.err(`${name}: ${errors} error(s)`);
+    return EXIT.findings;
+  }
+  const count = (mode: string): number => result.model.tables.filter((t) => t.mode === mode).length;
+  output.out(
+    `${name}: valid; ${result.model.tables.length} tables (${count('tenant')} tenant, ${count('shared')} shared, ${count('exempt')} exempt), tenant column ${result.model.tenant.column}`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import {
+  type Model,
+  type TableModel,
+  type TableName,
+  isScoped,
+  tableByKey,
+} from '../manifest/model.js';
+import { objectName } from '../sql/quote.js';
+import {
+  type ExemptTablePlan,
+  NON_TRANSACTIONAL,
+  type Plan,
+  type PlannedForeignKey,
+  type PlannedPath,
+  type PlannedStep,
+  type PlanSettings,
+  STEP_STAGE,
+  type Step,
+  type TablePlan,
+} from './plan.js';
+
+export type PlanResult =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
+
+/** Tables in an order where each comes after the scoped tables its backfill reads. */
+export function backfillOrder(model: Model, tables: readonly TableModel[]): TableModel[] {
+  const wanted = new Set(tables.map((t) => t.key));
+  const done = new Set<string>();
+  const out: TableModel[] = [];
+  const visit = (table: TableModel): void => {
+    if (done.has(table.key)) return;
+    done.add(table.key);
+    for (const path of table.backfill) {
+      const last = path[path.length - 1];
+      const target = last === undefined ? undefined : model.tables.find((t) => t.key === last.table);
+      if (target !== undefined && isScoped(target)) visit(target);
+    }
+    if (wanted.has(table.key)) out.push(table);
+  };
+  for (const table of tables) visit(table);
+  return out;
+}
+
+export function planSettings(model: Model): PlanSettings {
+  return {
+    tenantColumn: model.tenant.column,
+    tenantType: model.tenant.type,
+    tenantTable: model.tenant.tableName,
+    tenantKey: model.tenant.key,
+    tenantSetting: model.tenant.setting,
+    userSetting: model.user.setting,
+    userType: model.user.type,
+    appRole: model.roles.app,
+    crossTenantRole: model.roles.crossTenant,
+    lockTimeout: model.migration.lockTimeout,
+    statementTimeout: model.migration.statementTimeout,
+    batchSize: model.migration.batchSize,
+    context: model.context,
+  };
+}
+
+function fillFunctionNames(model: Model): Map<string, string> {
+  // One trigger function per table in the rlsgen schema; names that collide
+  // once joined with "_" get a hash of the real name.
+  const names = new Map<string, string>();
+  const counts = new Map<string, number>();
+  const scoped = model.tables.filter(isScoped);
+  const base = (t: TableModel): string => objectName('fill', t.name.schema, t.name.name, model.tenant.column);
+  for (const t of scoped) counts.set(base(t), (counts.get(base(t)) ?? 0) + 1);
+  for (const t of scoped) {
+    const b = base(t);
+    const unique = (counts.get(b) ?? 0) === 1;
+    const hash = createHash('sha256').update(qualifiedKey(t.name)).digest('hex').slice(0, 8);
+    names.set(t.key, unique ? b : objectName('fill', t.name.schema, t.name.name, model.tenant.column, hash));
+  }
+  return names;
+}
+
+/** The scoped tables of a model, as the templates see them. */
+export function planTables(model: Model): Map<string, TablePlan> {
+  const fillNames = fillFunctionNames(model);
+  const column = model.tenant.column;
+  const out = new Map<string, TablePlan>();
+  for (const table of model.tables) {
+    if (table.mode === 'exempt') continue;
+    const backfill: PlannedPath[] = table.backfill.map((hops) => {
+      const planned = hops.map((hop) => {
+        const target = tableByKey(model, hop.table);
+        return { column: hop.column, table: target.name, match: hop.match, unique: hop.match === target.primaryKey };
+      });
+      return { hops: planned, tenantColumn: column };
+    });
+    const compositeForeignKeys: PlannedForeignKey[] = table.foreignKeys
+      .filter((fk) => fk.composite)
+      .map((fk) => ({
+        name: objectName(table.name.name, fk.column, 'tenant_fkey'),
+        column: fk.column,
+        parent: tableByKey(model, fk.table).name,
+        parentKey: fk.references,
+        onDelete: fk.onDelete,
+      }));
+    out.set(qualifiedKey(table.name), {
+      key: table.key,
+      name: table.name,
+      mode: table.mode,
+      column,
+      type: model.tenant.type,
+      addColumn: table.existingColumn === null,
+      primaryKey: table.primaryKey,
+      tenantForeignKey: objectName(table.name.name, column, 'fkey'),
+      tenantIndex: objectName(table.name.name, column, table.primaryKey, 'key'),
+      notNullCheck: objectName(table.name.name, column, 'not_null'),
+      fillTrigger: objectName('rlsgen_fill', column),
+      fillFunction: { schema: 'rlsgen', name: fillNames.get(table.key) ?? objectName('fill', table.name.name) },
+      backfill,
+      unresolved: table.unresolved,
+      legacyOwner: table.legacyOwner,
+      compositeForeignKeys,
+      commands: table.commands,
+    });
+  }
+  return out;
+}
+
+function planExempt(model: Model): ExemptTablePlan[] {
+  return model.tables
+    .filter((t) => t.mode === 'exempt')
+    .map((t) => ({ key: t.key, name: t.name, reason: t.reason ?? 'exempt', commands: t.commands }));
+}
+
+/** A file-name-safe rendering of a table name. */
+function slugOf(name: TableName): string {
+  const raw = name.schema === 'public' ? name.name : `${name.schema}_${name.name}`;
+  const slug = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  const safe = slug === '' ? createHash('sha256').update(raw).digest('hex').slice(0, 8) : slug;
+  return safe.length > 40 ? `${safe.slice(0, 31)}_${createHash('sha256').update(raw).digest('hex').slice(0, 8)}` : safe;
+}
+
+function slugFor(step: Step): string {
+  const kind = step.kind.replaceAll('-', '_');
+  switch (step.kind) {
+    case 'bootstrap':
+      return kind;
+    case 'exempt-tables':
+      return kind;
+    default:
+      return `${kind}_${slugOf(step.table.name)}`;
+  }
+}
+
+const needsNotNull = (t: TablePlan): boolean => t.mode === 'tenant' && t.unresolved === 'fail';
+
+function samePolicies(a: TablePlan, b: TablePlan): boolean {
+  return (
+    a.mode === b.mode &&
+    a.legacyOwner === b.legacyOwner &&
+    a.commands.join(',') === b.commands.join(',') &&
+    a.unresolved === b.unresolved
+  );
+}
+
+function policySettingsChanged(a: PlanSettings, b: PlanSettings): boolean {
+  const pick = (s: PlanSettings): string =>
+    JSON.stringify([s.tenantSetting, s.userSetting, s.userType, s.appRole.name, s.crossTenantRole, s.context]);
+  return pick(a) !== pick(b);
+}
+
+function sameExempt(a: readonly ExemptTablePlan[], b: readonly ExemptTablePlan[]): boolean {
+  const key = (list: readonly ExemptTablePlan[]): string =>
+    JSON.stringify(list.map((t) => [qualifiedKey(t.name), t.reason, t.commands]).sort());
+  return key(a) === key(b);
+}
+
+const fkKey = (fk: PlannedForeignKey): string => JSON.stringify([fk.name, fk.column, fk.parent, fk.parentKey, fk.onDelete]);
+
+/**
+ * Plans the migration from what was generated last (`previous`, null for the
+ * first generation) to `next`. Pure: the same two models always give the same
+ * plan. An empty plan means the manifest has nothing new to generate.
+ */
+export function planTenancy(previous: Model | null, next: Model): PlanResult {
+  const settings = planSettings(next);
+  const problems: string[] = [];
+  if (previous !== null) {
+    const p = previous.tenant;
+    const n = next.tenant;
+    if (p.column !== n.column) problems.push(`tenant.column changed from ${p.column} to ${n.column}`);
+    if (p.type !== n.type) problems.push(`tenant.type changed from ${p.type} to ${n.type}`);
+    if (qualifiedKey(p.tableName) !== qualifiedKey(n.tableName) || p.key !== n.key) {
+      problems.push(`tenant.references changed from ${qualifiedKey(p.tableName)}(${p.key}) to ${qualifiedKey(n.tableName)}(${n.key})`);
+    }
+    if (previous.target !== next.target) problems.push(`target changed from ${previous.target} to ${next.target}`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const previousSettings = previous === null ? null : planSettings(previous);
+  const before = previous === null ? new Map<string, TablePlan>() : planTables(previous);
+  const after = planTables(next);
+  const steps: Step[] = [];
+  const enforceSteps: Step[] = [];
+
+  const onboard = [...after.values()].filter((t) => !before.has(qualifiedKey(t.name)));
+  const kept = [...after.values()].filter((t) => before.has(qualifiedKey(t.name)));
+  const offboard = [...before.values()].filter((t) => !after.has(qualifiedKey(t.name)));
+
+  const schemas = [...new Set([...after.values()].map((t) => t.name.schema))].sort();
+  const previousSchemas = new Set([...before.values()].map((t) => t.name.schema));
+  const rolesChanged =
+    previousSettings !== null &&
+    JSON.stringify([previousSettings.appRole, previousSettings.crossTenantRole]) !==
+      JSON.stringify([settings.appRole, settings.crossTenantRole]);
+  if (previous === null || rolesChanged || schemas.some((s) => !previousSchemas.has(s))) {
+    steps.push({ kind: 'bootstrap', schemas });
+  }
+
+  // Prepare stage, phase by phase so every table is ready before the next phase reads it.
+  for (const table of onboard) steps.push({ kind: 'add-tenant-column', table });
+  for (const table of onboard) steps.push({ kind: 'tenant-index', table });
+  const toBackfill = new Set(onboard.filter((t) => t.backfill.length > 0).map((t) => t.key));
+  for (const table of kept) {
+    const old = before.get(qualifiedKey(table.name));
+    if (old !== undefined && table.backfill.length > 0 && JSON.stringify(old.backfill) !== JSON.stringify(table.backfill)) {
+      toBackfill.add(table.key);
+    }
+  }
+  const ordered = backfillOrder(next, next.tables.filter((t) => toBackfill.has(t.key)));
+  for (const model of ordered) {
+    const table = after.get(qualifiedKey(model.name));
+    if (table !== undefined) steps.push({ kind: 'backfill', table });
+  }
+  const gainsNotNull = [
+    ...onboard.filter(needsNotNull),
+    ...kept.filter((t) => {
+      const old = before.get(qualifiedKey(t.name));
+      return needsNotNull(t) && old !== undefined && !needsNotNull(old);
+    }),
+  ];
+  for (const table of gainsNotNull) steps.push({ kind: 'require-tenant', table });
+  for (const table of onboard) {
+    if (table.addColumn || needsNotNull(table)) steps.push({ kind: 'validate-tenant', table });
+  }
+  for (const table of gainsNotNull.filter((t) => !onboard.includes(t))) steps.push({ kind: 'validate-tenant', table });
+  for (const table of gainsNotNull) steps.push({ kind: 'set-not-null', table });
+
+  // Enforce stage: references first (composite keys), then policies.
+  const compositeAdds: { table: TablePlan; fks: PlannedForeignKey[] }[] = [];
+  const compositeDrops: { table: TablePlan; fks: PlannedForeignKey[] }[] = [];
+  for (const table of after.values()) {
+    const old = before.get(qualifiedKey(table.name));
+    const oldKeys = new Set((old?.compositeForeignKeys ?? []).map(fkKey));
+    const newKeys = new Set(table.compositeForeignKeys.map(fkKey));
+    const adds = table.compositeForeignKeys.filter((fk) => !oldKeys.has(fkKey(fk)));
+    const drops = (old?.compositeForeignKeys ?? []).filter((fk) => !newKeys.has(fkKey(fk)));
+    if (adds.length > 0) compositeAdds.push({ table, fks: adds });
+    if (drops.length > 0 && old !== undefined) compositeDrops.push({ table: old, fks: drops });
+  }
+  for (const old of offboard) {
+    if (old.compositeForeignKeys.length > 0) compositeDrops.push({ table: old, fks: [...old.compositeForeignKeys] });
+  }
+  for (const { table, fks } of compositeDrops) enforceSteps.push({ kind: 'drop-composite-foreign-keys', table, foreignKeys: fks });
+  for (const { table, fks } of compositeAdds) enforceSteps.push({ kind: 'add-composite-foreign-keys', table, foreignKeys: fks });
+  for (const { table, fks } of compositeAdds) enforceSteps.push({ kind: 'validate-composite-foreign-keys', table, foreignKeys: fks });
+  for (const { table, fks } of compositeAdds) enforceSteps.push({ kind: 'drop-single-foreign-keys', table, foreignKeys: fks });
+
+  for (const table of kept) {
+    const old = before.get(qualifiedKey(table.name));
+    if (old === undefined || previousSettings === null) continue;
+    if (needsNotNull(old) && !needsNotNull(table)) enforceSteps.push({ kind: 'drop-not-null', table });
+    if (!samePolicies(old, table) || policySettingsChanged(previousSettings, settings)) {
+      enforceSteps.push({ kind: 'replace-policies', previous: old, table, previousSettings });
+    }
+  }
+  for (const table of onboard) enforceSteps.push({ kind: 'enable-policies', table });
+  for (const old of offboard) {
+    const stillDeclared = next.tables.find((t) => qualifiedKey(t.name) === qualifiedKey(old.name));
+    enforceSteps.push({
+      kind: 'remove-policies',
+      table: old,
+      previousSettings: previousSettings ?? settings,
+      reason: stillDeclared === undefined ? 'removed from the manifest' : `now exempt: ${stillDeclared.reason ?? ''}`,
+    });
+  }
+  // Previously exempt tables that are scoped now get their grants from enable-policies.
+  const exemptBefore = previous === null ? [] : planExempt(previous).filter((t) => !after.has(qualifiedKey(t.name)));
+  const exemptAfter = planExempt(next);
+  if (previous === null ? exemptAfter.length > 0 : !sameExempt(exemptBefore, exemptAfter)) {
+    enforceSteps.push({ kind: 'exempt-tables', tables: exemptAfter, previous: exemptBefore });
+  }
+
+  const planned: PlannedStep[] = [...steps, ...enforceSteps].map((step) => ({
+    stage: STEP_STAGE[step.kind],
+    transactional: !NON_TRANSACTIONAL.has(step.kind),
+    slug: slugFor(step),
+    step,
+  }));
+  return { ok: true, plan: { settings, steps: planned } };
+}

@@ -1,0 +1,136 @@
+import type { Command, OnDelete, TableMode, TableName, TenantType, UnresolvedPolicy } from '../manifest/model.js';
+
+/**
+ * What the migration must do, in order, before any SQL text exists. The
+ * renderer turns each step into one migration file (and its rollback).
+ *
+ * Stages: `prepare` steps are safe while the old application runs (it keeps
+ * working, its inserts get a tenant from the fill trigger); `enforce` steps
+ * turn isolation on and need the application that sets the tenant variable.
+ */
+export type Stage = 'prepare' | 'enforce';
+
+/** One hop of a resolved backfill path, with real table names. */
+export interface PlannedHop {
+  readonly column: string;
+  readonly table: TableName;
+  readonly match: string;
+  /** True when `match` is the target's primary key: at most one row matches. */
+  readonly unique: boolean;
+}
+
+export interface PlannedPath {
+  readonly hops: readonly PlannedHop[];
+  /** Tenant column read on the last table of the path. */
+  readonly tenantColumn: string;
+}
+
+export interface PlannedForeignKey {
+  /** The composite constraint rlsgen adds. */
+  readonly name: string;
+  readonly column: string;
+  readonly parent: TableName;
+  readonly parentKey: string;
+  readonly onDelete: OnDelete;
+}
+
+/** Everything the templates need to know about one scoped table. */
+export interface TablePlan {
+  readonly key: string;
+  readonly name: TableName;
+  readonly mode: Exclude<TableMode, 'exempt'>;
+  readonly column: string;
+  readonly type: TenantType;
+  /** The column is added by rlsgen (false: it exists already). */
+  readonly addColumn: boolean;
+  readonly primaryKey: string;
+  readonly tenantForeignKey: string;
+  readonly tenantIndex: string;
+  readonly notNullCheck: string;
+  readonly fillTrigger: string;
+  readonly fillFunction: TableName;
+  readonly backfill: readonly PlannedPath[];
+  readonly unresolved: UnresolvedPolicy;
+  readonly legacyOwner: string | null;
+  readonly compositeForeignKeys: readonly PlannedForeignKey[];
+  readonly commands: readonly Command[];
+}
+
+export interface ExemptTablePlan {
+  readonly key: string;
+  readonly name: TableName;
+  readonly reason: string;
+  readonly commands: readonly Command[];
+}
+
+/** Settings every template may read. */
+export interface PlanSettings {
+  readonly tenantColumn: string;
+  readonly tenantType: TenantType;
+  readonly tenantTable: TableName;
+  readonly tenantKey: string;
+  readonly tenantSetting: string;
+  readonly userSetting: string;
+  readonly userType: TenantType;
+  readonly appRole: { readonly name: string; readonly create: boolean };
+  readonly crossTenantRole: { readonly name: string; readonly create: boolean; readonly write: boolean } | null;
+  readonly lockTimeout: string;
+  readonly statementTimeout: string;
+  readonly batchSize: number;
+  readonly context: 'plain' | 'signed';
+}
+
+export type Step =
+  | { readonly kind: 'bootstrap'; readonly schemas: readonly string[] }
+  | { readonly kind: 'add-tenant-column'; readonly table: TablePlan }
+  | { readonly kind: 'tenant-index'; readonly table: TablePlan }
+  | { readonly kind: 'backfill'; readonly table: TablePlan }
+  | { readonly kind: 'require-tenant'; readonly table: TablePlan }
+  | { readonly kind: 'validate-tenant'; readonly table: TablePlan }
+  | { readonly kind: 'set-not-null'; readonly table: TablePlan }
+  | { readonly kind: 'add-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
+  | { readonly kind: 'validate-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
+  | { readonly kind: 'drop-single-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
+  | { readonly kind: 'drop-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
+  | { readonly kind: 'enable-policies'; readonly table: TablePlan }
+  | { readonly kind: 'replace-policies'; readonly previous: TablePlan; readonly table: TablePlan; readonly previousSettings: PlanSettings }
+  | { readonly kind: 'drop-not-null'; readonly table: TablePlan }
+  | { readonly kind: 'remove-policies'; readonly table: TablePlan; readonly previousSettings: PlanSettings; readonly reason: string }
+  | { readonly kind: 'exempt-tables'; readonly tables: readonly ExemptTablePlan[]; readonly previous: readonly ExemptTablePlan[] };
+
+export type StepKind = Step['kind'];
+
+export interface PlannedStep {
+  readonly stage: Stage;
+  /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, a procedure that commits). */
+  readonly transactional: boolean;
+  /** File name part after the number: `add_tenant_column_calls`. */
+  readonly slug: string;
+  readonly step: Step;
+}
+
+export interface Plan {
+  readonly settings: PlanSettings;
+  readonly steps: readonly PlannedStep[];
+}
+
+export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
+  bootstrap: 'prepare',
+  'add-tenant-column': 'prepare',
+  'tenant-index': 'prepare',
+  backfill: 'prepare',
+  'require-tenant': 'prepare',
+  'validate-tenant': 'prepare',
+  'set-not-null': 'prepare',
+  'add-composite-foreign-keys': 'enforce',
+  'validate-composite-foreign-keys': 'enforce',
+  'drop-single-foreign-keys': 'enforce',
+  'drop-composite-foreign-keys': 'enforce',
+  'enable-policies': 'enforce',
+  'replace-policies': 'enforce',
+  'drop-not-null': 'enforce',
+  'remove-policies': 'enforce',
+  'exempt-tables': 'enforce',
+};
+
+export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'backfill']);

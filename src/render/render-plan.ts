@@ -1,0 +1,243 @@
+import type { TableName } from '../manifest/model.js';
+import type { ExemptTablePlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
+import { objectName, quoteQualified } from '../sql/quote.js';
+import { createPolicy, currentTenant, policiesFor, settingValue, tenantResolver } from './sql-fragments.js';
+import { SqlText } from './sql-text.js';
+import type { TemplateEnv } from './template-env.js';
+
+/** One numbered migration and its rollback, as written to `generated-sql/`. */
+export interface MigrationFile {
+  readonly id: number;
+  /** `0007_backfill_calls.sql` */
+  readonly fileName: string;
+  /** `down/0007_backfill_calls.down.sql` */
+  readonly downFileName: string;
+  readonly stage: Stage;
+  readonly step: StepKind;
+  readonly transactional: boolean;
+  readonly up: string;
+  readonly down: string;
+}
+
+/** postgres-migrations runs a file outside a transaction when this text appears anywhere in it. */
+export const DISABLE_TRANSACTION_MARKER = '-- postgres-migrations disable-transaction';
+
+/** First line of every generated file: what `rlsgen apply` needs to know about it. */
+export const META_PREFIX = '-- rlsgen: ';
+
+export interface FileMeta {
+  readonly step: StepKind;
+  readonly stage: Stage;
+  readonly table?: string;
+  /** Index built CONCURRENTLY by the file: [schema, name]. */
+  readonly index?: readonly [string, string];
+}
+
+const display = (name: TableName): string => quoteQualified(name.schema, name.name);
+const regclass = (name: TableName): SqlText => SqlText.literal(quoteQualified(name.schema, name.name));
+
+const COMMAND_SQL = { select: 'SELECT', insert: 'INSERT', update: 'UPDATE', delete: 'DELETE' } as const;
+
+function settingsContext(s: PlanSettings): object {
+  const cross = s.crossTenantRole;
+  return {
+    appRole: SqlText.ident(s.appRole.name),
+    appRoleLiteral: SqlText.literal(s.appRole.name),
+    appRoleDisplay: SqlText.comment(s.appRole.name),
+    createAppRole: s.appRole.create,
+    crossRole:
+      cross === null
+        ? null
+        : {
+            name: SqlText.ident(cross.name),
+            nameLiteral: SqlText.literal(cross.name),
+            display: SqlText.comment(cross.name),
+            create: cross.create,
+            write: cross.write,
+          },
+    lockTimeout: SqlText.literal(s.lockTimeout),
+    statementTimeout: SqlText.literal(s.statementTimeout),
+    batchSize: s.batchSize,
+    tenantColumn: SqlText.ident(s.tenantColumn),
+    tenantColumnDisplay: SqlText.comment(s.tenantColumn),
+    tenantType: SqlText.sql(s.tenantType),
+    tenantTable: SqlText.qualified(s.tenantTable),
+    tenantTableDisplay: SqlText.comment(display(s.tenantTable)),
+    tenantKey: SqlText.ident(s.tenantKey),
+    tenantSetting: SqlText.literal(s.tenantSetting),
+    tenantSettingDisplay: SqlText.comment(s.tenantSetting),
+    userSettingDisplay: SqlText.comment(s.userSetting),
+    tenantValue: SqlText.sql(currentTenant(s)),
+    settingValue: SqlText.sql(settingValue(s.tenantSetting, s.tenantType)),
+    signed: s.context === 'signed',
+  };
+}
+
+function foreignKeyContext(table: TablePlan, fk: PlannedForeignKey): object {
+  const onDelete = { no_action: '', restrict: ' ON DELETE RESTRICT', cascade: ' ON DELETE CASCADE' }[fk.onDelete];
+  return {
+    name: SqlText.ident(fk.name),
+    column: SqlText.ident(fk.column),
+    columnLiteral: SqlText.literal(fk.column),
+    columnDisplay: SqlText.comment(fk.column),
+    parent: SqlText.qualified(fk.parent),
+    parentLiteral: regclass(fk.parent),
+    parentDisplay: SqlText.comment(display(fk.parent)),
+    parentKey: SqlText.ident(fk.parentKey),
+    onDelete: SqlText.sql(onDelete),
+    singleName: SqlText.ident(objectName(table.name.name, fk.column, 'fkey')),
+  };
+}
+
+function tableContext(t: TablePlan, s: PlanSettings): object {
+  const policies = policiesFor(t, s);
+  const commands = t.commands.map((c) => COMMAND_SQL[c]);
+  const cross = s.crossTenantRole;
+  const crossCommands = cross === null ? [] : cross.write ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] : ['SELECT'];
+  return {
+    name: SqlText.qualified(t.name),
+    literal: regclass(t.name),
+    display: SqlText.comment(display(t.name)),
+    modeText: SqlText.comment(t.mode),
+    shared: t.mode === 'shared',
+    column: SqlText.ident(t.column),
+    columnLiteral: SqlText.literal(t.column),
+    type: SqlText.sql(t.type),
+    addColumn: t.addColumn,
+    primaryKey: SqlText.ident(t.primaryKey),
+    primaryKeyLiteral: SqlText.literal(t.primaryKey),
+    tenantForeignKey: SqlText.ident(t.tenantForeignKey),
+    tenantIndex: SqlText.ident(t.tenantIndex),
+    tenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: t.tenantIndex }),
+    tenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, t.tenantIndex)),
+    notNullCheck: SqlText.ident(t.notNullCheck),
+    fillTrigger: SqlText.ident(t.fillTrigger),
+    fillFunction: SqlText.qualified(t.fillFunction),
+    hasBackfill: t.backfill.length > 0,
+    resolverNew: t.backfill.length > 0 ? SqlText.sql(tenantResolver(t, 'NEW')) : null,
+    resolverRow: t.backfill.length > 0 ? SqlText.literal(tenantResolver(t, 't')) : null,
+    resolverDisplay: t.backfill.length > 0 ? SqlText.sql(tenantResolver(t, 't').replaceAll('\n', '\n-- ')) : null,
+    unresolvedFail: t.unresolved === 'fail' && t.mode === 'tenant',
+    unresolvedKeep: t.unresolved === 'keep' && t.mode === 'tenant',
+    legacyOwner: t.legacyOwner === null ? null : SqlText.comment(t.legacyOwner),
+    policies: policies.map((p) => ({ name: SqlText.ident(p.name), create: SqlText.sql(createPolicy(t, p)) })),
+    grants: commands.length === 0 ? null : SqlText.sql(commands.join(', ')),
+    grantsInsert: t.commands.includes('insert'),
+    crossGrants: crossCommands.length === 0 ? null : SqlText.sql(crossCommands.join(', ')),
+    crossGrantsInsert: crossCommands.includes('INSERT'),
+    compositeForeignKeys: t.compositeForeignKeys.map((fk) => foreignKeyContext(t, fk)),
+  };
+}
+
+function exemptContext(tables: readonly ExemptTablePlan[]): object[] {
+  return tables.map((t) => ({
+    name: SqlText.qualified(t.name),
+    display: SqlText.comment(display(t.name)),
+    reason: SqlText.comment(t.reason),
+    grants: t.commands.length === 0 ? null : SqlText.sql(t.commands.map((c) => COMMAND_SQL[c]).join(', ')),
+  }));
+}
+
+function stepContext(step: Step, settings: PlanSettings): object {
+  switch (step.kind) {
+    case 'bootstrap':
+      return { schemas: step.schemas.map((s) => ({ name: SqlText.ident(s), display: SqlText.comment(s) })) };
+    case 'add-tenant-column':
+    case 'tenant-index':
+    case 'backfill':
+    case 'require-tenant':
+    case 'validate-tenant':
+    case 'set-not-null':
+    case 'enable-policies':
+    case 'drop-not-null':
+      return { table: tableContext(step.table, settings) };
+    case 'add-composite-foreign-keys':
+    case 'validate-composite-foreign-keys':
+    case 'drop-single-foreign-keys':
+    case 'drop-composite-foreign-keys':
+      return {
+        table: tableContext(step.table, settings),
+        foreignKeys: step.foreignKeys.map((fk) => foreignKeyContext(step.table, fk)),
+      };
+    case 'replace-policies':
+      return {
+        table: tableContext(step.table, settings),
+        previous: tableContext(step.previous, step.previousSettings),
+        previousSettings: settingsContext(step.previousSettings),
+      };
+    case 'remove-policies':
+      return {
+        table: tableContext(step.table, step.previousSettings),
+        previousSettings: settingsContext(step.previousSettings),
+        reason: SqlText.comment(step.reason),
+      };
+    case 'exempt-tables':
+      return { tables: exemptContext(step.tables), previous: exemptContext(step.previous) };
+    default: {
+      const never: never = step;
+      throw new Error(`unknown step ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function metaFor(step: Step, stage: Stage): FileMeta {
+  const base = { step: step.kind, stage };
+  switch (step.kind) {
+    case 'bootstrap':
+    case 'exempt-tables':
+      return base;
+    case 'tenant-index':
+      return { ...base, table: display(step.table.name), index: [step.table.name.schema, step.table.tenantIndex] };
+    default:
+      return { ...base, table: display(step.table.name) };
+  }
+}
+
+/** Reads the metadata line of a generated file, or null for a file rlsgen did not write. */
+export function readFileMeta(sql: string): FileMeta | null {
+  const line = sql.split('\n').find((l) => l.startsWith(META_PREFIX));
+  if (line === undefined) return null;
+  try {
+    return JSON.parse(line.slice(META_PREFIX.length)) as FileMeta;
+  } catch {
+    return null;
+  }
+}
+
+function assemble(body: string, meta: FileMeta, transactional: boolean, template: string): string {
+  if (body.includes(DISABLE_TRANSACTION_MARKER)) {
+    throw new Error(`template ${template} contains "${DISABLE_TRANSACTION_MARKER}"; rlsgen adds that line itself where it belongs`);
+  }
+  const lines = [`${META_PREFIX}${JSON.stringify(meta)}`];
+  if (!transactional) lines.push(DISABLE_TRANSACTION_MARKER);
+  const text = `${lines.join('\n')}\n${body.trim()}\n`;
+  return text.replace(/\n{3,}/g, '\n\n');
+}
+
+const pad = (id: number): string => String(id).padStart(4, '0');
+
+/**
+ * Renders every step of a plan into numbered migration files starting at
+ * `firstId`. Pure: same plan and templates, same bytes.
+ */
+export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): MigrationFile[] {
+  const settings = settingsContext(plan.settings);
+  return plan.steps.map((planned, index) => {
+    const id = firstId + index;
+    const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional };
+    const meta = metaFor(planned.step, planned.stage);
+    const kind = planned.step.kind;
+    const downTransactional = kind === 'tenant-index' ? false : true;
+    const base = `${pad(id)}_${planned.slug}`;
+    return {
+      id,
+      fileName: `${base}.sql`,
+      downFileName: `down/${base}.down.sql`,
+      stage: planned.stage,
+      step: kind,
+      transactional: planned.transactional,
+      up: assemble(env.render(kind, context), meta, planned.transactional, kind),
+      down: assemble(env.render(`${kind}.down`, { ...context, transactional: downTransactional }), meta, downTransactional, `${kind}.down`),
+    };
+  });
+}

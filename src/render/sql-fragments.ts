@@ -1,0 +1,147 @@
+import type { TenantType } from '../manifest/model.js';
+import type { PlannedPath, PlanSettings, TablePlan } from '../plan/plan.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+
+/**
+ * SQL expressions shared by several templates, built from quoted parts only.
+ * Each returns the text the policy or statement contains, shown in its JSDoc.
+ */
+
+const cast = (type: TenantType): string => (type === 'text' ? '' : `::${type}`);
+
+/**
+ * The value of a session variable, NULL when unset or empty:
+ * `NULLIF(current_setting('app.company_id', true), '')::uuid`.
+ *
+ * `current_setting(name, true)` is NULL on a connection that never set the
+ * variable but `''` on one whose earlier transaction set it locally (the
+ * placeholder survives, https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-SET);
+ * NULLIF makes both fail closed the same way, and a malformed value still
+ * raises a cast error instead of matching anything.
+ */
+export function settingValue(setting: string, type: TenantType): string {
+  return `NULLIF(current_setting(${quoteLiteral(setting)}, true), '')${cast(type)}`;
+}
+
+/** The current tenant as the policies read it. Signed mode verifies a token instead of trusting the variable. */
+export function currentTenant(settings: PlanSettings): string {
+  if (settings.context === 'signed') return `rlsgen.verified_tenant_${settings.tenantType}()`;
+  return settingValue(settings.tenantSetting, settings.tenantType);
+}
+
+/** The current user, for `legacy_owner` rows: `NULLIF(current_setting('app.user_id', true), '')::uuid`. */
+export function currentUser(settings: PlanSettings): string {
+  return settingValue(settings.userSetting, settings.userType);
+}
+
+/**
+ * `company_id = (SELECT <current tenant>)`: the sub-select makes PostgreSQL
+ * evaluate the setting once per statement (an InitPlan) instead of once per
+ * row, and lets it use the tenant index.
+ */
+export function ownRow(table: TablePlan, settings: PlanSettings): string {
+  return `${quoteIdent(table.column)} = (SELECT ${currentTenant(settings)})`;
+}
+
+/** `(company_id IS NULL AND owner_id = (SELECT <current user>))`: seed 000's backward-compatible rule. */
+export function legacyRow(table: TablePlan, settings: PlanSettings): string | null {
+  if (table.legacyOwner === null) return null;
+  return `(${quoteIdent(table.column)} IS NULL AND ${quoteIdent(table.legacyOwner)} = (SELECT ${currentUser(settings)}))`;
+}
+
+/** `company_id IS NULL`: a global row of a shared table. */
+export function globalRow(table: TablePlan): string {
+  return `${quoteIdent(table.column)} IS NULL`;
+}
+
+export interface PolicyDefinition {
+  readonly name: string;
+  readonly command: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'ALL';
+  readonly role: string;
+  readonly using: string | null;
+  readonly check: string | null;
+}
+
+/** The policies a table gets, one per command, named `rlsgen_<role kind>_<command>`. */
+export function policiesFor(table: TablePlan, settings: PlanSettings): PolicyDefinition[] {
+  const own = ownRow(table, settings);
+  const legacy = legacyRow(table, settings);
+  const visible = table.mode === 'shared' ? `(${own}) OR ${globalRow(table)}` : legacy === null ? own : `(${own}) OR ${legacy}`;
+  const writable = legacy === null ? own : `(${own}) OR ${legacy}`;
+  const app = settings.appRole.name;
+  const out: PolicyDefinition[] = [];
+  for (const command of table.commands) {
+    switch (command) {
+      case 'select':
+        out.push({ name: 'rlsgen_tenant_select', command: 'SELECT', role: app, using: visible, check: null });
+        break;
+      case 'insert':
+        out.push({ name: 'rlsgen_tenant_insert', command: 'INSERT', role: app, using: null, check: own });
+        break;
+      case 'update':
+        out.push({ name: 'rlsgen_tenant_update', command: 'UPDATE', role: app, using: table.mode === 'shared' ? own : writable, check: own });
+        break;
+      case 'delete':
+        out.push({ name: 'rlsgen_tenant_delete', command: 'DELETE', role: app, using: table.mode === 'shared' ? own : writable, check: null });
+        break;
+      default: {
+        const never: never = command;
+        throw new Error(`unknown command ${String(never)}`);
+      }
+    }
+  }
+  const cross = settings.crossTenantRole;
+  if (cross !== null) {
+    out.push({ name: 'rlsgen_cross_tenant_read', command: 'SELECT', role: cross.name, using: 'true', check: null });
+    if (cross.write) out.push({ name: 'rlsgen_cross_tenant_write', command: 'ALL', role: cross.name, using: 'true', check: 'true' });
+  }
+  return out;
+}
+
+/** `CREATE POLICY ... ON table AS PERMISSIVE FOR cmd TO role USING (...) WITH CHECK (...)`. */
+export function createPolicy(table: TablePlan, policy: PolicyDefinition): string {
+  const parts = [
+    `CREATE POLICY ${quoteIdent(policy.name)} ON ${quoteQualified(table.name.schema, table.name.name)}`,
+    `  AS PERMISSIVE FOR ${policy.command} TO ${quoteIdent(policy.role)}`,
+  ];
+  if (policy.using !== null) parts.push(`  USING (${policy.using})`);
+  if (policy.check !== null) parts.push(`  WITH CHECK (${policy.check})`);
+  return `${parts.join('\n')};`;
+}
+
+/**
+ * The tenant of a row found through one path, as a scalar sub-select reading
+ * `row` (`t` in the backfill, `NEW` in the fill trigger):
+ * `(SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = t.user_id)`.
+ * A hop that matches a non-unique column resolves only when every match
+ * agrees on one tenant; otherwise the row stays unresolved and is reported.
+ */
+export function pathResolver(path: PlannedPath, row: string): string {
+  const hops = path.hops;
+  const first = hops[0];
+  if (first === undefined) throw new Error('internal: empty backfill path');
+  const alias = (i: number): string => `h${i + 1}`;
+  const last = alias(hops.length - 1);
+  const from = [`${quoteQualified(first.table.schema, first.table.name)} AS ${alias(0)}`];
+  for (let i = 1; i < hops.length; i++) {
+    const hop = hops[i];
+    if (hop === undefined) continue;
+    from.push(
+      `JOIN ${quoteQualified(hop.table.schema, hop.table.name)} AS ${alias(i)} ON ${alias(i)}.${quoteIdent(hop.match)} = ${alias(i - 1)}.${quoteIdent(hop.column)}`,
+    );
+  }
+  const where = `${alias(0)}.${quoteIdent(first.match)} = ${row}.${quoteIdent(first.column)}`;
+  const tenant = `${last}.${quoteIdent(path.tenantColumn)}`;
+  const unique = hops.every((h) => h.unique);
+  const value = unique
+    ? tenant
+    : `CASE WHEN count(DISTINCT ${tenant}) = 1 THEN (array_agg(${tenant}) FILTER (WHERE ${tenant} IS NOT NULL))[1] END`;
+  return `(SELECT ${value} FROM ${from.join(' ')} WHERE ${where})`;
+}
+
+/** The first path that resolves: `COALESCE(<path 1>, <path 2>)`. */
+export function tenantResolver(table: TablePlan, row: string): string {
+  const paths = table.backfill.map((p) => pathResolver(p, row));
+  if (paths.length === 0) throw new Error(`internal: ${table.key} has no backfill path`);
+  return paths.length === 1 ? (paths[0] ?? '') : `COALESCE(\n    ${paths.join(',\n    ')}\n  )`;
+}

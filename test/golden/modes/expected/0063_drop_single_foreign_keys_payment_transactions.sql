@@ -1,0 +1,27 @@
+-- rlsgen: {"step":"drop-single-foreign-keys","stage":"enforce","table":"public.payment_transactions"}
+-- public.payment_transactions: drop the single-column foreign keys the composite keys
+-- replace. Kept side by side, the old key would still answer "does this id
+-- exist?" for other tenants' rows (its error differs from the composite one).
+-- They are found by column and referenced table, whatever their names.
+--
+-- Locks: ACCESS EXCLUSIVE on public.payment_transactions and the referenced tables, catalog only.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DO $rlsgen$
+DECLARE
+  fk record;
+BEGIN
+  FOR fk IN
+    SELECT c.conname
+      FROM pg_catalog.pg_constraint AS c
+     WHERE c.conrelid = 'public.payment_transactions'::regclass
+       AND c.contype = 'f'
+       AND c.confrelid = 'public.payments'::regclass
+       AND c.conkey = ARRAY[(SELECT a.attnum FROM pg_catalog.pg_attribute AS a
+                              WHERE a.attrelid = 'public.payment_transactions'::regclass AND a.attname = 'payment_id')]
+  LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', 'public.payment_transactions'::regclass, fk.conname);
+  END LOOP;
+END
+$rlsgen$;

@@ -1,0 +1,9 @@
+-- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.whatsapp_api_logs"}
+-- Rollback: public.whatsapp_api_logs back to its state before the tenant column.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP TRIGGER IF EXISTS rlsgen_fill_organization_id ON public.whatsapp_api_logs;
+DROP FUNCTION IF EXISTS rlsgen.fill_public_whatsapp_api_logs_organization_id();
+ALTER TABLE public.whatsapp_api_logs DROP CONSTRAINT IF EXISTS whatsapp_api_logs_organization_id_fkey;
+ALTER TABLE public.whatsapp_api_logs DROP COLUMN IF EXISTS organization_id;

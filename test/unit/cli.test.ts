@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-cli-'));
+  cpSync('policies.yaml', join(dir, 'policies.yaml'));
+  cpSync('schema', join(dir, 'schema'), { recursive: true });
+  return dir;
+}
+
+describe('rlsgen validate', () => {
+  it('exits 0 on the example manifest', () => {
+    const r = runCli(['validate']);
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'policies.yaml: valid; 32 tables (26 tenant, 1 shared, 5 exempt), tenant column company_id\n',
+      stderr: '',
+    });
+  });
+
+  it('prints every problem like a compiler and exits 1', () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'version: 1\ntenant: { column: company_id, type: uuid, references: companies(id) }\nroles: { app: { name: app } }\ntables:\n  calls:\n    mode: tennant\n    legacy_ownr: x\n',
+    );
+    const r = runCli(['validate', '--manifest', 'bad.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'bad.yaml:6:11 error[manifest/invalid-value] tables.calls.mode: "tennant" is not one of tenant, shared, exempt',
+        '  help: did you mean "tenant"?',
+        'bad.yaml:7:5 error[manifest/unknown-key] tables.calls.legacy_ownr: unknown key "legacy_ownr"',
+        '  help: did you mean "legacy_owner"?',
+        'bad.yaml: 2 error(s)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('colors only when asked, never with NO_COLOR', () => {
+    const dir = project();
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 2\n');
+    expect(runCli(['validate', '-m', 'bad.yaml'], { cwd: dir }).stderr).not.toContain('\u001b[');
+    expect(runCli(['validate', '-m', 'bad.yaml'], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: '1' } }).stderr).toContain('\u001b[');
+  });
+});
+
+describe('rlsgen generate', () => {
+  it('writes, then reports up to date; --check fails while changes are pending', () => {
+    const dir = project();
+    expect(runCli(['generate', '--check'], { cwd: dir }).code).toBe(1);
+    const written = runCli(['generate'], { cwd: dir });
+    expect(written.code).toBe(0);
+    expect(written.stdout).toContain('wrote 225 migration(s) to generated-sql (rollbacks in generated-sql/down):');
+    expect(written.stdout).toContain('1. rlsgen apply --stage prepare');
+    expect(runCli(['generate', '--check'], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: 'generated-sql is up to date with policies.yaml\n',
+      stderr: '',
+    });
+  });
+
+  it('exits 2 on usage errors and missing files', () => {
+    expect(runCli(['generate', '--bogus']).code).toBe(2);
+    expect(runCli(['nope']).code).toBe(2);
+    const missing = runCli(['generate', '-m', 'missing.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('error: manifest missing.yaml does not exist\n');
+  });
+
+  it('has --help for each command', () => {
+    for (const command of ['validate', 'generate']) {
+      const r = runCli([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: rlsgen ${command}`);
+    }
+  });
+});

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import type { Model } from '../../src/manifest/model.js';
+import { planTenancy } from '../../src/plan/plan-tenancy.js';
+import type { Plan } from '../../src/plan/plan.js';
+import { pathResolver, policiesFor, tenantResolver } from '../../src/render/sql-fragments.js';
+import { planTables } from '../../src/plan/plan-tenancy.js';
+
+const HEAD = `version: 1
+tenant: { column: company_id, type: uuid, references: companies(id) }
+roles: { app: { name: app } }
+`;
+
+function modelOf(yaml: string): Model {
+  const result = loadManifest(yaml, 'm.yaml');
+  if (!result.ok) throw new Error(JSON.stringify(result.diagnostics, null, 2));
+  return result.model;
+}
+
+function planOf(yaml: string, previous: string | null = null): Plan {
+  const result = planTenancy(previous === null ? null : modelOf(previous), modelOf(yaml));
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.plan;
+}
+
+const slugs = (plan: Plan): string[] => plan.steps.map((s) => s.slug);
+
+describe('planTenancy: ordering', () => {
+  it('fills a parent before its children, whatever the manifest order', () => {
+    const plan = planOf(`${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  transactions: { backfill: payment_id -> payments }
+  payments: { backfill: order_id -> orders }
+  orders: { backfill: user_id -> users }
+`);
+    expect(slugs(plan).filter((s) => s.startsWith('backfill_'))).toEqual(['backfill_orders', 'backfill_payments', 'backfill_transactions']);
+  });
+
+  it('runs phase by phase: columns, indexes, backfills, NOT NULL, then references and policies', () => {
+    const plan = planOf(`${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  contacts: { backfill: owner_id -> users }
+  deals:
+    backfill: owner_id -> users
+    foreign_keys: { contact_id: contacts }
+`);
+    expect(slugs(plan)).toEqual([
+      'bootstrap',
+      'add_tenant_column_contacts',
+      'add_tenant_column_deals',
+      'tenant_index_contacts',
+      'tenant_index_deals',
+      'backfill_contacts',
+      'backfill_deals',
+      'require_tenant_contacts',
+      'require_tenant_deals',
+      'validate_tenant_contacts',
+      'validate_tenant_deals',
+      'set_not_null_contacts',
+      'set_not_null_deals',
+      'add_composite_foreign_keys_deals',
+      'validate_composite_foreign_keys_deals',
+      'drop_single_foreign_keys_deals',
+      'enable_policies_contacts',
+      'enable_policies_deals',
+      'exempt_tables',
+    ]);
+    expect(plan.steps.filter((s) => !s.transactional).map((s) => s.step.kind)).toEqual([
+      'tenant-index',
+      'tenant-index',
+      'backfill',
+      'backfill',
+    ]);
+  });
+});
+
+describe('planTenancy: modes', () => {
+  const plan = planOf(`${HEAD}roles: { app: { name: app }, cross_tenant: { name: admin } }
+tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  templates: { mode: shared, backfill: owner_id -> users }
+  calls: { backfill: user_id -> users, unresolved: keep, legacy_owner: user_id }
+  notes: { existing_column: uuid }
+`.replace(`roles: { app: { name: app } }\n`, ''));
+
+  it('shared and keep tables stay nullable; others get NOT NULL without a backfill if they have none', () => {
+    const kinds = (table: string) => plan.steps.filter((s) => 'table' in s.step && s.step.table.key === table).map((s) => s.step.kind);
+    expect(kinds('templates')).toEqual(['add-tenant-column', 'tenant-index', 'backfill', 'validate-tenant', 'enable-policies']);
+    expect(kinds('calls')).toEqual(['add-tenant-column', 'tenant-index', 'backfill', 'validate-tenant', 'enable-policies']);
+    expect(kinds('notes')).toEqual(['add-tenant-column', 'tenant-index', 'require-tenant', 'validate-tenant', 'set-not-null', 'enable-policies']);
+  });
+
+  it('gives shared tables read-only global rows and legacy tables the owner rule', () => {
+    const tables = planTables(modelOf(`${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  templates: { mode: shared }
+  calls: { legacy_owner: user_id }
+`));
+    const settings = plan.settings;
+    const shared = policiesFor(tables.get('public.templates')!, { ...settings, crossTenantRole: null });
+    expect(shared.map((p) => [p.name, p.using, p.check])).toEqual([
+      ['rlsgen_tenant_select', "(company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR company_id IS NULL", null],
+      ['rlsgen_tenant_insert', null, "company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)"],
+      ['rlsgen_tenant_update', "company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)", "company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)"],
+      ['rlsgen_tenant_delete', "company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)", null],
+    ]);
+    const legacy = policiesFor(tables.get('public.calls')!, plan.settings);
+    expect(legacy[0]?.using).toBe(
+      "(company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid))",
+    );
+    expect(legacy[1]?.check).toBe("company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)");
+    expect(legacy.slice(-1)[0]).toEqual({ name: 'rlsgen_cross_tenant_read', command: 'SELECT', role: 'admin', using: 'true', check: null });
+  });
+});
+
+describe('backfill resolvers', () => {
+  const model = modelOf(`${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  customers: { backfill: owner_id -> users }
+  orders: { backfill: customer_id -> customers }
+  payments: { backfill: order_id -> orders }
+  payment_transactions: { backfill: [payment_id -> payments, order_id -> orders, customer_id -> customers] }
+  flow_logs: { backfill: wa_id -> customers(wa_id) }
+  campaigns: { backfill: created_by -> users }
+  jobs: { backfill: campaign_id -> campaigns }
+  api_logs:
+    backfill: { first_of: [campaign_id -> campaigns, job_id -> jobs] }
+`);
+  const tables = planTables(model);
+  const table = (name: string) => tables.get(`public.${name}`)!;
+
+  it('direct owner', () => {
+    expect(tenantResolver(table('customers'), 't')).toBe('(SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = t.owner_id)');
+  });
+  it('multi-hop joins each table in turn', () => {
+    expect(tenantResolver(table('payment_transactions'), 'NEW')).toBe(
+      '(SELECT h3.company_id FROM public.payments AS h1 JOIN public.orders AS h2 ON h2.id = h1.order_id JOIN public.customers AS h3 ON h3.id = h2.customer_id WHERE h1.id = NEW.payment_id)',
+    );
+  });
+  it('a non-key match resolves only when every match agrees', () => {
+    expect(pathResolver(table('flow_logs').backfill[0]!, 't')).toBe(
+      '(SELECT CASE WHEN count(DISTINCT h1.company_id) = 1 THEN (array_agg(h1.company_id) FILTER (WHERE h1.company_id IS NOT NULL))[1] END FROM public.customers AS h1 WHERE h1.wa_id = t.wa_id)',
+    );
+  });
+  it('first of several paths', () => {
+    expect(tenantResolver(table('api_logs'), 't')).toBe(
+      'COALESCE(\n    (SELECT h1.company_id FROM public.campaigns AS h1 WHERE h1.id = t.campaign_id),\n    (SELECT h1.company_id FROM public.jobs AS h1 WHERE h1.id = t.job_id)\n  )',
+    );
+  });
+});
+
+describe('planTenancy: incremental', () => {
+  const base = `${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  contacts: { backfill: owner_id -> users }
+  deals:
+    backfill: owner_id -> users
+    foreign_keys: { contact_id: contacts }
+`;
+
+  it('plans nothing when nothing changed', () => {
+    expect(planOf(base, base).steps).toEqual([]);
+  });
+
+  it('a table added: only that table', () => {
+    const next = `${base}  calls: { backfill: user_id -> users }\n`;
+    expect(slugs(planOf(next, base))).toEqual([
+      'add_tenant_column_calls',
+      'tenant_index_calls',
+      'backfill_calls',
+      'require_tenant_calls',
+      'validate_tenant_calls',
+      'set_not_null_calls',
+      'enable_policies_calls',
+    ]);
+  });
+
+  it('a mode changed: NOT NULL off, policies replaced, composite keys to it dropped', () => {
+    const next = base.replace('contacts: { backfill', 'contacts: { mode: shared, backfill');
+    expect(slugs(planOf(next, base))).toEqual(['drop_composite_foreign_keys_deals', 'drop_not_null_contacts', 'replace_policies_contacts']);
+  });
+
+  it('a table removed: its policies come off', () => {
+    const next = base.replace(/  deals:[\s\S]*$/, '');
+    expect(slugs(planOf(next, base))).toEqual(['drop_composite_foreign_keys_deals', 'remove_policies_deals']);
+  });
+
+  it('a table made exempt: policies off, grants as exempt', () => {
+    const next = base.replace(/  deals:[\s\S]*$/, '  deals: { mode: exempt, reason: shared pipeline board }\n');
+    expect(slugs(planOf(next, base))).toEqual(['drop_composite_foreign_keys_deals', 'remove_policies_deals', 'exempt_tables']);
+  });
+
+  it('refuses a change of tenant column', () => {
+    const result = planTenancy(modelOf(base), modelOf(base.replace('column: company_id', 'column: org_id')));
+    expect(result).toEqual({ ok: false, problems: ['tenant.column changed from company_id to org_id'] });
+  });
+
+  it('the example manifest plans every scoped table once', () => {
+    const plan = planOf(readFileSync('policies.yaml', 'utf8'));
+    expect(plan.steps.filter((s) => s.step.kind === 'enable-policies')).toHaveLength(27);
+  });
+});
