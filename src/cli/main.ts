@@ -50,6 +50,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // `rlsgen ... | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  });
   const output = createOutput(process.stdout, process.stderr, process.env);
   const exit = { code: EXIT.ok as number };
   const program = buildProgram(output, exit);

@@ -76,6 +76,17 @@ CREATE TABLE IF NOT EXISTS rlsgen.backfill_progress (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- Constraints rlsgen replaced (single-column foreign keys superseded by
+-- composite ones), with their exact definitions, so a rollback restores them
+-- as they were.
+CREATE TABLE IF NOT EXISTS rlsgen.replaced_constraints (
+  table_name text NOT NULL,
+  column_name text NOT NULL,
+  constraint_name text NOT NULL,
+  definition text NOT NULL,
+  PRIMARY KEY (table_name, constraint_name)
+);
+
 -- rlsgen.backfill fills one table's tenant column in batches of primary-key
 -- ranges, committing after each batch (a procedure called outside a
 -- transaction block may COMMIT). Each batch holds its row locks only for its
@@ -152,8 +163,12 @@ BEGIN
       WHEN upper_key IS NULL THEN pg_catalog.format('t.%I > $1::%s', key_column, key_type)
       ELSE pg_catalog.format('t.%I > $1::%s AND t.%I <= $2::%s', key_column, key_type, key_column, key_type)
     END;
-    EXECUTE pg_catalog.format('UPDATE %s AS t SET %I = %s WHERE %s AND t.%I IS NULL',
-      target_table, tenant_column, resolver, range_condition, tenant_column) USING lower_key, upper_key;
+    -- Only rows a path resolves are written: unresolved rows get no new
+    -- version (no dead tuples, no row locks) and are counted at the end.
+    EXECUTE pg_catalog.format(
+      'UPDATE %1$s AS u SET %2$I = s.tenant FROM (SELECT t.%3$I AS key, %4$s AS tenant FROM %1$s AS t WHERE %5$s AND t.%2$I IS NULL) AS s'
+      ' WHERE u.%3$I = s.key AND s.tenant IS NOT NULL',
+      target_table, tenant_column, key_column, resolver, range_condition) USING lower_key, upper_key;
     GET DIAGNOSTICS affected = ROW_COUNT;
     filled := filled + affected;
     done_rows := CASE WHEN upper_key IS NULL THEN total_rows ELSE LEAST(done_rows + batch, total_rows) END;

@@ -8,4 +8,5 @@ REVOKE USAGE ON SCHEMA public FROM wa_app;
 REVOKE USAGE ON SCHEMA public FROM wa_admin;
 DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text);
 DROP TABLE IF EXISTS rlsgen.backfill_progress;
+DROP TABLE IF EXISTS rlsgen.replaced_constraints;
 DROP SCHEMA IF EXISTS rlsgen;

@@ -1,10 +1,22 @@
 -- rlsgen: {"step":"drop-single-foreign-keys","stage":"enforce","table":"public.payments"}
--- Rollback: the single-column foreign keys of public.payments back, validated.
+-- Rollback: the single-column foreign keys of public.payments back, with the
+-- names and definitions they had.
 SET LOCAL lock_timeout = '2s';
 -- No statement_timeout: the scan takes as long as the table is big, and the
 -- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
 SET LOCAL statement_timeout = 0;
 
-ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_fkey
-  FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE public.payments VALIDATE CONSTRAINT payments_order_id_fkey;
+DO $rlsgen$
+DECLARE
+  saved record;
+BEGIN
+  FOR saved IN
+    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = 'public.payments' AND r.column_name = 'order_id'
+  LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.payments'::regclass, saved.constraint_name, saved.definition);
+  END LOOP;
+  DELETE FROM rlsgen.replaced_constraints
+   WHERE table_name = 'public.payments' AND column_name = 'order_id';
+END
+$rlsgen$;

@@ -1,10 +1,22 @@
 -- rlsgen: {"step":"drop-single-foreign-keys","stage":"enforce","table":"public.payment_transactions"}
--- Rollback: the single-column foreign keys of public.payment_transactions back, validated.
+-- Rollback: the single-column foreign keys of public.payment_transactions back, with the
+-- names and definitions they had.
 SET LOCAL lock_timeout = '2s';
 -- No statement_timeout: the scan takes as long as the table is big, and the
 -- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
 SET LOCAL statement_timeout = 0;
 
-ALTER TABLE public.payment_transactions ADD CONSTRAINT payment_transactions_payment_id_fkey
-  FOREIGN KEY (payment_id) REFERENCES public.payments (id) NOT VALID;
-ALTER TABLE public.payment_transactions VALIDATE CONSTRAINT payment_transactions_payment_id_fkey;
+DO $rlsgen$
+DECLARE
+  saved record;
+BEGIN
+  FOR saved IN
+    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = 'public.payment_transactions' AND r.column_name = 'payment_id'
+  LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.payment_transactions'::regclass, saved.constraint_name, saved.definition);
+  END LOOP;
+  DELETE FROM rlsgen.replaced_constraints
+   WHERE table_name = 'public.payment_transactions' AND column_name = 'payment_id';
+END
+$rlsgen$;

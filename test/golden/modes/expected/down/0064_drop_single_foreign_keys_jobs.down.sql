@@ -1,10 +1,22 @@
 -- rlsgen: {"step":"drop-single-foreign-keys","stage":"enforce","table":"public.jobs"}
--- Rollback: the single-column foreign keys of public.jobs back, validated.
+-- Rollback: the single-column foreign keys of public.jobs back, with the
+-- names and definitions they had.
 SET LOCAL lock_timeout = '2s';
 -- No statement_timeout: the scan takes as long as the table is big, and the
 -- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
 SET LOCAL statement_timeout = 0;
 
-ALTER TABLE public.jobs ADD CONSTRAINT jobs_campaign_id_fkey
-  FOREIGN KEY (campaign_id) REFERENCES public.campaigns (id) NOT VALID;
-ALTER TABLE public.jobs VALIDATE CONSTRAINT jobs_campaign_id_fkey;
+DO $rlsgen$
+DECLARE
+  saved record;
+BEGIN
+  FOR saved IN
+    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = 'public.jobs' AND r.column_name = 'campaign_id'
+  LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.jobs'::regclass, saved.constraint_name, saved.definition);
+  END LOOP;
+  DELETE FROM rlsgen.replaced_constraints
+   WHERE table_name = 'public.jobs' AND column_name = 'campaign_id';
+END
+$rlsgen$;

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DISABLE_TRANSACTION_MARKER, type FileMeta, readFileMeta } from '../render/render-plan.js';
+
+/** A migration file as `rlsgen apply` sees it. */
+export interface FolderMigration {
+  readonly id: number;
+  readonly fileName: string;
+  /** postgres-migrations' name for it: the file name without id and extension. */
+  readonly name: string;
+  readonly path: string;
+  readonly sql: string;
+  /** sha1(fileName + sql), the hash postgres-migrations records and checks. */
+  readonly hash: string;
+  readonly transactional: boolean;
+  readonly meta: FileMeta | null;
+  readonly downPath: string;
+}
+
+const FILE = /^(-?\d+)[-_]?(.*)\.sql$/i;
+
+/** The migrations of a folder in id order, as postgres-migrations will load them. */
+export function readMigrationFolder(dir: string): FolderMigration[] {
+  if (!existsSync(dir)) throw new Error(`migrations folder ${dir} does not exist (run rlsgen generate first)`);
+  const out: FolderMigration[] = [];
+  for (const fileName of readdirSync(dir).sort()) {
+    const match = FILE.exec(fileName);
+    if (match === null) continue;
+    const sql = readFileSync(join(dir, fileName), 'utf8');
+    const name = match[2] === undefined || match[2] === '' ? fileName : match[2];
+    out.push({
+      id: Number.parseInt(match[1] ?? '', 10),
+      fileName,
+      name,
+      path: join(dir, fileName),
+      sql,
+      hash: createHash('sha1').update(fileName + sql, 'utf8').digest('hex'),
+      transactional: !sql.includes(DISABLE_TRANSACTION_MARKER),
+      meta: readFileMeta(sql),
+      downPath: join(dir, 'down', fileName.replace(/\.sql$/i, '.down.sql')),
+    });
+  }
+  out.sort((a, b) => a.id - b.id);
+  out.forEach((m, index) => {
+    if (m.id !== index + 1) throw new Error(`migration ids in ${dir} must run 1, 2, 3... without gaps: found ${m.fileName} at position ${index + 1}`);
+  });
+  return out;
+}
+
+/** 1-based line and column of a 1-based character position in a text. */
+export function lineColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, position - 1));
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}

@@ -1,0 +1,35 @@
+/**
+ * Throwaway servers must go away when the run fails or is interrupted
+ * (Ctrl-C, a CI timeout's SIGTERM). Providers register an async cleanup
+ * here; on the first SIGINT/SIGTERM every cleanup runs, then the process
+ * exits with 128 + the signal number, as shells expect.
+ */
+type Cleanup = () => Promise<void>;
+
+const cleanups = new Set<Cleanup>();
+let installed = false;
+let running: Promise<void> | null = null;
+
+async function runAll(): Promise<void> {
+  const all = [...cleanups];
+  cleanups.clear();
+  await Promise.allSettled(all.map((fn) => fn()));
+}
+
+function onSignal(signal: NodeJS.Signals, code: number): void {
+  if (running !== null) return;
+  process.stderr.write(`\nrlsgen: ${signal}: stopping throwaway databases...\n`);
+  running = runAll().finally(() => process.exit(code));
+}
+
+export function registerCleanup(fn: Cleanup): () => void {
+  if (!installed) {
+    installed = true;
+    process.once('SIGINT', () => onSignal('SIGINT', 130));
+    process.once('SIGTERM', () => onSignal('SIGTERM', 143));
+  }
+  cleanups.add(fn);
+  return () => {
+    cleanups.delete(fn);
+  };
+}

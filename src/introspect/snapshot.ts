@@ -1,0 +1,163 @@
+/**
+ * What rlsgen knows about a live database, read once from the catalogs and
+ * then only passed around: lint, diff, init, audit and verify are pure
+ * functions of a snapshot (plus the manifest).
+ */
+
+export interface QualifiedName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  readonly type: string;
+  /** Base type name when the column's type is a domain or array element, for value generation. */
+  readonly typeCategory: string;
+  readonly notNull: boolean;
+  readonly default: string | null;
+  readonly identity: boolean;
+  readonly generated: boolean;
+  /** Labels when the type is an enum. */
+  readonly enumLabels: readonly string[] | null;
+}
+
+export interface ForeignKeyInfo {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly references: QualifiedName;
+  readonly referencedColumns: readonly string[];
+  readonly onDelete: string;
+  readonly validated: boolean;
+  readonly definition: string;
+}
+
+export interface ConstraintInfo {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly validated: boolean;
+  readonly definition: string;
+}
+
+export interface IndexInfo {
+  readonly name: string;
+  /** Key columns in order; null where the key is an expression. */
+  readonly columns: readonly (string | null)[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+  readonly valid: boolean;
+  readonly partial: boolean;
+  readonly definition: string;
+}
+
+export interface PolicyInfo {
+  readonly name: string;
+  readonly command: 'ALL' | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  readonly permissive: boolean;
+  /** Role names; `public` for PUBLIC. */
+  readonly roles: readonly string[];
+  readonly using: string | null;
+  readonly check: string | null;
+}
+
+export interface TriggerInfo {
+  readonly name: string;
+  readonly function: QualifiedName;
+  readonly definition: string;
+}
+
+export interface GrantInfo {
+  /** Role name, or `PUBLIC`. */
+  readonly grantee: string;
+  readonly privileges: readonly string[];
+}
+
+export interface TableInfo extends QualifiedName {
+  readonly oid: number;
+  readonly kind: 'table' | 'partitioned';
+  readonly owner: string;
+  readonly rlsEnabled: boolean;
+  readonly rlsForced: boolean;
+  readonly estimatedRows: number;
+  readonly columns: readonly ColumnInfo[];
+  readonly primaryKey: readonly string[] | null;
+  readonly uniques: readonly ConstraintInfo[];
+  readonly foreignKeys: readonly ForeignKeyInfo[];
+  readonly checks: readonly ConstraintInfo[];
+  readonly indexes: readonly IndexInfo[];
+  readonly policies: readonly PolicyInfo[];
+  readonly triggers: readonly TriggerInfo[];
+  readonly grants: readonly GrantInfo[];
+  /** Parent table when this one is a partition or an inheritance child. */
+  readonly parent: QualifiedName | null;
+  readonly isPartition: boolean;
+}
+
+export interface ViewInfo extends QualifiedName {
+  readonly materialized: boolean;
+  readonly owner: string;
+  readonly securityInvoker: boolean;
+  readonly securityBarrier: boolean;
+  /** Tables the view reads (direct dependencies). */
+  readonly reads: readonly QualifiedName[];
+}
+
+export interface FunctionInfo extends QualifiedName {
+  readonly oid: number;
+  readonly signature: string;
+  readonly language: string;
+  readonly securityDefiner: boolean;
+  readonly volatility: 'immutable' | 'stable' | 'volatile';
+  readonly leakproof: boolean;
+  /** `search_path` fixed with SET on the function, or null. */
+  readonly searchPath: string | null;
+  readonly owner: string;
+  readonly source: string;
+  readonly fromExtension: boolean;
+}
+
+export interface RoleInfo {
+  readonly name: string;
+  readonly superuser: boolean;
+  readonly bypassRls: boolean;
+  readonly canLogin: boolean;
+  readonly inherit: boolean;
+  /** Roles this role is directly a member of. */
+  readonly memberOf: readonly string[];
+}
+
+export interface DefaultPrivilegeInfo {
+  readonly owner: string;
+  readonly schema: string | null;
+  readonly objectType: 'tables' | 'sequences' | 'functions' | 'types' | 'schemas';
+  readonly grants: readonly GrantInfo[];
+}
+
+export interface DbSnapshot {
+  readonly serverVersionNum: number;
+  readonly database: string;
+  readonly currentUser: string;
+  readonly tables: readonly TableInfo[];
+  readonly views: readonly ViewInfo[];
+  readonly functions: readonly FunctionInfo[];
+  readonly roles: readonly RoleInfo[];
+  readonly defaultPrivileges: readonly DefaultPrivilegeInfo[];
+}
+
+export const qualified = (n: QualifiedName): string => `${n.schema}.${n.name}`;
+
+export function findTableInfo(snapshot: DbSnapshot, name: QualifiedName): TableInfo | undefined {
+  return snapshot.tables.find((t) => t.schema === name.schema && t.name === name.name);
+}
+
+/** Every role `role` belongs to, directly or through other roles (itself included). */
+export function roleClosure(snapshot: DbSnapshot, role: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const parent of snapshot.roles.find((r) => r.name === name)?.memberOf ?? []) visit(parent);
+  };
+  visit(role);
+  return seen;
+}

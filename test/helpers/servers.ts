@@ -1,0 +1,63 @@
+import type { DbSnapshot } from '../../src/introspect/snapshot.js';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { type ConnectionInfo, withClient } from '../../src/db/server.js';
+import { quoteIdent } from '../../src/sql/quote.js';
+
+export interface TestServer {
+  readonly label: string;
+  readonly connection: ConnectionInfo;
+  readonly versionNum: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    servers: TestServer[];
+    skippedServers: string[];
+  }
+}
+
+/** The servers started by the global setup; each integration test runs on all of them. */
+export function testServers(): TestServer[] {
+  return inject('servers');
+}
+
+export function skippedServers(): string[] {
+  return inject('skippedServers');
+}
+
+/** A fresh empty database on `server`, dropped by the returned function. */
+export async function freshDatabase(server: TestServer, prefix = 't'): Promise<{ connection: ConnectionInfo; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  await withClient(server.connection, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  return {
+    connection: { ...server.connection, database: name },
+    drop: () => withClient(server.connection, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+export async function runSqlFile(connection: ConnectionInfo, path: string): Promise<void> {
+  await withClient(connection, (c) => c.query(readFileSync(path, 'utf8')));
+}
+
+export const FIXTURE_SCHEMA = 'test/fixtures/crm-legacy/schema.sql';
+export const FIXTURE_DATA = 'test/fixtures/crm-legacy/data.sql';
+
+/** A database with the seed CRM fixture (schema and legacy data) loaded. */
+export async function crmDatabase(server: TestServer): Promise<{ connection: ConnectionInfo; drop: () => Promise<void> }> {
+  const db = await freshDatabase(server, 'crm');
+  await runSqlFile(db.connection, FIXTURE_SCHEMA);
+  await runSqlFile(db.connection, FIXTURE_DATA);
+  return db;
+}
+
+/** A schema snapshot without what legitimately differs between two reads (oids, statistics, the owner's own grants). */
+export function comparableSchema(snapshot: DbSnapshot): unknown {
+  return {
+    tables: snapshot.tables.map((t) => ({ ...t, oid: 0, estimatedRows: 0, grants: t.grants.filter((g) => g.grantee !== t.owner) })),
+    views: snapshot.views,
+    functions: snapshot.functions.map((f) => ({ ...f, oid: 0 })),
+    defaultPrivileges: snapshot.defaultPrivileges,
+  };
+}
