@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runApply, runRollback } from './commands/apply.js';
 import { runGenerate } from './commands/generate.js';
+import { runVerify } from './commands/verify.js';
 import { runValidate } from './commands/validate.js';
 import { createOutput, EXIT, type Output } from './output.js';
 
@@ -46,7 +48,67 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       exit.code = runGenerate(output, options);
     });
 
+  program
+    .command('apply')
+    .description('apply the pending migrations of generated-sql/ to a database, one at a time, under an advisory lock')
+    .option('-d, --dir <dir>', 'migrations folder', 'generated-sql')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .addOption(new Option('--stage <stage>', 'prepare: stop before the enforce stage (row-level security on)').choices(['prepare', 'all']).default('all'))
+    .option('--dry-run', 'list what would run; change nothing', false)
+    .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
+    .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
+    .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
+    .addHelpText(
+      'after',
+      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage.',
+    )
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean }) => {
+      exit.code = await runApply(output, options);
+    });
+
+  program
+    .command('rollback')
+    .description('run the rollback scripts (generated-sql/down) of applied migrations above --to, newest first')
+    .requiredOption('--to <id>', 'keep migrations up to this id (0: roll back everything)', (v) => nonNegativeInt(v, '--to'))
+    .option('-d, --dir <dir>', 'migrations folder', 'generated-sql')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .option('--dry-run', 'list what would be rolled back', false)
+    .action(async (options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }) => {
+      exit.code = await runRollback(output, options);
+    });
+
+  program
+    .command('verify')
+    .description('prove isolation: probe every table as the application role, with two tenants, and print the matrix')
+    .addOption(manifestOption())
+    .option('-d, --dir <dir>', 'migrations folder', 'generated-sql')
+    .option('--schema <file>', "load this schema (SQL) into a throwaway database, apply the migrations and verify there")
+    .option('--data <file>', 'data (SQL) to load after the schema')
+    .option('--database-url <url>', 'with --schema: the server for the throwaway database; without: a database with the policies applied, verified in place inside a rolled-back transaction')
+    .option('--container [image]', 'with --schema: a throwaway server in a container (testcontainers; needs Docker)')
+    .option('--pg-bin <dir>', 'with --schema: a throwaway server from installed PostgreSQL binaries (initdb, pg_ctl)')
+    .option('--json', 'print the result as JSON', false)
+    .addHelpText('after', '\nExit codes: 0 isolation proven, 1 a check failed (table, check and SQL printed), 2 usage or no database.')
+    .action(async (options: { manifest: string; dir: string; schema?: string; data?: string; databaseUrl?: string; container?: string | boolean; pgBin?: string; json: boolean }) => {
+      if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
+      if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
+      if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);
+      exit.code = await runVerify(output, options);
+    });
+
   return program;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+  return n;
+}
+
+function nonNegativeInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be 0 or a positive integer`);
+  return n;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -78,5 +78,5 @@ export async function startBinaries(binDir: string): Promise<ServerHandle> {
   }
   const connection = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
   const { versionNum, version } = await serverVersion(connection);
-  return { kind: 'binaries', versionNum, version, connection, throwaway: true, stop };
+  return { kind: 'binaries', versionNum, version, connection, throwaway: true, dataDir: dir, stop };
 }

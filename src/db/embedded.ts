@@ -73,5 +73,5 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Serv
   }
   const connection = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
   const { versionNum, version } = await serverVersion(connection);
-  return { kind: 'embedded', versionNum, version, connection, throwaway: true, stop };
+  return { kind: 'embedded', versionNum, version, connection, throwaway: true, dataDir, stop };
 }

@@ -22,6 +22,8 @@ export interface ServerHandle {
   readonly connection: ConnectionInfo;
   /** True when rlsgen started the server and may create and drop databases on it freely. */
   readonly throwaway: boolean;
+  /** Data directory of a server rlsgen started on this machine (removed by stop()). */
+  readonly dataDir?: string;
   stop(): Promise<void>;
 }
 

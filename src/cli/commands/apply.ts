@@ -1,0 +1,81 @@
+import { relative } from 'node:path';
+import { applyMigrations } from '../../apply/apply-migrations.js';
+import { rollbackMigrations } from '../../apply/rollback-migrations.js';
+import { parseConnectionUrl } from '../../db/server.js';
+import type { Stage } from '../../plan/plan.js';
+import { EXIT, type Output } from '../output.js';
+import { progressReporter } from '../progress.js';
+import { printApplyError } from './common.js';
+
+export interface ApplyCliOptions {
+  readonly dir: string;
+  readonly databaseUrl?: string;
+  readonly stage: Stage | 'all';
+  readonly dryRun: boolean;
+  readonly batchSize?: number;
+  readonly lockTimeout: string;
+  readonly wait: boolean;
+}
+
+export function databaseUrlFrom(output: Output, url: string | undefined): string | null {
+  const found = url ?? process.env['DATABASE_URL'];
+  if (found === undefined || found === '') {
+    output.err('error: give the database with --database-url or DATABASE_URL');
+    return null;
+  }
+  return found;
+}
+
+export async function runApply(output: Output, options: ApplyCliOptions): Promise<number> {
+  const url = databaseUrlFrom(output, options.databaseUrl);
+  if (url === null) return EXIT.usage;
+  const progress = progressReporter(output);
+  try {
+    const result = await applyMigrations({
+      connection: parseConnectionUrl(url),
+      dir: options.dir,
+      stage: options.stage,
+      dryRun: options.dryRun,
+      lockTimeout: options.lockTimeout,
+      wait: options.wait,
+      onEvent: progress.onEvent,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    });
+    progress.stop();
+    const dir = relative(process.cwd(), options.dir) || options.dir;
+    if (options.dryRun) {
+      output.out(`${result.alreadyApplied} migration(s) of ${dir} already applied; ${result.pending.length} pending:`);
+      for (const file of result.pending) output.out(`  ${file.fileName}  ${file.meta?.stage ?? ''}${file.transactional ? '' : '  (outside a transaction)'}`);
+      return EXIT.ok;
+    }
+    if (result.applied.length === 0) output.out(`nothing to apply: ${result.alreadyApplied} migration(s) of ${dir} already applied`);
+    else output.out(`applied ${result.applied.length} migration(s) (${result.applied[0]?.fileName} .. ${result.applied[result.applied.length - 1]?.fileName})`);
+    for (const b of result.backfills) {
+      output.out(`  backfill ${b.table}: ${b.filled} row(s) filled${b.unresolved > 0 ? `, ${b.unresolved} left without a tenant (rlsgen audit lists them)` : ''}`);
+    }
+    const enforce = result.pending.filter((f) => f.meta?.stage === 'enforce');
+    if (enforce.length > 0) {
+      output.out('');
+      output.out(`${enforce.length} enforce-stage migration(s) pending: deploy the application that sets the tenant variable in every transaction, then run rlsgen apply again.`);
+    }
+    return EXIT.ok;
+  } catch (error) {
+    progress.stop();
+    printApplyError(output, error);
+    return EXIT.findings;
+  }
+}
+
+export async function runRollback(output: Output, options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }): Promise<number> {
+  const url = databaseUrlFrom(output, options.databaseUrl);
+  if (url === null) return EXIT.usage;
+  try {
+    const result = await rollbackMigrations({ connection: parseConnectionUrl(url), dir: options.dir, to: options.to, dryRun: options.dryRun });
+    const verb = options.dryRun ? 'would roll back' : 'rolled back';
+    output.out(`${verb} ${result.rolledBack.length} migration(s)${result.rolledBack.length > 0 ? `, newest first: ${result.rolledBack.map((f) => f.fileName).join(', ')}` : ''}`);
+    return EXIT.ok;
+  } catch (error) {
+    printApplyError(output, error);
+    return EXIT.findings;
+  }
+}

@@ -1,0 +1,105 @@
+import cliProgress from 'cli-progress';
+import type { ApplyEvent } from '../apply/apply-migrations.js';
+import type { Output } from './output.js';
+
+const rate = (done: number, ms: number): string => (ms <= 0 ? '' : `${Math.round((done / ms) * 1000).toLocaleString('en-US')} rows/s`);
+
+/**
+ * Turns apply events into progress: bars on a terminal (migrations, and rows
+ * of the running backfill with rate and ETA), one line per long step or
+ * every 10% of a backfill otherwise (CI logs).
+ */
+export function progressReporter(output: Output): { onEvent: (event: ApplyEvent) => void; stop: () => void } {
+  if (output.interactive) {
+    const multi = new cliProgress.MultiBar(
+      { clearOnComplete: true, hideCursor: true, format: ' {bar} {value}/{total} {label}', barsize: 30, stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
+    let files: cliProgress.SingleBar | null = null;
+    let backfill: cliProgress.SingleBar | null = null;
+    let started = 0;
+    return {
+      onEvent(event) {
+        switch (event.kind) {
+          case 'file-start':
+            files ??= multi.create(event.total, 0, { label: '' });
+            files.update(event.index - 1, { label: event.file.fileName });
+            break;
+          case 'file-done':
+            files?.increment(1);
+            break;
+          case 'backfill':
+            if (event.event === 'start') {
+              started = Date.now();
+              backfill?.stop();
+              backfill = multi.create(Math.max(1, event.total), event.done, { label: `${event.table} rows` }, { format: ' {bar} {value}/{total} {label} {rate} ETA {eta_formatted}' });
+            }
+            backfill?.update(event.done, { rate: rate(event.done, Date.now() - started) });
+            if (event.event === 'done' && backfill !== null) {
+              multi.remove(backfill);
+              backfill = null;
+            }
+            break;
+          case 'waiting-for-lock':
+            multi.log(`waiting for another rlsgen apply${event.holderPid === null ? '' : ` (backend pid ${event.holderPid})`} to finish...\n`);
+            break;
+          case 'retry':
+            multi.log(`${event.file.fileName}: ${event.reason}; retry ${event.attempt} in ${event.delayMs} ms\n`);
+            break;
+          case 'invalid-index-dropped':
+            multi.log(`dropped ${event.index}, left invalid by an interrupted build; building it again\n`);
+            break;
+          case 'lock-acquired':
+            break;
+          default: {
+            const never: never = event;
+            throw new Error(`unknown event ${JSON.stringify(never)}`);
+          }
+        }
+      },
+      stop: () => multi.stop(),
+    };
+  }
+  let lastShare = -1;
+  let started = 0;
+  return {
+    onEvent(event) {
+      switch (event.kind) {
+        case 'file-done':
+          if (event.ms >= 1000) output.err(`  ${event.file.fileName} (${(event.ms / 1000).toFixed(1)} s)`);
+          break;
+        case 'backfill': {
+          if (event.event === 'start') {
+            lastShare = -1;
+            started = Date.now();
+          }
+          // Small tables finish in one batch; their counts are in apply's summary.
+          if (event.total < 10_000) break;
+          const share = event.total === 0 ? 10 : Math.floor((event.done / event.total) * 10);
+          if (share > lastShare || event.event === 'done') {
+            lastShare = share;
+            output.err(`  backfill ${event.table}: ${event.done}/${event.total} rows ${rate(event.done, Date.now() - started)}`.trimEnd());
+          }
+          break;
+        }
+        case 'waiting-for-lock':
+          output.err(`waiting for another rlsgen apply${event.holderPid === null ? '' : ` (backend pid ${event.holderPid})`} to finish...`);
+          break;
+        case 'retry':
+          output.err(`  ${event.file.fileName}: ${event.reason}; retry ${event.attempt} in ${event.delayMs} ms`);
+          break;
+        case 'invalid-index-dropped':
+          output.err(`  dropped ${event.index}, left invalid by an interrupted build; building it again`);
+          break;
+        case 'file-start':
+        case 'lock-acquired':
+          break;
+        default: {
+          const never: never = event;
+          throw new Error(`unknown event ${JSON.stringify(never)}`);
+        }
+      }
+    },
+    stop: () => undefined,
+  };
+}

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
+import { containerRuntimeUnavailable, startContainer } from '../../src/db/container.js';
+import { startEmbedded } from '../../src/db/embedded.js';
+import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
+import { connectionUrl, withClient } from '../../src/db/server.js';
+import { runCli } from '../helpers/cli.js';
+import { testServers } from '../helpers/servers.js';
+
+const canConnect = async (url: string): Promise<boolean> => {
+  try {
+    const server = await connectUrl(url);
+    return server.versionNum > 0;
+  } catch {
+    return false;
+  }
+};
+
+describe('database providers', () => {
+  it('embedded: a throwaway cluster that stop() removes', async () => {
+    const server = await startEmbedded();
+    expect(server.versionNum).toBeGreaterThanOrEqual(180000);
+    expect(server.dataDir !== undefined && existsSync(server.dataDir)).toBe(true);
+    const url = connectionUrl(server.connection);
+    expect(await canConnect(url)).toBe(true);
+    await server.stop();
+    expect(existsSync(server.dataDir ?? '')).toBe(false);
+    expect(await canConnect(url)).toBe(false);
+  });
+
+  it('embedded: Ctrl-C stops the server and deletes its directory', async () => {
+    const script = `
+      import('./dist/src/db/embedded.js').then(async ({ startEmbedded }) => {
+        const s = await startEmbedded();
+        console.log(JSON.stringify({ dir: s.dataDir, port: s.connection.port }));
+        setInterval(() => {}, 1000);
+      });`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString()));
+      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    const { dir, port } = JSON.parse(line) as { dir: string; port: number };
+    expect(existsSync(dir)).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(existsSync(dir)).toBe(false);
+    expect(await canConnect(`postgres://postgres:x@127.0.0.1:${port}/postgres`)).toBe(false);
+  });
+
+  it.skipIf(!hasBinaries(debianBinDir(15)))('binaries: Debian PostgreSQL 15 started from its installed initdb and pg_ctl', async () => {
+    const server = await startBinaries(debianBinDir(15));
+    try {
+      expect(Math.floor(server.versionNum / 10000)).toBe(15);
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(server.dataDir ?? '')).toBe(false);
+  });
+
+  it('url: an existing server, never stopped by rlsgen', async () => {
+    const existing = testServers()[0];
+    if (existing === undefined) throw new Error('no test server');
+    const server = await connectUrl(connectionUrl(existing.connection));
+    expect(server.throwaway).toBe(false);
+    await server.stop();
+    expect(await withClient(existing.connection, async (c) => (await c.query('SELECT 1 AS one')).rows[0])).toEqual({ one: 1 });
+  });
+
+  it('chooses the server: --database-url, then --container, then --pg-bin, then DATABASE_URL, else embedded', () => {
+    expect(serverSpecFrom({}, {})).toEqual({ kind: 'embedded' });
+    expect(serverSpecFrom({}, { DATABASE_URL: 'postgres://x/y' })).toEqual({ kind: 'url', url: 'postgres://x/y' });
+    expect(serverSpecFrom({ container: true }, { DATABASE_URL: 'postgres://x/y' })).toEqual({ kind: 'container' });
+    expect(serverSpecFrom({ container: 'postgres:13' }, {})).toEqual({ kind: 'container', image: 'postgres:13' });
+    expect(serverSpecFrom({ databaseUrl: 'postgres://a/b', container: true }, {})).toEqual({ kind: 'url', url: 'postgres://a/b' });
+  });
+});
+
+const noDocker = await containerRuntimeUnavailable();
+describe('container provider', () => {
+  it.skipIf(noDocker !== null)(`testcontainers: a PostgreSQL container${noDocker === null ? '' : ` (skipped: ${noDocker})`}`, async () => {
+    const server = await startContainer('postgres:13-alpine');
+    try {
+      expect(Math.floor(server.versionNum / 10000)).toBe(13);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('reports why no container can start here', async () => {
+    if (noDocker === null) return;
+    await expect(startContainer()).rejects.toThrow(/cannot start postgres:17-alpine: /);
+  });
+});
+
+describe('rlsgen verify --schema (throwaway embedded database)', () => {
+  it('proves the example manifest on the fixture and prints the matrix', () => {
+    const r = runCli(['verify', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('PASS: no tenant can read or change another tenant\'s rows in any of the 27 scoped tables.');
+    expect(r.stdout).toMatch(/^deals {17}tenant {2}✓ {5}✓ {6}✓ {6}✓ {4}✓ {7}✓ {4}✓ {6}✓ {8}✓ {6}✓ {5}· {7}· {7}✓$/m);
+  });
+
+  it('--json for machines, and exit 2 without a database', () => {
+    const json = runCli(['verify', '--json', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; tables: { table: string; seeded: number }[] };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.tables.find((t) => t.table === 'workflows')?.seeded).toBeGreaterThan(0);
+    const none = runCli(['verify'], { env: { DATABASE_URL: '' } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('give --schema FILE to prove isolation on a throwaway database');
+  });
+});
