@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runApply, runRollback } from './commands/apply.js';
+import { runApply, runRollback, runSecret } from './commands/apply.js';
 import { runGenerate } from './commands/generate.js';
 import { runVerify } from './commands/verify.js';
 import { runValidate } from './commands/validate.js';
@@ -94,6 +94,16 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
       if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);
       exit.code = await runVerify(output, options);
+    });
+
+  program
+    .command('secret')
+    .description('store the secret of the signed tenant context (manifest `context: signed`) in rlsgen.context_secret')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .option('--from-env', 'use the hex secret in RLSGEN_CONTEXT_SECRET instead of making a new one', false)
+    .addHelpText('after', '\nA new secret is printed once (hex) for the application: pass it to createTenantPool({ mode: "signed", secret }).')
+    .action(async (options: { databaseUrl?: string; fromEnv: boolean }) => {
+      exit.code = await runSecret(output, options);
     });
 
   return program;

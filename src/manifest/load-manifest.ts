@@ -569,6 +569,11 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
         error(at('legacy_owner'), 'shared-legacy-owner', '`legacy_owner` does not apply to shared tables: their rows without a tenant are already visible to every tenant');
       }
     }
+    if (t.legacy_owner !== undefined && raw.context === 'signed') {
+      warning(at('legacy_owner'), 'unsigned-user', 'with `context: signed` the tenant is signed but the user variable of legacy_owner is not', {
+        help: 'rows without a tenant stay reachable by setting the user variable; fill them (unresolved: fail) to close that path',
+      });
+    }
     const unresolved = mode === 'shared' ? 'keep' : (t.unresolved ?? 'fail');
     if (mode === 'tenant' && unresolved === 'keep' && cross === undefined) {
       warning(at('unresolved'), 'unreachable-rows', 'rows kept without a tenant are visible to no role: no roles.cross_tenant is declared');

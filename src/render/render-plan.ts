@@ -70,6 +70,8 @@ function settingsContext(s: PlanSettings): object {
     tenantValue: SqlText.sql(currentTenant(s)),
     settingValue: SqlText.sql(settingValue(s.tenantSetting, s.tenantType)),
     signed: s.context === 'signed',
+    verifyFunction: SqlText.qualified({ schema: 'rlsgen', name: `verified_tenant_${s.tenantType}` }),
+    verifyFunctionDisplay: SqlText.comment(`rlsgen.verified_tenant_${s.tenantType}`),
   };
 }
 

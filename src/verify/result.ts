@@ -25,6 +25,7 @@ export type CheckId =
   | 'legacy-owner'
   | 'cross-read'
   | 'cross-write'
+  | 'signed-token'
   | 'role-attributes'
   | 'role-membership';
 
@@ -72,6 +73,7 @@ export const MATRIX_COLUMNS: readonly { readonly title: string; readonly checks:
   { title: 'global', checks: ['global-read', 'global-write'] },
   { title: 'legacy', checks: ['legacy-owner'] },
   { title: 'cross', checks: ['cross-read', 'cross-write'] },
+  { title: 'signed', checks: ['signed-token'] },
 ];
 
 export function cellStatus(checks: readonly CheckResult[], ids: readonly CheckId[]): CheckStatus {

@@ -5,6 +5,7 @@ import { type DbSnapshot, findTableInfo, roleClosure, type TableInfo } from '../
 import type { Model, TableModel, TenantType } from '../manifest/model.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { CheckId, CheckResult, TableVerdict, VerifyResult } from './result.js';
+import { signTenantToken } from '../runtime/signed-token.js';
 import { RowSeeder } from './seed-rows.js';
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly message: string; readonly detail: string; readonly constraint: string };
@@ -34,6 +35,8 @@ class Proof {
     private readonly client: pg.ClientBase,
     private readonly model: Model,
     private readonly snapshot: DbSnapshot,
+    /** Signed context: makes the token the application would set for a tenant. */
+    private readonly sign: ((tenant: string, claims?: { expires?: number; backendPid?: number }) => string) | null,
   ) {
     this.app = model.roles.app.name;
     this.setting = model.tenant.setting;
@@ -58,10 +61,16 @@ class Proof {
   private as<T>(role: string, tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
     return this.run(async () => {
       await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(role)}`);
-      if (tenant !== undefined) await this.client.query('SELECT set_config($1, $2, true)', [this.setting, tenant]);
+      if (tenant !== undefined) await this.client.query('SELECT set_config($1, $2, true)', [this.setting, this.value(tenant)]);
       if (user !== undefined) await this.client.query('SELECT set_config($1, $2, true)', [this.model.user.setting, user]);
       return fn();
     });
+  }
+
+  /** What the application sets for a tenant: the id itself, or a signed token for it. */
+  private value(tenant: string): string {
+    const bad = malformedValue(this.model.tenant.type);
+    return this.sign === null || tenant === '' || tenant === bad ? tenant : this.sign(tenant);
   }
 
   private async count(sql: string): Promise<number> {
@@ -226,7 +235,8 @@ class Proof {
     // execution must see only the tenant set at that moment. A policy whose
     // value was folded into the plan (an IMMUTABLE helper) shows the first
     // tenant's rows to the second.
-    const probeSql = `SELECT count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM current_setting($1, true)) AS foreign_rows, count(*) FILTER (WHERE ${col} IS NOT NULL) AS n FROM ${name}`;
+    const current = this.sign === null ? 'current_setting($1, true)' : `(regexp_match(current_setting($1, true), '\\.([^.]+)$'))[1]`;
+    const probeSql = `SELECT count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM ${current}) AS foreign_rows, count(*) FILTER (WHERE ${col} IS NOT NULL) AS n FROM ${name}`;
     const prepared = await this.as(this.app, a, async () => {
       await this.client.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
       const statement = { name: `rlsgen_probe_${info.oid}`, text: probeSql, values: [this.setting] };
@@ -235,7 +245,7 @@ class Proof {
         return [Number(row?.foreign_rows), Number(row?.n)];
       };
       const first = await run();
-      await this.client.query('SELECT set_config($1, $2, true)', [this.setting, b]);
+      await this.client.query('SELECT set_config($1, $2, true)', [this.setting, this.value(b)]);
       const second = await run();
       await this.client.query(`DEALLOCATE ${quoteIdent(statement.name)}`);
       return [first, second] as const;
@@ -268,6 +278,7 @@ class Proof {
     }
 
     results.push(await this.legacyCheck(table, name, col, a));
+    results.push(await this.signedCheck(table, info, name, col, a, b));
     results.push(...(await this.crossChecks(name, key, total)));
     return results;
   }
@@ -373,6 +384,36 @@ class Proof {
     return pass('legacy-owner', `${sample.n} rows without a tenant visible to their owner only`);
   }
 
+  /** Signed context: tokens the application did not make for this backend and tenant show nothing and write nothing. */
+  private async signedCheck(table: TableModel, info: TableInfo, name: string, col: string, a: string, b: string): Promise<CheckResult> {
+    if (this.sign === null) return notApplicable('signed-token', 'plain context');
+    const valid = this.sign(a);
+    const forged = `${valid.slice(0, valid.length - a.length)}${b}`;
+    const expired = this.sign(a, { expires: 1 });
+    const replayed = this.sign(a, { backendPid: 1 });
+    const visibleSql = `SELECT count(*) AS n FROM ${name} WHERE ${col} IS NOT NULL`;
+    for (const [label, token] of [['a token edited to name another tenant', forged], ['an expired token', expired], ['a token made for another connection', replayed]] as const) {
+      const seen = await this.run(async () => {
+        await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.app)}`);
+        await this.client.query('SELECT set_config($1, $2, true)', [this.setting, token]);
+        return this.count(visibleSql);
+      });
+      if (seen.ok && seen.value > 0) return fail('signed-token', `${label} showed ${seen.value} rows`, `SELECT set_config(${quoteLiteral(this.setting)}, ${quoteLiteral(token)}, false); ${visibleSql}`);
+      const row = await this.rowOf(name, col, b);
+      if (row !== null) {
+        const columns = this.insertableColumns(info);
+        const copy = { ...row, [table.primaryKey]: info.columns.find((c) => c.name === table.primaryKey)?.type === 'uuid' ? randomUUID() : row[table.primaryKey] };
+        const write = await this.run(async () => {
+          await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.app)}`);
+          await this.client.query('SELECT set_config($1, $2, true)', [this.setting, token]);
+          return this.client.query(`INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')}) SELECT ${columns.map(quoteIdent).join(', ')} FROM jsonb_populate_record(NULL::${name}, ${quoteLiteral(JSON.stringify(copy))})`);
+        });
+        if (write.ok) return fail('signed-token', `${label} could insert a row of ${b}`);
+      }
+    }
+    return pass('signed-token', 'edited, expired and replayed tokens see and write nothing');
+  }
+
   private async crossChecks(name: string, key: string, total: number): Promise<CheckResult[]> {
     const cross = this.model.roles.crossTenant;
     if (cross === null) return [notApplicable('cross-read', 'no cross-tenant role'), notApplicable('cross-write', 'no cross-tenant role')];
@@ -434,9 +475,17 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     throw new Error('verify needs a superuser connection: it creates the rows it needs and acts as the application role (SET SESSION AUTHORIZATION), all inside a transaction it rolls back');
   }
   const snapshot = await introspectDatabase(client);
+  let sign: ((tenant: string, claims?: { expires?: number; backendPid?: number }) => string) | null = null;
+  if (model.context === 'signed') {
+    const secret = await client.query<{ secret: Buffer; pid: number }>('SELECT s.secret, pg_backend_pid() AS pid FROM rlsgen.context_secret AS s WHERE s.id = 1').catch(() => ({ rows: [] }));
+    const row = secret.rows[0];
+    if (row === undefined) throw new Error('signed context: rlsgen.context_secret holds no secret yet; set one with `rlsgen secret`');
+    sign = (tenant, claims = {}) =>
+      signTenantToken(row.secret, { tenant, expires: claims.expires ?? Math.floor(Date.now() / 1000) + 600, backendPid: claims.backendPid ?? row.pid });
+  }
   await client.query('BEGIN');
   try {
-    const proof = new Proof(client, model, snapshot);
+    const proof = new Proof(client, model, snapshot, sign);
     const scoped = model.tables.filter((t) => t.mode !== 'exempt');
     const infos = new Map<string, TableInfo>();
     for (const table of scoped) {

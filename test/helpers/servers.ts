@@ -61,3 +61,11 @@ export function comparableSchema(snapshot: DbSnapshot): unknown {
     defaultPrivileges: snapshot.defaultPrivileges,
   };
 }
+
+/** A login that is a member of the application role, as a deployed application connects. */
+export async function appLogin(connection: ConnectionInfo, role: string): Promise<ConnectionInfo> {
+  const user = `login_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await withClient(connection, (c) => c.query(`CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD '${password}' IN ROLE ${quoteIdent(role)}`));
+  return { ...connection, user, password };
+}

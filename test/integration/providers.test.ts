@@ -101,7 +101,8 @@ describe('rlsgen verify --schema (throwaway embedded database)', () => {
     const r = runCli(['verify', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('PASS: no tenant can read or change another tenant\'s rows in any of the 27 scoped tables.');
-    expect(r.stdout).toMatch(/^deals {17}tenant {2}✓ {5}✓ {6}✓ {6}✓ {4}✓ {7}✓ {4}✓ {6}✓ {8}✓ {6}✓ {5}· {7}· {7}✓$/m);
+    const deals = r.stdout.split('\n').find((l) => l.startsWith('deals '));
+    expect(deals?.split(/\s+/)).toEqual(['deals', 'tenant', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '·', '·', '✓', '·']);
   });
 
   it('--json for machines, and exit 2 without a database', () => {

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { applyMigrations } from '../../apply/apply-migrations.js';
 import { rollbackMigrations } from '../../apply/rollback-migrations.js';
+import { setContextSecret } from '../../apply/set-context-secret.js';
 import { parseConnectionUrl } from '../../db/server.js';
 import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
@@ -73,6 +74,28 @@ export async function runRollback(output: Output, options: { dir: string; databa
     const result = await rollbackMigrations({ connection: parseConnectionUrl(url), dir: options.dir, to: options.to, dryRun: options.dryRun });
     const verb = options.dryRun ? 'would roll back' : 'rolled back';
     output.out(`${verb} ${result.rolledBack.length} migration(s)${result.rolledBack.length > 0 ? `, newest first: ${result.rolledBack.map((f) => f.fileName).join(', ')}` : ''}`);
+    return EXIT.ok;
+  } catch (error) {
+    printApplyError(output, error);
+    return EXIT.findings;
+  }
+}
+
+export async function runSecret(output: Output, options: { databaseUrl?: string; fromEnv: boolean }): Promise<number> {
+  const url = databaseUrlFrom(output, options.databaseUrl);
+  if (url === null) return EXIT.usage;
+  const fromEnv = process.env['RLSGEN_CONTEXT_SECRET'];
+  if (options.fromEnv && (fromEnv === undefined || fromEnv === '')) {
+    output.err('error: --from-env: RLSGEN_CONTEXT_SECRET is not set');
+    return EXIT.usage;
+  }
+  try {
+    const hex = await setContextSecret(parseConnectionUrl(url), options.fromEnv ? fromEnv : undefined);
+    if (options.fromEnv) output.err('stored the secret from RLSGEN_CONTEXT_SECRET');
+    else {
+      output.err('stored a new secret; give it to the application (it is not shown again):');
+      output.out(hex);
+    }
     return EXIT.ok;
   } catch (error) {
     printApplyError(output, error);

@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../src/apply/apply-migrations.js';
+import { setContextSecret } from '../../src/apply/set-context-secret.js';
+import { type ConnectionInfo, withClient } from '../../src/db/server.js';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import { createTenantPool, TenantContextError, TenantIdError, TenantPool, withTenant } from '../../src/runtime/index.js';
+import { verifyIsolation } from '../../src/verify/verify-isolation.js';
+import { generateMigrations } from '../../src/write/generate-migrations.js';
+import { appLogin, crmDatabase, freshDatabase, runSqlFile, type TestServer, testServers } from '../helpers/servers.js';
+
+const id = (key: string): string => {
+  const hex = createHash('md5').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+const NADAN = id('company:nadan');
+const SUNSTONE = id('company:sunstone');
+
+async function generated(manifest: string): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'rlsgen-rt-')), 'generated-sql');
+  const r = generateMigrations({ manifestPath: manifest, outDir: out });
+  if (r.kind !== 'written') throw new Error(r.kind);
+  return out;
+}
+
+describe.each(testServers())('rlsgen/runtime on $label', (server: TestServer) => {
+  let db: { connection: ConnectionInfo; drop: () => Promise<void> };
+  let login: ConnectionInfo;
+  beforeAll(async () => {
+    db = await crmDatabase(server);
+    await applyMigrations({ connection: db.connection, dir: 'generated-sql' });
+    login = await appLogin(db.connection, 'crm_app');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('runs fn in a transaction with the tenant set, commits, and leaves nothing on the connection', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const raw = pool.connect.bind(pool);
+    const tenants = createTenantPool(pool);
+    try {
+      const deals = await tenants.withTenant(SUNSTONE, async (client) => (await client.query<{ c: string }>('SELECT DISTINCT company_id AS c FROM deals')).rows);
+      expect(deals).toEqual([{ c: SUNSTONE }]);
+      const inserted = await tenants.withTenant(NADAN, async (client) =>
+        (await client.query<{ company_id: string }>("INSERT INTO pipelines (name) VALUES ('runtime') RETURNING company_id")).rows[0],
+      );
+      expect(inserted).toEqual({ company_id: NADAN });
+      await expect(tenants.withTenant(NADAN, async (client) => {
+        await client.query("INSERT INTO pipelines (name) VALUES ('rolled back')");
+        throw new Error('boom');
+      })).rejects.toThrow('boom');
+      const names = await withClient(db.connection, async (c) => (await c.query("SELECT name FROM pipelines WHERE name IN ('runtime', 'rolled back')")).rows);
+      expect(names).toEqual([{ name: 'runtime' }]);
+      // The one pooled connection: no tenant, no session-level setting, no open transaction.
+      const client = await raw();
+      try {
+        const state = await client.query<{ tenant: string | null; session: string[]; tx: string }>(
+          "SELECT current_setting('app.company_id', true) AS tenant, ARRAY(SELECT name FROM pg_settings WHERE source = 'session') AS session, (SELECT state FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS tx",
+        );
+        expect(state.rows[0]).toEqual({ tenant: '', session: [], tx: 'active' });
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('fails loudly outside withTenant, with a used-up client, and on malformed ids', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool);
+    try {
+      expect(() => pool.query('SELECT 1')).toThrow(TenantContextError);
+      expect(() => pool.connect()).toThrow(/pool.connect\(\) on a tenant-scoped pool outside withTenant\(\)/);
+      let leaked: pg.PoolClient | null = null;
+      await tenants.withTenant(NADAN, async (client) => {
+        leaked = client;
+        expect(() => client.release()).toThrow(/releases the client itself/);
+      });
+      expect(() => (leaked as unknown as pg.PoolClient).query('SELECT 1')).toThrow(/has ended/);
+      for (const bad of ['', 'not-a-uuid', null, undefined, 42]) {
+        await expect(tenants.withTenant(bad as unknown as string, async () => 1)).rejects.toBeInstanceOf(TenantIdError);
+      }
+      expect(pool.totalCount).toBeLessThanOrEqual(1);
+      expect(createTenantPool(pool)).toBeInstanceOf(TenantPool);
+      const own = await withClient(db.connection, async (c) => (await c.query('SELECT count(*)::int AS n FROM pipelines WHERE company_id = $1', [NADAN])).rows[0]);
+      await expect(withTenant(pool, NADAN, async (c) => (await c.query('SELECT count(*)::int AS n FROM pipelines')).rows[0])).resolves.toEqual(own);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('rolls back and reports a transaction that failed inside fn', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool);
+    try {
+      await expect(
+        tenants.withTenant(NADAN, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('aborted')");
+          await client.query('SELECT 1/0').catch(() => undefined);
+        }),
+      ).rejects.toThrow(/was rolled back; nothing was committed/);
+      const n = await withClient(db.connection, async (c) => (await c.query("SELECT count(*)::int AS n FROM pipelines WHERE name = 'aborted'")).rows[0]);
+      expect(n).toEqual({ n: 0 });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('destroys a connection that breaks inside fn, and the next request gets a fresh one', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool);
+    try {
+      await expect(
+        tenants.withTenant(NADAN, async (client) => {
+          const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          await withClient(db.connection, (c) => c.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]));
+          await client.query('SELECT 1');
+        }),
+      ).rejects.toThrow();
+      const after = await tenants.withTenant(NADAN, async (client) => (await client.query<{ c: string }>('SELECT DISTINCT company_id AS c FROM pipelines')).rows);
+      expect(after).toEqual([{ c: NADAN }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('sets the user for legacy_owner rows', async () => {
+    const pool = new pg.Pool({ ...login, max: 2 });
+    const tenants = createTenantPool(pool);
+    try {
+      const count = (userId?: string) =>
+        tenants.withTenant(NADAN, async (c) => (await c.query('SELECT count(*)::int AS n FROM calls WHERE company_id IS NULL')).rows[0], userId === undefined ? {} : { userId });
+      expect(await count(id('user:orphan'))).toEqual({ n: 1 });
+      expect(await count(id('user:nadan:1'))).toEqual({ n: 0 });
+      expect(await count()).toEqual({ n: 0 });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a prepared statement reused on one connection across tenants returns each tenant its own rows', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool);
+    const statement = { name: 'deals_by_tenant', text: 'SELECT company_id AS c, count(*)::int AS n FROM deals GROUP BY 1' };
+    try {
+      for (let round = 0; round < 8; round++) {
+        for (const tenant of [NADAN, SUNSTONE]) {
+          const rows = await tenants.withTenant(tenant, async (c) => (await c.query(statement)).rows);
+          expect(rows, `round ${round}`).toEqual([{ c: tenant, n: tenant === NADAN ? 4 : 96 }]);
+        }
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('citus mode: SET LOCAL with a validated, quoted literal', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool, { mode: 'citus' });
+    try {
+      const rows = await tenants.withTenant(SUNSTONE, async (c) => (await c.query('SELECT DISTINCT company_id AS c FROM contacts')).rows);
+      expect(rows).toEqual([{ c: SUNSTONE }]);
+    } finally {
+      await pool.end();
+    }
+    const text = new pg.Pool({ ...login, max: 1 });
+    const textTenants = createTenantPool(text, { mode: 'citus', type: 'text', setting: 'app.label' });
+    try {
+      const value = await textTenants.withTenant("o'neil; DROP TABLE deals; --", async (c) => (await c.query("SELECT current_setting('app.label') AS v")).rows[0]);
+      expect(value).toEqual({ v: "o'neil; DROP TABLE deals; --" });
+    } finally {
+      await text.end();
+    }
+  });
+});
+
+describe.each(testServers())('signed tenant context on $label', (server) => {
+  it('works through the runtime; forged, expired and other-tenant tokens see and write nothing', async () => {
+    const db = await freshDatabase(server, 'signed');
+    try {
+      await runSqlFile(db.connection, 'test/golden/modes/schema.sql');
+      await applyMigrations({ connection: db.connection, dir: 'test/golden/signed/expected' });
+      const secret = await setContextSecret(db.connection);
+      const login = await appLogin(db.connection, 'wa_signed_app');
+      const pool = new pg.Pool({ ...login, max: 2 });
+      const tenants = createTenantPool(pool, { mode: 'signed', secret, setting: 'app.company_id' });
+      const orgA = id('org:a');
+      const orgB = id('org:b');
+      try {
+        const own = await tenants.withTenant(orgA, async (c) => (await c.query('SELECT DISTINCT organization_id AS o FROM orders')).rows);
+        expect(own).toEqual([{ o: orgA }]);
+        // Injected SQL can call set_config, but cannot sign.
+        const raw = new pg.Client(login);
+        await raw.connect();
+        try {
+          const token = await tenants.withTenant(orgA, async (c) => (await c.query("SELECT current_setting('app.company_id') AS t")).rows[0]?.t as string);
+          const pid = (await raw.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+          const attempts = {
+            forged: token.replace(orgA, orgB),
+            otherConnection: token,
+            expired: token.replace(/^v1\.\d+\./, 'v1.1.'),
+            plainId: orgB,
+            rebound: token.replace(/^(v1\.\d+\.)\d+\./, `$1${pid}.`),
+          };
+          for (const [label, value] of Object.entries(attempts)) {
+            await raw.query('BEGIN');
+            await raw.query('SELECT set_config($1, $2, true)', ['app.company_id', value]);
+            const seen = (await raw.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0]?.n;
+            expect(seen, label).toBe(0);
+            const write = await raw.query("INSERT INTO orders (organization_id, customer_id) VALUES ($1, NULL)", [orgB]).then(() => 'inserted', (e: { code?: string }) => e.code);
+            expect(write, label).toBe('42501');
+            await raw.query('ROLLBACK');
+          }
+        } finally {
+          await raw.end();
+        }
+      } finally {
+        await pool.end();
+      }
+      const loaded = loadManifest(readFileSync('test/golden/signed/policies.yaml', 'utf8'), 'policies.yaml');
+      if (!loaded.ok) throw new Error('manifest');
+      const result = await withClient(db.connection, (client) => verifyIsolation({ model: loaded.model, client }));
+      expect(result.tables.flatMap((t) => t.checks.filter((c) => c.status === 'fail').map((c) => `${t.table} ${c.check} ${c.detail}`))).toEqual([]);
+      expect(result.tables.find((t) => t.table === 'orders')?.checks.find((c) => c.check === 'signed-token')?.status).toBe('pass');
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe.each(testServers())('stress on $label', (server) => {
+  it('20,000 requests over 100 tenants through 10 connections, with injected failures: nothing crosses tenants', async () => {
+    const db = await freshDatabase(server, 'stress');
+    try {
+      await runSqlFile(db.connection, 'test/fixtures/stress/schema.sql');
+      await applyMigrations({ connection: db.connection, dir: await generated('test/fixtures/stress/policies.yaml') });
+      const login = await appLogin(db.connection, 'stress_app');
+      const pool = new pg.Pool({ ...login, max: 10 });
+      const raw = pool.connect.bind(pool);
+      const tenants = createTenantPool(pool);
+      const ids = Array.from({ length: 100 }, (_, i) => id(`tenant:${i + 1}`));
+      const committed = new Map<string, number>(ids.map((t) => [t, 0]));
+      const violations: string[] = [];
+      let failed = 0;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        for (;;) {
+          const n = next++;
+          if (n >= 20_000) return;
+          const tenant = ids[(n * 37) % 100] ?? '';
+          const inject = n % 7 === 3;
+          try {
+            await tenants.withTenant(tenant, async (client) => {
+              const seen = await client.query<{ c: string }>('SELECT DISTINCT company_id AS c FROM items');
+              for (const row of seen.rows) if (row.c !== tenant) violations.push(`read ${row.c} as ${tenant}`);
+              const inserted = await client.query<{ c: string }>('INSERT INTO items DEFAULT VALUES RETURNING company_id AS c');
+              if (inserted.rows[0]?.c !== tenant) violations.push(`inserted for ${inserted.rows[0]?.c} as ${tenant}`);
+              const updated = await client.query<{ c: string }>('UPDATE items SET hits = hits + 1 WHERE id = (SELECT id FROM items ORDER BY hits LIMIT 1) RETURNING company_id AS c');
+              for (const row of updated.rows) if (row.c !== tenant) violations.push(`updated ${row.c} as ${tenant}`);
+              if (inject) throw new Error('injected failure');
+            });
+            committed.set(tenant, (committed.get(tenant) ?? 0) + 1);
+          } catch (error) {
+            if ((error as Error).message !== 'injected failure') throw error;
+            failed++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 20 }, worker));
+      expect(violations).toEqual([]);
+      expect(failed).toBe(2857);
+      const counts = await withClient(db.connection, async (c) => (await c.query<{ c: string; n: number }>('SELECT company_id AS c, count(*)::int AS n FROM items GROUP BY 1')).rows);
+      for (const row of counts) expect(row.n, row.c).toBe(10 + (committed.get(row.c) ?? 0));
+      // Every pooled connection comes back with no tenant on it.
+      const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => raw()));
+      try {
+        for (const client of clients) {
+          const state = (await client.query<{ t: string | null }>("SELECT current_setting('app.company_id', true) AS t")).rows[0];
+          expect(state?.t === '' || state?.t === null).toBe(true);
+        }
+        expect(clients.length).toBe(10);
+      } finally {
+        for (const client of clients) client.release();
+      }
+      await pool.end();
+    } finally {
+      await db.drop();
+    }
+  });
+});
