@@ -2,7 +2,7 @@
 -- public.sms_messages (tenant table): row-level security on, enabled and FORCED
 -- (without FORCE the table's owner skips every policy), with one permissive
 -- policy per command for crm_app:
---   rows visible: its tenant's rows, plus rows still without a tenant whose user_id is the user in app.user_id
+--   rows visible: its tenant's rows
 --   rows written: only with its own tenant, checked on INSERT and on the new
 --   row of UPDATE (WITH CHECK), so no row moves to another tenant.
 -- With app.company_id unset or empty nothing is visible and nothing can be
@@ -48,17 +48,17 @@ ALTER TABLE public.sms_messages FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY rlsgen_tenant_select ON public.sms_messages
   AS PERMISSIVE FOR SELECT TO crm_app
-  USING ((company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_insert ON public.sms_messages
   AS PERMISSIVE FOR INSERT TO crm_app
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_update ON public.sms_messages
   AS PERMISSIVE FOR UPDATE TO crm_app
-  USING ((company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)))
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid)
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_delete ON public.sms_messages
   AS PERMISSIVE FOR DELETE TO crm_app
-  USING ((company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_cross_tenant_read ON public.sms_messages
   AS PERMISSIVE FOR SELECT TO crm_support
   USING (true);

@@ -48,17 +48,17 @@ ALTER TABLE public.calls FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY rlsgen_tenant_select ON public.calls
   AS PERMISSIVE FOR SELECT TO crm_app
-  USING ((company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)));
+  USING ((company_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (company_id IS NULL AND user_id = NULLIF(current_setting('app.user_id', true), '')::uuid));
 CREATE POLICY rlsgen_tenant_insert ON public.calls
   AS PERMISSIVE FOR INSERT TO crm_app
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_update ON public.calls
   AS PERMISSIVE FOR UPDATE TO crm_app
-  USING ((company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)))
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING ((company_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (company_id IS NULL AND user_id = NULLIF(current_setting('app.user_id', true), '')::uuid))
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_delete ON public.calls
   AS PERMISSIVE FOR DELETE TO crm_app
-  USING ((company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid)) OR (company_id IS NULL AND user_id = (SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)));
+  USING ((company_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (company_id IS NULL AND user_id = NULLIF(current_setting('app.user_id', true), '')::uuid));
 CREATE POLICY rlsgen_cross_tenant_read ON public.calls
   AS PERMISSIVE FOR SELECT TO crm_support
   USING (true);

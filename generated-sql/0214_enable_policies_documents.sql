@@ -48,17 +48,17 @@ ALTER TABLE public.documents FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY rlsgen_tenant_select ON public.documents
   AS PERMISSIVE FOR SELECT TO crm_app
-  USING (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_insert ON public.documents
   AS PERMISSIVE FOR INSERT TO crm_app
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_update ON public.documents
   AS PERMISSIVE FOR UPDATE TO crm_app
-  USING (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid))
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid)
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_delete ON public.documents
   AS PERMISSIVE FOR DELETE TO crm_app
-  USING (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_cross_tenant_read ON public.documents
   AS PERMISSIVE FOR SELECT TO crm_support
   USING (true);

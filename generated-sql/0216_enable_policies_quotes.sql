@@ -48,17 +48,17 @@ ALTER TABLE public.quotes FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY rlsgen_tenant_select ON public.quotes
   AS PERMISSIVE FOR SELECT TO crm_app
-  USING (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_insert ON public.quotes
   AS PERMISSIVE FOR INSERT TO crm_app
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_update ON public.quotes
   AS PERMISSIVE FOR UPDATE TO crm_app
-  USING (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid))
-  WITH CHECK (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid)
+  WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_delete ON public.quotes
   AS PERMISSIVE FOR DELETE TO crm_app
-  USING (company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::uuid));
+  USING (company_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_cross_tenant_read ON public.quotes
   AS PERMISSIVE FOR SELECT TO crm_support
   USING (true);

@@ -16,7 +16,7 @@ export async function setContextSecret(connection: ConnectionInfo, hex?: string)
     const exists = await client.query<{ ok: boolean }>("SELECT to_regclass('rlsgen.context_secret') IS NOT NULL AS ok");
     if (exists.rows[0]?.ok !== true) throw new Error('rlsgen.context_secret does not exist: apply the migrations of a manifest with `context: signed` first');
     await client.query(
-      `INSERT INTO rlsgen.context_secret (id, secret) VALUES (1, $1)
+      `INSERT INTO rlsgen.context_secret (id, secret) VALUES (true, $1)
        ON CONFLICT (id) DO UPDATE SET secret = EXCLUDED.secret, updated_at = now()`,
       [secret],
     );

@@ -2,10 +2,15 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runApply, runRollback, runSecret } from './commands/apply.js';
+import { runAudit, runDiff } from './commands/audit-diff.js';
 import { runGenerate } from './commands/generate.js';
+import { runInit } from './commands/init.js';
+import { runLint } from './commands/lint.js';
 import { runVerify } from './commands/verify.js';
 import { runValidate } from './commands/validate.js';
 import { createOutput, EXIT, type Output } from './output.js';
+
+const VERSION = '0.1.0';
 
 function manifestOption(): Option {
   return new Option('-m, --manifest <file>', 'the manifest').default('policies.yaml');
@@ -22,6 +27,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
   const program = new Command('rlsgen')
     .description('PostgreSQL row-level security for multi-tenant databases, generated from a table manifest')
     .showHelpAfterError('(run with --help for usage)')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.out(text.trimEnd()),
@@ -94,6 +100,55 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
       if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);
       exit.code = await runVerify(output, options);
+    });
+
+  program
+    .command('init')
+    .description('propose a complete policies.yaml from a live database: tenant tables, backfill paths, exempt tables to review')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .option('--tenant-table <table>', 'the table whose rows are the tenants', 'companies')
+    .option('--tenant-column <column>', 'the tenant column', 'company_id')
+    .option('--app-role <role>', 'the application role to name in the manifest', 'tenant_app')
+    .option('--cross-role <role>', 'the cross-tenant role to name in the manifest', 'tenant_support')
+    .option('-o, --out <file>', 'where to write it (- for standard output)', 'policies.yaml')
+    .option('--force', 'replace an existing file', false)
+    .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; out: string; force: boolean }) => {
+      exit.code = await runInit(output, options);
+    });
+
+  program
+    .command('lint')
+    .description('find tenant-isolation hazards in a live database (one rule per hazard, see docs/lint)')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .addOption(manifestOption())
+    .option('--role <role>', 'the application role (default: the manifest\'s)')
+    .option('--tenant-column <column>', 'without a manifest: the column that marks tenant tables', 'company_id')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json', 'sarif']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 no error-severity finding, 1 at least one, 2 usage or no database.')
+    .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; format: 'text' | 'json' | 'sarif' }) => {
+      exit.code = await runLint(output, options, VERSION);
+    });
+
+  program
+    .command('audit')
+    .description('data checks: rows without a tenant (and whether the manifest resolves them), rows pointing at another tenant')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .addOption(manifestOption())
+    .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
+    .option('--json', 'print the report as JSON', false)
+    .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }) => {
+      exit.code = await runAudit(output, options);
+    });
+
+  program
+    .command('diff')
+    .description('what the manifest says against what the database has; exit 1 on drift (for CI)')
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .addOption(manifestOption())
+    .option('--json', 'print the differences as JSON', false)
+    .action(async (options: { databaseUrl?: string; manifest: string; json: boolean }) => {
+      if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
+      exit.code = await runDiff(output, options);
     });
 
   program

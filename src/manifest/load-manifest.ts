@@ -569,6 +569,11 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
         error(at('legacy_owner'), 'shared-legacy-owner', '`legacy_owner` does not apply to shared tables: their rows without a tenant are already visible to every tenant');
       }
     }
+    if (t.legacy_owner !== undefined && mode === 'tenant' && (t.unresolved ?? 'fail') === 'fail') {
+      warning(at('legacy_owner'), 'legacy-owner-unused', '`legacy_owner` has no effect with `unresolved: fail`: every row has a tenant before the policies are on', {
+        help: 'remove it, or set `unresolved: keep` to keep unresolved rows visible to their owner',
+      });
+    }
     if (t.legacy_owner !== undefined && raw.context === 'signed') {
       warning(at('legacy_owner'), 'unsigned-user', 'with `context: signed` the tenant is signed but the user variable of legacy_owner is not', {
         help: 'rows without a tenant stay reachable by setting the user variable; fill them (unresolved: fail) to close that path',

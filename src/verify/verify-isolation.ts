@@ -477,7 +477,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
   const snapshot = await introspectDatabase(client);
   let sign: ((tenant: string, claims?: { expires?: number; backendPid?: number }) => string) | null = null;
   if (model.context === 'signed') {
-    const secret = await client.query<{ secret: Buffer; pid: number }>('SELECT s.secret, pg_backend_pid() AS pid FROM rlsgen.context_secret AS s WHERE s.id = 1').catch(() => ({ rows: [] }));
+    const secret = await client.query<{ secret: Buffer; pid: number }>('SELECT s.secret, pg_backend_pid() AS pid FROM rlsgen.context_secret AS s WHERE s.id').catch(() => ({ rows: [] }));
     const row = secret.rows[0];
     if (row === undefined) throw new Error('signed context: rlsgen.context_secret holds no secret yet; set one with `rlsgen secret`');
     sign = (tenant, claims = {}) =>

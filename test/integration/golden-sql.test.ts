@@ -95,10 +95,10 @@ describe.each(testServers())('golden SQL runs on $label', (server) => {
       generate(withoutNotes);
       await applyMigrations({ connection: db.connection, dir: out });
       generate(`${withoutNotes}  notes:\n    backfill: customer_id -> customers\n    foreign_keys: { customer_id: customers }\n`);
-      generate(`${withoutNotes.replace('  customers:\n    existing_column: uuid\n    legacy_owner: owner_id\n', '  customers:\n    mode: shared\n    existing_column: uuid\n')}  notes:\n    backfill: customer_id -> customers\n`);
+      generate(`${withoutNotes.replace('  customers:\n    existing_column: uuid\n    unresolved: keep\n    legacy_owner: owner_id\n', '  customers:\n    mode: shared\n    existing_column: uuid\n')}  notes:\n    backfill: customer_id -> customers\n`);
       generate(
         `${withoutNotes
-          .replace('  customers:\n    existing_column: uuid\n    legacy_owner: owner_id\n', '  customers:\n    mode: shared\n    existing_column: uuid\n')
+          .replace('  customers:\n    existing_column: uuid\n    unresolved: keep\n    legacy_owner: owner_id\n', '  customers:\n    mode: shared\n    existing_column: uuid\n')
           .replace(/  zoho_mappings:[\s\S]*$/, '')}  notes:\n    backfill: customer_id -> customers\n`,
       );
       const result = await applyMigrations({ connection: db.connection, dir: out });

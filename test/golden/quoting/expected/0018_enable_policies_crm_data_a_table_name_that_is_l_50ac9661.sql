@@ -65,20 +65,17 @@ ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
 
 CREATE POLICY rlsgen_tenant_select ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
   AS PERMISSIVE FOR SELECT TO "App ""Role"""
-  USING ("Org ID" = (SELECT NULLIF(current_setting('app.org_id', true), '')::bigint));
+  USING ("Org ID" = NULLIF(current_setting('app.org_id', true), '')::bigint);
 CREATE POLICY rlsgen_tenant_insert ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
   AS PERMISSIVE FOR INSERT TO "App ""Role"""
-  WITH CHECK ("Org ID" = (SELECT NULLIF(current_setting('app.org_id', true), '')::bigint));
+  WITH CHECK ("Org ID" = NULLIF(current_setting('app.org_id', true), '')::bigint);
 CREATE POLICY rlsgen_tenant_update ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
   AS PERMISSIVE FOR UPDATE TO "App ""Role"""
-  USING ("Org ID" = (SELECT NULLIF(current_setting('app.org_id', true), '')::bigint))
-  WITH CHECK ("Org ID" = (SELECT NULLIF(current_setting('app.org_id', true), '')::bigint));
+  USING ("Org ID" = NULLIF(current_setting('app.org_id', true), '')::bigint)
+  WITH CHECK ("Org ID" = NULLIF(current_setting('app.org_id', true), '')::bigint);
 CREATE POLICY rlsgen_tenant_delete ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
   AS PERMISSIVE FOR DELETE TO "App ""Role"""
-  USING ("Org ID" = (SELECT NULLIF(current_setting('app.org_id', true), '')::bigint));
-CREATE POLICY rlsgen_cross_tenant_read ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
-  AS PERMISSIVE FOR SELECT TO "user"
-  USING (true);
+  USING ("Org ID" = NULLIF(current_setting('app.org_id', true), '')::bigint);
 CREATE POLICY rlsgen_cross_tenant_write ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
   AS PERMISSIVE FOR ALL TO "user"
   USING (true)

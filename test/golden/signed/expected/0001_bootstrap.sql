@@ -77,7 +77,7 @@ GRANT USAGE ON SCHEMA public TO wa_signed_admin;
 -- the application can call set_config, but cannot sign.
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE TABLE IF NOT EXISTS rlsgen.context_secret (
-  id integer PRIMARY KEY CHECK (id = 1),
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),  -- one row only
   secret bytea NOT NULL CHECK (octet_length(secret) >= 32),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
@@ -104,7 +104,7 @@ BEGIN
       parts := regexp_match(token, '^v1\.(\d{1,18})\.(\d{1,10})\.([0-9a-f]{64})\.(.+)$');
       IF parts IS NULL OR parts[2]::bigint <> pg_backend_pid() THEN RETURN NULL; END IF;
       IF parts[1]::bigint <> 0 AND parts[1]::bigint < extract(epoch FROM now()) THEN RETURN NULL; END IF;
-      SELECT s.secret INTO key FROM rlsgen.context_secret AS s WHERE s.id = 1;
+      SELECT s.secret INTO key FROM rlsgen.context_secret AS s WHERE s.id;
       IF key IS NULL OR encode(hmac(convert_to('v1.' || parts[1] || '.' || parts[2] || '.' || parts[4], 'UTF8'), key, 'sha256'), 'hex') <> parts[3] THEN
         RETURN NULL;
       END IF;

@@ -7,7 +7,6 @@ DROP POLICY IF EXISTS rlsgen_tenant_select ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_tenant_insert ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_tenant_update ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_tenant_delete ON "CRM Data"."order";
-DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_cross_tenant_write ON "CRM Data"."order";
 ALTER TABLE "CRM Data"."order" NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE "CRM Data"."order" DISABLE ROW LEVEL SECURITY;

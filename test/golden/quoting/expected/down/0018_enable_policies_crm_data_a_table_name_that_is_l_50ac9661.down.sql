@@ -7,7 +7,6 @@ DROP POLICY IF EXISTS rlsgen_tenant_select ON "CRM Data".a_table_name_that_is_lo
 DROP POLICY IF EXISTS rlsgen_tenant_insert ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names;
 DROP POLICY IF EXISTS rlsgen_tenant_update ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names;
 DROP POLICY IF EXISTS rlsgen_tenant_delete ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names;
-DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names;
 DROP POLICY IF EXISTS rlsgen_cross_tenant_write ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names;
 ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names DISABLE ROW LEVEL SECURITY;

@@ -1,0 +1,115 @@
+import type { QualifiedName } from '../introspect/snapshot.js';
+import type { Proposal, ProposedHop, ProposedTable } from './propose-manifest.js';
+
+/** Rows of a table as the database holds them now, for the comments and the `unresolved` choice. */
+export interface TableCounts {
+  /** Rows without a tenant (all rows when the table has no tenant column yet). */
+  readonly missing: number;
+  /** Of those, rows the proposed path does not resolve. */
+  readonly unresolved: number;
+}
+
+const SIMPLE = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/** A name in the manifest's reference syntax: bare when simple, double-quoted otherwise. */
+function refName(name: string): string {
+  return SIMPLE.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** How the manifest refers to a table: its key. */
+export function tableKey(name: QualifiedName): string {
+  return name.schema === 'public' ? name.name : `${name.schema}.${name.name}`;
+}
+
+function tableRef(name: QualifiedName): string {
+  return name.schema === 'public' ? refName(name.name) : `${refName(name.schema)}.${refName(name.name)}`;
+}
+
+function yamlString(text: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_ .,()>$-]*$/.test(text) && !text.includes(': ') && !text.endsWith(' ') ? text : JSON.stringify(text);
+}
+
+function yamlKey(name: QualifiedName): string {
+  const key = tableKey(name);
+  return /^[A-Za-z_][A-Za-z0-9_.$]*$/.test(key) && !key.includes('..') ? key : JSON.stringify(key);
+}
+
+const hopText = (hop: ProposedHop): string => `${refName(hop.column)} -> ${tableRef(hop.table)}${hop.matchIsKey ? '' : `(${refName(hop.match)})`}`;
+
+function pathYaml(path: readonly ProposedHop[]): string {
+  const hops = path.map(hopText);
+  return hops.length === 1 ? yamlString(hops[0] ?? '') : `[${hops.map(yamlString).join(', ')}]`;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export interface RenderOptions {
+  readonly appRole: string;
+  readonly crossRole: string;
+  readonly counts: ReadonlyMap<string, TableCounts>;
+}
+
+/** The manifest text, each decision with a one-line comment saying why. Pure. */
+export function renderManifest(proposal: Proposal, options: RenderOptions): string {
+  const column = proposal.tenantColumn;
+  const lines: string[] = [
+    '# yaml-language-server: $schema=./node_modules/rlsgen/schema/policies.schema.json',
+    '#',
+    '# Proposed by `rlsgen init` from the database catalog. Review every decision',
+    '# (each has its reason in a comment), then run `rlsgen generate`.',
+    'version: 1',
+    '',
+    'tenant:',
+    `  column: ${yamlString(column)}`,
+    `  type: ${proposal.tenantType}`,
+    `  references: ${yamlString(`${tableRef(proposal.tenantTable)}(${refName(proposal.tenantKey)})`)}`,
+    '  setting: app.company_id',
+    '',
+    'roles:',
+    '  app:',
+    `    name: ${yamlString(options.appRole)}  # the role the application connects as (directly or by membership)`,
+    '  cross_tenant:',
+    `    name: ${yamlString(options.crossRole)}  # reads every tenant, through its own login; sees rows kept without a tenant`,
+    '    write: false',
+    '',
+    'tables:',
+  ];
+  const entry = (table: ProposedTable): string[] => {
+    const out: string[] = [];
+    const counts = options.counts.get(tableKey(table.name));
+    const key = yamlKey(table.name);
+    if (table.mode === 'exempt') {
+      out.push(`  ${key}:`);
+      out.push('    mode: exempt');
+      out.push(`    reason: ${yamlString(table.reason)}`);
+      if (table.reason === 'the tenant table') out.push('    commands: [select]');
+      return out;
+    }
+    const why: string[] = [table.reason];
+    if (table.path !== null) why.push(`filled from ${table.path.map(hopText).join(', ')}, the nearest table with ${column} or filled before`);
+    out.push(`  ${key}:  # ${why.join('; ')}`);
+    if (table.existingColumn !== null) out.push(`    existing_column: ${table.existingColumn}`);
+    if (table.primaryKey !== null && table.primaryKey !== 'id') out.push(`    primary_key: ${yamlString(table.primaryKey)}`);
+    if (table.path !== null) {
+      out.push(`    backfill: ${pathYaml(table.path)}`);
+      for (const alternative of table.alternatives) out.push(`    # also possible: backfill: ${pathYaml(alternative)}`);
+    }
+    if (counts !== undefined && counts.unresolved > 0) {
+      const detail = table.path === null ? 'and no path to a tenant' : 'that no path resolves';
+      out.push(`    unresolved: keep  # ${plural(counts.unresolved, 'row')} without ${column} ${detail}: visible to ${options.crossRole} only`);
+    } else if (counts !== undefined && counts.missing > 0) {
+      out.push(`    # ${plural(counts.missing, 'row')} to fill, all resolved by the path`);
+    }
+    if (table.foreignKeys.length > 0) {
+      out.push('    foreign_keys:');
+      for (const fk of table.foreignKeys) {
+        const target = `${tableRef(fk.table)}${fk.referencesKey ? '' : `(${refName(fk.references)})`}`;
+        out.push(`      ${SIMPLE.test(fk.column) ? fk.column : JSON.stringify(fk.column)}: ${yamlString(target)}`);
+      }
+    }
+    return out;
+  };
+  const ordered = [...proposal.tables].sort((a, b) => (a.mode === b.mode ? 0 : a.mode === 'exempt' ? -1 : 1));
+  for (const table of ordered) lines.push(...entry(table));
+  return `${lines.join('\n')}\n`;
+}

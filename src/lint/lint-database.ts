@@ -1,0 +1,40 @@
+import type { DbSnapshot, QualifiedName } from '../introspect/snapshot.js';
+import type { Model } from '../manifest/model.js';
+import { RULES } from './registry.js';
+import type { Finding, LintContext, LintRule } from './rule.js';
+
+export interface LintOptions {
+  readonly model: Model | null;
+  /** The application role; defaults to the manifest's. */
+  readonly appRole?: string | null;
+  /** Without a manifest: the tenant column that marks tenant tables (default company_id). */
+  readonly tenantColumn?: string;
+  readonly setting?: string;
+  /** Run only these rules (default: all). */
+  readonly rules?: readonly LintRule[];
+}
+
+export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintContext {
+  const model = options.model;
+  const tenantColumn = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
+  const same = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
+  const tenantTables = model
+    ? snapshot.tables.filter((t) => model.tables.some((m) => m.mode !== 'exempt' && same(m.name, t)))
+    : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn));
+  const exemptTables = model ? model.tables.filter((m) => m.mode === 'exempt').map((m) => m.name) : [];
+  return {
+    snapshot,
+    model,
+    appRole: options.appRole ?? model?.roles.app.name ?? null,
+    tenantColumn,
+    setting: model?.tenant.setting ?? options.setting ?? 'app.company_id',
+    tenantTables,
+    exemptTables,
+  };
+}
+
+/** Runs every rule on a snapshot. Pure: findings in rule order, then object order. */
+export function lintDatabase(snapshot: DbSnapshot, options: LintOptions): Finding[] {
+  const context = lintContext(snapshot, options);
+  return (options.rules ?? RULES).flatMap((rule) => [...rule.check(context)].sort((a, b) => a.object.localeCompare(b.object) || a.message.localeCompare(b.message)));
+}

@@ -1,0 +1,76 @@
+import { type DbSnapshot, type FunctionInfo, type PolicyInfo, type QualifiedName, roleClosure, type TableInfo } from '../introspect/snapshot.js';
+import type { LintContext } from './rule.js';
+
+/** Roles that skip row security: superusers and BYPASSRLS roles. */
+export function bypassingRoles(snapshot: DbSnapshot): Set<string> {
+  return new Set(snapshot.roles.filter((r) => r.superuser || r.bypassRls).map((r) => r.name));
+}
+
+/** Whether the application role (or everyone) is subject to the policy. */
+export function appliesToApp(policy: PolicyInfo, context: LintContext): boolean {
+  if (policy.roles.includes('public')) return true;
+  if (context.appRole === null) return false;
+  const closure = roleClosure(context.snapshot, context.appRole);
+  return policy.roles.some((r) => closure.has(r));
+}
+
+export function isTenantTable(context: LintContext, name: QualifiedName): boolean {
+  return context.tenantTables.some((t) => t.schema === name.schema && t.name === name.name);
+}
+
+export function tenantTable(context: LintContext, name: QualifiedName): TableInfo | undefined {
+  return context.tenantTables.find((t) => t.schema === name.schema && t.name === name.name);
+}
+
+/**
+ * Positions where function `fn` is called in an expression printed by
+ * pg_get_expr, which qualifies a name unless its schema is on the search
+ * path (public, for rlsgen's connections).
+ */
+function callPositions(expression: string, fn: { schema: string; name: string }): number[] {
+  const out: number[] = [];
+  const name = fn.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(?:^|[^A-Za-z0-9_$."])(?:("?)([A-Za-z0-9_$]+)\\1\\.)?"?${name}"?\\s*\\(`, 'g');
+  for (let match = pattern.exec(expression); match !== null; match = pattern.exec(expression)) {
+    const schema = match[2];
+    if (schema === undefined ? fn.schema === 'public' : schema === fn.schema) out.push(match.index);
+  }
+  return out;
+}
+
+/** True when position `at` lies inside a `(SELECT ...)` sub-select: an InitPlan, evaluated once per statement. */
+export function insideSubselect(expression: string, at: number): boolean {
+  const opens: number[] = [];
+  for (let i = 0; i < at && i < expression.length; i++) {
+    if (expression[i] === '(') opens.push(i);
+    else if (expression[i] === ')') opens.pop();
+  }
+  return opens.some((open) => /^\(\s*SELECT\b/i.test(expression.slice(open, open + 12)));
+}
+
+/** User-defined (not built-in, not extension) functions an expression calls. */
+export function userFunctionsIn(expression: string, snapshot: DbSnapshot): { fn: FunctionInfo; wrapped: boolean }[] {
+  const out: { fn: FunctionInfo; wrapped: boolean }[] = [];
+  for (const fn of snapshot.functions) {
+    if (fn.schema === 'pg_catalog' || fn.fromExtension) continue;
+    const positions = callPositions(expression, fn);
+    if (positions.length === 0) continue;
+    out.push({ fn, wrapped: positions.every((p) => insideSubselect(expression, p)) });
+  }
+  return out;
+}
+
+/** Whether a function's body reads the tenant setting. */
+export function readsSetting(source: string, setting: string): boolean {
+  return source.includes('current_setting') && (source.includes(setting) || !/current_setting\s*\(\s*'/.test(source));
+}
+
+/** Both expressions of a policy that are present. */
+export function expressions(policy: PolicyInfo): string[] {
+  return [policy.using, policy.check].filter((e): e is string => e !== null);
+}
+
+/** Whether the expression is the literal `true`, which lets every row through. */
+export function isTrue(expression: string | null): boolean {
+  return expression !== null && /^\(*\s*true\s*\)*$/i.test(expression.trim());
+}

@@ -1,0 +1,51 @@
+import type { LintRule } from './rule.js';
+import { banAppRoleBypass } from './rules/ban-app-role-bypass.js';
+import { banAppRoleEscalation } from './rules/ban-app-role-escalation.js';
+import { banAppRoleOwner } from './rules/ban-app-role-owner.js';
+import { banDefaultPrivilegesGrant } from './rules/ban-default-privileges-grant.js';
+import { banDefinerTenantAccess } from './rules/ban-definer-tenant-access.js';
+import { banImmutableTenantFunction } from './rules/ban-immutable-tenant-function.js';
+import { banLeakproofFunction } from './rules/ban-leakproof-function.js';
+import { banMultiplePermissive } from './rules/ban-multiple-permissive.js';
+import { banPermissiveTrue } from './rules/ban-permissive-true.js';
+import { banSingleColumnTenantFk } from './rules/ban-single-column-tenant-fk.js';
+import { banTenantMaterializedView } from './rules/ban-tenant-materialized-view.js';
+import { banUniqueWithoutTenant } from './rules/ban-unique-without-tenant.js';
+import { preferInitplanFunction } from './rules/prefer-initplan-function.js';
+import { requireChildPolicies } from './rules/require-child-policies.js';
+import { requireDefinerSearchPath } from './rules/require-definer-search-path.js';
+import { requireManifestCoverage } from './rules/require-manifest-coverage.js';
+import { requirePolicy } from './rules/require-policy.js';
+import { requireRlsEnabled } from './rules/require-rls-enabled.js';
+import { requireRlsForced } from './rules/require-rls-forced.js';
+import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
+import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
+import { requireTenantIndex } from './rules/require-tenant-index.js';
+import { requireWithCheck } from './rules/require-with-check.js';
+
+/** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests in test/integration/lint.test.ts. */
+export const RULES: readonly LintRule[] = [
+  banAppRoleBypass,
+  banAppRoleEscalation,
+  banAppRoleOwner,
+  banDefaultPrivilegesGrant,
+  banDefinerTenantAccess,
+  banImmutableTenantFunction,
+  banLeakproofFunction,
+  banMultiplePermissive,
+  banPermissiveTrue,
+  banSingleColumnTenantFk,
+  banTenantMaterializedView,
+  banUniqueWithoutTenant,
+  preferInitplanFunction,
+  requireChildPolicies,
+  requireDefinerSearchPath,
+  requireManifestCoverage,
+  requirePolicy,
+  requireRlsEnabled,
+  requireRlsForced,
+  requireSafeSettingRead,
+  requireSecurityInvokerView,
+  requireTenantIndex,
+  requireWithCheck,
+];

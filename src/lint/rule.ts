@@ -1,0 +1,50 @@
+import type { DbSnapshot, QualifiedName, TableInfo } from '../introspect/snapshot.js';
+import type { Model } from '../manifest/model.js';
+
+export type Severity = 'error' | 'warning';
+
+/** One hazard found in a database. */
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  /** The object it is about: `table public.deals`, `view public.v`, `role crm_app`, `function public.f(uuid)`. */
+  readonly object: string;
+  readonly message: string;
+}
+
+/** What every rule sees: the catalog snapshot and what counts as tenant data. */
+export interface LintContext {
+  readonly snapshot: DbSnapshot;
+  /** The manifest, when there is one; rules that compare against it are silent without. */
+  readonly model: Model | null;
+  /** The role the application uses; rules about it are silent when unknown. */
+  readonly appRole: string | null;
+  readonly tenantColumn: string;
+  /** The session variable policies read (`app.company_id`). */
+  readonly setting: string;
+  /** Tables holding tenant rows: the manifest's scoped tables, or every table with the tenant column. */
+  readonly tenantTables: readonly TableInfo[];
+  /** Tables the manifest declares exempt (or the tenant table itself). */
+  readonly exemptTables: readonly QualifiedName[];
+}
+
+/**
+ * A lint rule: one file under src/lint/rules/, a page under docs/lint/ with
+ * the same id, and tests that build the hazard and its safe form on a real
+ * server. Ids come in families: `require-*`, `ban-*`, `prefer-*`.
+ */
+export interface LintRule {
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line: what is wrong. */
+  readonly title: string;
+  /** The fix, one or two sentences. */
+  readonly fix: string;
+  check(context: LintContext): Finding[];
+}
+
+export const tableObject = (t: QualifiedName): string => `table ${t.schema}.${t.name}`;
+
+export function finding(rule: LintRule, object: string, message: string): Finding {
+  return { rule: rule.id, severity: rule.severity, object, message };
+}

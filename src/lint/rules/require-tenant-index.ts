@@ -1,0 +1,14 @@
+import { finding, type LintRule, tableObject } from '../rule.js';
+
+/** Without an index leading with the tenant column, every policy check scans the table. */
+export const requireTenantIndex: LintRule = {
+  id: 'require-tenant-index',
+  severity: 'warning',
+  title: 'no index leading with the tenant column',
+  fix: 'CREATE INDEX CONCURRENTLY ... (tenant_column, ...) (rlsgen generates a unique (tenant, primary key) index).',
+  check(context) {
+    return context.tenantTables
+      .filter((t) => !t.indexes.some((i) => i.valid && !i.partial && i.columns[0] === context.tenantColumn))
+      .map((t) => finding(this, tableObject(t), `${t.schema}.${t.name} has no valid index leading with ${context.tenantColumn}: every query filtered by the policy scans the whole table`));
+  },
+};

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withClient } from '../../src/db/server.js';
+import { introspectDatabase } from '../../src/introspect/introspect-database.js';
+import type { DbSnapshot } from '../../src/introspect/snapshot.js';
+import { lintDatabase } from '../../src/lint/lint-database.js';
+import { RULES } from '../../src/lint/registry.js';
+import type { Finding } from '../../src/lint/rule.js';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import type { Model } from '../../src/manifest/model.js';
+import { freshDatabase, testServers } from '../helpers/servers.js';
+
+/**
+ * Each rule gets two schemas in one database: `h_<n>` holds the hazard and
+ * `s_<n>` its safe form (for four rules, the forms other linters wrongly
+ * report). The rule must report the first and stay silent on the second.
+ */
+interface Case {
+  readonly rule: string;
+  readonly hazard: string;
+  readonly safe: string;
+  /** The application role for this case (roles are cluster-wide: each case has its own). */
+  readonly appRole?: string;
+  readonly manifest?: string;
+  /** Where findings on the safe form would show (default: the s_ schema). */
+  readonly safeObject?: RegExp;
+  readonly hazardObject?: RegExp;
+}
+
+const T = (schema: string, extra = ''): string =>
+  `CREATE TABLE ${schema}.t (id int PRIMARY KEY, company_id int NOT NULL${extra});
+   CREATE INDEX ON ${schema}.t (company_id, id);`;
+const RLS = (schema: string, role: string): string =>
+  `ALTER TABLE ${schema}.t ENABLE ROW LEVEL SECURITY; ALTER TABLE ${schema}.t FORCE ROW LEVEL SECURITY;
+   CREATE POLICY tenant ON ${schema}.t TO ${role} USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);`;
+const tag = Math.random().toString(36).slice(2, 8);
+const role = (name: string): string => `lint_${name}_${tag}`;
+
+const CASES: Case[] = [
+  { rule: 'require-rls-enabled', hazard: T('h'), safe: `${T('s')} ${RLS('s', 'public')}` },
+  { rule: 'require-rls-forced', hazard: `${T('h')} ALTER TABLE h.t ENABLE ROW LEVEL SECURITY;`, safe: `${T('s')} ${RLS('s', 'public')}` },
+  { rule: 'require-policy', hazard: `${T('h')} ALTER TABLE h.t ENABLE ROW LEVEL SECURITY;`, safe: `${T('s')} ${RLS('s', 'public')}` },
+  {
+    rule: 'require-with-check',
+    appRole: role('wc'),
+    hazard: `${T('h')} ${RLS('h', role('wc'))} CREATE POLICY hop ON h.t FOR UPDATE TO ${role('wc')} USING (company_id = 1) WITH CHECK (true);`,
+    // An ALL or UPDATE policy without WITH CHECK checks new rows with its USING.
+    safe: `${T('s')} ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; ALTER TABLE s.t FORCE ROW LEVEL SECURITY;
+      CREATE POLICY everything ON s.t FOR ALL TO ${role('wc')} USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      CREATE POLICY upd ON s.t FOR UPDATE TO ${role('wc')} USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      CREATE POLICY deny ON s.t FOR INSERT TO ${role('wc')};`,
+  },
+  {
+    rule: 'ban-app-role-bypass',
+    appRole: role('bypass'),
+    hazard: `ALTER ROLE ${role('bypass')} BYPASSRLS;`,
+    safe: `CREATE ROLE ${role('bypass_safe')} NOLOGIN;`,
+    hazardObject: new RegExp(`^role ${role('bypass')}$`),
+  },
+  {
+    rule: 'ban-app-role-owner',
+    appRole: role('owner'),
+    hazard: `${T('h')} ${RLS('h', role('owner'))} ALTER TABLE h.t OWNER TO ${role('owner')};`,
+    safe: `${T('s')} ${RLS('s', role('owner'))} GRANT SELECT ON s.t TO ${role('owner')};`,
+  },
+  {
+    rule: 'ban-app-role-escalation',
+    appRole: role('esc'),
+    hazard: `CREATE ROLE ${role('esc_admin')} NOLOGIN BYPASSRLS; GRANT ${role('esc_admin')} TO ${role('esc')};`,
+    safe: `CREATE ROLE ${role('esc_reader')} NOLOGIN; GRANT ${role('esc_reader')} TO ${role('esc')};`,
+    hazardObject: new RegExp(`^role ${role('esc')}$`),
+    safeObject: /esc_reader/,
+  },
+  {
+    rule: 'require-security-invoker-view',
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE VIEW h.v AS SELECT * FROM h.t;`,
+    safe: `${T('s')} ${RLS('s', 'public')} CREATE VIEW s.v WITH (security_invoker = true) AS SELECT * FROM s.t;`,
+  },
+  {
+    rule: 'ban-tenant-materialized-view',
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE MATERIALIZED VIEW h.mv AS SELECT company_id, count(*) FROM h.t GROUP BY 1;`,
+    safe: `${T('s')} ${RLS('s', 'public')} CREATE VIEW s.v WITH (security_invoker = true) AS SELECT company_id, count(*) FROM s.t GROUP BY 1;`,
+  },
+  {
+    rule: 'ban-definer-tenant-access',
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE FUNCTION h.count_all() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT count(*) FROM h.t $$;`,
+    // Ordinary functions and triggers run as the invoker, with row security applied.
+    safe: `${T('s')} ${RLS('s', 'public')}
+      CREATE FUNCTION s.count_mine() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM s.t $$;
+      CREATE FUNCTION s.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM 1 FROM s.t; RETURN NEW; END $$;
+      CREATE TRIGGER touch BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.touch();`,
+  },
+  {
+    rule: 'require-definer-search-path',
+    hazard: 'CREATE FUNCTION h.f() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;',
+    safe: 'CREATE FUNCTION s.f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT 1 $$;',
+  },
+  {
+    rule: 'require-child-policies',
+    hazard: `CREATE TABLE h.t (id int, company_id int NOT NULL) PARTITION BY LIST (company_id);
+      CREATE TABLE h.t_1 PARTITION OF h.t FOR VALUES IN (1);
+      ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; ALTER TABLE h.t FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant ON h.t USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);`,
+    safe: `CREATE TABLE s.t (id int, company_id int NOT NULL) PARTITION BY LIST (company_id);
+      CREATE TABLE s.t_1 PARTITION OF s.t FOR VALUES IN (1);
+      ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; ALTER TABLE s.t FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant ON s.t USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      ALTER TABLE s.t_1 ENABLE ROW LEVEL SECURITY; ALTER TABLE s.t_1 FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant ON s.t_1 USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);`,
+  },
+  {
+    rule: 'require-tenant-index',
+    hazard: 'CREATE TABLE h.t (id int PRIMARY KEY, company_id int NOT NULL);',
+    safe: T('s'),
+  },
+  {
+    rule: 'prefer-initplan-function',
+    hazard: `${T('h')} CREATE FUNCTION h.tenant() RETURNS int LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN NULLIF(current_setting('app.company_id', true), '')::int; END $$;
+      ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON h.t USING (company_id = h.tenant());`,
+    // Wrapped in a sub-select it is an InitPlan, evaluated once; the built-in expression is an index condition.
+    safe: `${T('s')} CREATE FUNCTION s.tenant() RETURNS int LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN NULLIF(current_setting('app.company_id', true), '')::int; END $$;
+      ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON s.t FOR SELECT USING (company_id = (SELECT s.tenant()));
+      CREATE POLICY q ON s.t FOR DELETE USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);`,
+  },
+  {
+    rule: 'ban-multiple-permissive',
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE POLICY again ON h.t FOR SELECT USING (company_id = 1);`,
+    safe: `${T('s')} ${RLS('s', 'public')}`,
+  },
+  {
+    rule: 'require-manifest-coverage',
+    hazard: 'CREATE TABLE h.forgotten (id int PRIMARY KEY);',
+    safe: 'CREATE TABLE s.known (id int PRIMARY KEY);',
+    manifest: `version: 1
+tenant: { column: company_id, type: integer, references: s.tenants(id) }
+roles: { app: { name: nobody } }
+tables:
+  s.known: { mode: exempt, reason: declared }
+`,
+    hazardObject: /^table h\.forgotten$/,
+    safeObject: /^table s\./,
+  },
+  {
+    rule: 'ban-unique-without-tenant',
+    hazard: `${T('h', ', email text UNIQUE')}`,
+    safe: `${T('s', ', email text, UNIQUE (company_id, email)')}`,
+  },
+  {
+    rule: 'ban-single-column-tenant-fk',
+    hazard: `${T('h')} CREATE TABLE h.child (id int PRIMARY KEY, company_id int NOT NULL, t_id int REFERENCES h.t (id));`,
+    safe: `${T('s')} ALTER TABLE s.t ADD UNIQUE (company_id, id);
+      CREATE TABLE s.child (id int PRIMARY KEY, company_id int NOT NULL, t_id int, FOREIGN KEY (company_id, t_id) REFERENCES s.t (company_id, id));`,
+  },
+  {
+    rule: 'ban-immutable-tenant-function',
+    hazard: `${T('h')} CREATE FUNCTION h.tenant() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT NULLIF(current_setting('app.company_id', true), '')::int $$;
+      ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON h.t USING (company_id = (SELECT h.tenant()));`,
+    safe: `${T('s')} CREATE FUNCTION s.tenant() RETURNS int LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.company_id', true), '')::int $$;
+      ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON s.t USING (company_id = (SELECT s.tenant()));`,
+  },
+  {
+    rule: 'ban-leakproof-function',
+    hazard: 'CREATE FUNCTION h.same(a int, b int) RETURNS boolean LANGUAGE sql IMMUTABLE LEAKPROOF AS $$ SELECT a = b $$;',
+    safe: 'CREATE FUNCTION s.same(a int, b int) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT a = b $$;',
+  },
+  {
+    rule: 'ban-default-privileges-grant',
+    appRole: role('dp'),
+    hazard: `CREATE ROLE ${role('dp_owner')} NOLOGIN; GRANT CREATE ON SCHEMA h TO ${role('dp_owner')};
+      ALTER DEFAULT PRIVILEGES FOR ROLE ${role('dp_owner')} IN SCHEMA h GRANT SELECT, INSERT ON TABLES TO ${role('dp')};`,
+    safe: `ALTER DEFAULT PRIVILEGES FOR ROLE ${role('dp_owner')} IN SCHEMA s GRANT USAGE ON SEQUENCES TO ${role('dp')};`,
+    hazardObject: new RegExp(`^default privileges of ${role('dp_owner')}$`),
+    safeObject: /in s get/,
+  },
+  {
+    rule: 'require-safe-setting-read',
+    hazard: `${T('h')} ALTER TABLE h.t ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY one_arg ON h.t FOR SELECT USING (company_id = current_setting('app.company_id')::int);
+      CREATE POLICY no_nullif ON h.t FOR DELETE USING (company_id = current_setting('app.company_id', true)::int);`,
+    safe: `${T('s')} ${RLS('s', 'public')}`,
+  },
+  {
+    rule: 'ban-permissive-true',
+    appRole: role('true'),
+    hazard: `${T('h')} ${RLS('h', role('true'))} CREATE POLICY everyone ON h.t FOR SELECT TO ${role('true')} USING (true);`,
+    // A policy with no expression denies; USING (true) for a role the application cannot use is a cross-tenant role.
+    safe: `${T('s')} ${RLS('s', role('true'))} CREATE POLICY nothing ON s.t FOR SELECT TO ${role('true')};
+      CREATE ROLE ${role('true_admin')} NOLOGIN; CREATE POLICY admins ON s.t FOR SELECT TO ${role('true_admin')} USING (true);`,
+  },
+];
+
+const [server] = testServers();
+
+describe.runIf(server !== undefined)('lint rules on a real database', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let snapshot: DbSnapshot;
+  beforeAll(async () => {
+    if (server === undefined) return;
+    db = await freshDatabase(server, 'lint');
+    await withClient(db.connection, async (c) => {
+      for (const [index, kase] of CASES.entries()) {
+        for (const [prefix, sql] of [['h', kase.hazard], ['s', kase.safe]] as const) {
+          const schema = `${prefix}_${index}`;
+          const roles = [kase.appRole].filter((r): r is string => r !== undefined);
+          for (const r of roles) await c.query(`DO $$ BEGIN CREATE ROLE ${r} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+          await c.query(`CREATE SCHEMA ${schema}`);
+          await c.query(sql.replace(/\b([hs])\.(\w)/g, (_m, p: string, rest: string) => `${p}_${index}.${rest}`).replace(/SCHEMA ([hs])\b/g, (_m, p: string) => `SCHEMA ${p}_${index}`));
+        }
+      }
+    });
+    snapshot = await withClient(db.connection, introspectDatabase);
+  });
+  afterAll(async () => {
+    await db?.drop();
+    if (server === undefined) return;
+    await withClient(server.connection, async (c) => {
+      const { rows } = await c.query<{ r: string }>('SELECT rolname AS r FROM pg_roles WHERE rolname LIKE $1', [`lint\\_%\\_${tag}`]);
+      for (const { r } of rows) await c.query(`DROP ROLE IF EXISTS ${r}`).catch(() => undefined);
+    });
+  });
+
+  it('has a case for every rule', () => {
+    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  it.each(CASES.map((kase, index) => ({ ...kase, index })))('$rule: reports the hazard and stays silent on the safe form', ({ rule, appRole, manifest, index, hazardObject, safeObject }) => {
+    const definition = RULES.find((r) => r.id === rule);
+    if (definition === undefined) throw new Error(`no rule ${rule}`);
+    let model: Model | null = null;
+    if (manifest !== undefined) {
+      const loaded = loadManifest(manifest.replaceAll('s.', `s_${index}.`), 'policies.yaml');
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+      model = loaded.model;
+    }
+    const findings: Finding[] = lintDatabase(snapshot, { model, appRole: appRole ?? null, rules: [definition] });
+    const hazard = hazardObject === undefined ? new RegExp(`\\bh_${index}\\.`) : new RegExp(hazardObject.source.replace(/\bh\b/, `h_${index}`));
+    const safe = safeObject === undefined ? new RegExp(`\\bs_${index}\\.`) : new RegExp(safeObject.source.replace(/\bs\b/, `s_${index}`));
+    expect(findings.filter((f) => hazard.test(f.object) || hazard.test(f.message)).length, JSON.stringify(findings, null, 1)).toBeGreaterThan(0);
+    expect(findings.filter((f) => safe.test(f.object) || safe.test(f.message))).toEqual([]);
+  });
+});
