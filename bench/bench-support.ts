@@ -63,3 +63,12 @@ export async function loadCrmRows(client: pg.ClientBase, sizes: { tenants: numbe
        FROM generate_series(1, ${d}) AS g WHERE g * 7 <= ${n}`,
   );
 }
+
+/** `n` calls made by the bulk users (no company_id: the seed schema's calls have none). */
+export async function loadCallRows(client: pg.ClientBase, n: number, users: number): Promise<void> {
+  await client.query(
+    `INSERT INTO calls (id, user_id, duration_seconds, created_at)
+     SELECT md5('call:' || g)::uuid, md5('user:' || (1 + g % ${users}))::uuid, g % 600, now() - g * interval '1 second'
+       FROM generate_series(1, ${n}) AS g`,
+  );
+}

@@ -77,13 +77,14 @@ CREATE TABLE IF NOT EXISTS rlsgen.backfill_progress (
 );
 
 -- Constraints rlsgen replaced (single-column foreign keys superseded by
--- composite ones), with their exact definitions, so a rollback restores them
--- as they were.
+-- composite ones; foreign keys set aside while Citus distributes the tables),
+-- with their exact definitions, so they can be restored as they were.
 CREATE TABLE IF NOT EXISTS rlsgen.replaced_constraints (
   table_name text NOT NULL,
   column_name text NOT NULL,
   constraint_name text NOT NULL,
   definition text NOT NULL,
+  purpose text NOT NULL DEFAULT 'composite',
   PRIMARY KEY (table_name, constraint_name)
 );
 
@@ -165,10 +166,11 @@ BEGIN
     END;
     -- Only rows a path resolves are written: unresolved rows get no new
     -- version (no dead tuples, no row locks) and are counted at the end.
+    -- The resolver is repeated in WHERE rather than joined back by key: one
+    -- pass over the batch (the join form ran at half the speed in measurements).
     EXECUTE pg_catalog.format(
-      'UPDATE %1$s AS u SET %2$I = s.tenant FROM (SELECT t.%3$I AS key, %4$s AS tenant FROM %1$s AS t WHERE %5$s AND t.%2$I IS NULL) AS s'
-      ' WHERE u.%3$I = s.key AND s.tenant IS NOT NULL',
-      target_table, tenant_column, key_column, resolver, range_condition) USING lower_key, upper_key;
+      'UPDATE %1$s AS t SET %2$I = %3$s WHERE %4$s AND t.%2$I IS NULL AND %3$s IS NOT NULL',
+      target_table, tenant_column, resolver, range_condition) USING lower_key, upper_key;
     GET DIAGNOSTICS affected = ROW_COUNT;
     filled := filled + affected;
     done_rows := CASE WHEN upper_key IS NULL THEN total_rows ELSE LEAST(done_rows + batch, total_rows) END;

@@ -133,6 +133,32 @@ export interface DefaultPrivilegeInfo {
   readonly grants: readonly GrantInfo[];
 }
 
+/** A table Citus manages: hash-distributed, reference (replicated), or Citus-local. */
+export interface CitusTableInfo {
+  readonly table: QualifiedName;
+  readonly method: 'distributed' | 'reference' | 'local';
+  readonly column: string | null;
+  readonly colocationId: number;
+}
+
+export interface CitusShardPolicies {
+  readonly table: QualifiedName;
+  readonly shard: string;
+  readonly policies: readonly { readonly name: string; readonly permissive: boolean }[];
+}
+
+/** What the Citus catalogs say, when the extension is installed. */
+export interface CitusInfo {
+  readonly tables: readonly CitusTableInfo[];
+  readonly shardPolicies: readonly CitusShardPolicies[];
+}
+
+export interface RoleSettingInfo {
+  readonly role: string;
+  /** `name=value` entries set for the role in this database or in all databases. */
+  readonly settings: readonly string[];
+}
+
 export interface DbSnapshot {
   readonly serverVersionNum: number;
   readonly database: string;
@@ -142,6 +168,9 @@ export interface DbSnapshot {
   readonly functions: readonly FunctionInfo[];
   readonly roles: readonly RoleInfo[];
   readonly defaultPrivileges: readonly DefaultPrivilegeInfo[];
+  readonly roleSettings: readonly RoleSettingInfo[];
+  /** Null when the citus extension is not installed. */
+  readonly citus: CitusInfo | null;
 }
 
 export const qualified = (n: QualifiedName): string => `${n.schema}.${n.name}`;

@@ -2,6 +2,8 @@ import type { LintRule } from './rule.js';
 import { banAppRoleBypass } from './rules/ban-app-role-bypass.js';
 import { banAppRoleEscalation } from './rules/ban-app-role-escalation.js';
 import { banAppRoleOwner } from './rules/ban-app-role-owner.js';
+import { banCitusPolicySublink } from './rules/ban-citus-policy-sublink.js';
+import { banCitusRestrictivePolicy } from './rules/ban-citus-restrictive-policy.js';
 import { banDefaultPrivilegesGrant } from './rules/ban-default-privileges-grant.js';
 import { banDefinerTenantAccess } from './rules/ban-definer-tenant-access.js';
 import { banImmutableTenantFunction } from './rules/ban-immutable-tenant-function.js';
@@ -13,6 +15,9 @@ import { banTenantMaterializedView } from './rules/ban-tenant-materialized-view.
 import { banUniqueWithoutTenant } from './rules/ban-unique-without-tenant.js';
 import { preferInitplanFunction } from './rules/prefer-initplan-function.js';
 import { requireChildPolicies } from './rules/require-child-policies.js';
+import { requireCitusColocation } from './rules/require-citus-colocation.js';
+import { requireCitusSetPropagation } from './rules/require-citus-set-propagation.js';
+import { requireCitusShardPolicies } from './rules/require-citus-shard-policies.js';
 import { requireDefinerSearchPath } from './rules/require-definer-search-path.js';
 import { requireManifestCoverage } from './rules/require-manifest-coverage.js';
 import { requirePolicy } from './rules/require-policy.js';
@@ -23,11 +28,13 @@ import { requireSecurityInvokerView } from './rules/require-security-invoker-vie
 import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
-/** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests in test/integration/lint.test.ts. */
+/** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus-lint.test.ts). */
 export const RULES: readonly LintRule[] = [
   banAppRoleBypass,
   banAppRoleEscalation,
   banAppRoleOwner,
+  banCitusPolicySublink,
+  banCitusRestrictivePolicy,
   banDefaultPrivilegesGrant,
   banDefinerTenantAccess,
   banImmutableTenantFunction,
@@ -39,6 +46,9 @@ export const RULES: readonly LintRule[] = [
   banUniqueWithoutTenant,
   preferInitplanFunction,
   requireChildPolicies,
+  requireCitusColocation,
+  requireCitusSetPropagation,
+  requireCitusShardPolicies,
   requireDefinerSearchPath,
   requireManifestCoverage,
   requirePolicy,

@@ -583,6 +583,18 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
     if (mode === 'tenant' && unresolved === 'keep' && cross === undefined) {
       warning(at('unresolved'), 'unreachable-rows', 'rows kept without a tenant are visible to no role: no roles.cross_tenant is declared');
     }
+    if (raw.target === 'citus') {
+      if (mode === 'tenant' && unresolved === 'keep') {
+        error(at('unresolved'), 'citus-nullable', 'with `target: citus` a tenant table cannot keep rows without a tenant: its tenant column becomes the NOT NULL distribution column', {
+          help: 'give those rows a tenant first (rlsgen audit lists them), then use `unresolved: fail`',
+        });
+      }
+      if (mode === 'shared' && t.distribution === 'distributed') {
+        error(at('distribution'), 'citus-shared-distributed', 'a shared table has rows without a tenant and cannot be distributed by it', { help: 'make it a reference table' });
+      }
+    } else if (t.distribution !== undefined) {
+      warning(at('distribution'), 'distribution-ignored', '`distribution` applies only with `target: citus`');
+    }
     const commands: Command[] = t.commands !== undefined ? COMMANDS.filter((c) => t.commands?.includes(c)) : scoped ? [...COMMANDS] : [];
     tables.push({
       key,
@@ -606,6 +618,12 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
   if (cycle !== null) {
     const first = cycle[0] ?? '';
     error(['tables', first, 'backfill'], 'backfill-cycle', `backfill paths form a cycle: ${[...cycle, first].join(' -> ')}`, { help: 'one table of the cycle must be filled from a table outside it (its owner, usually)' });
+  }
+
+  if (raw.target === 'citus' && raw.context === 'signed') {
+    error(['context'], 'citus-signed', 'the signed context is not available with `target: citus`', {
+      help: 'Citus rejects sub-selects in policies on distributed tables, and the signed check must run once per statement',
+    });
   }
 
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };

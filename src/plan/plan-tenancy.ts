@@ -147,8 +147,9 @@ function slugFor(step: Step): string {
   const kind = step.kind.replaceAll('-', '_');
   switch (step.kind) {
     case 'bootstrap':
-      return kind;
     case 'exempt-tables':
+    case 'citus-prepare':
+    case 'citus-distribute':
       return kind;
     default:
       return `${kind}_${slugOf(step.table.name)}`;
@@ -294,7 +295,21 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     enforceSteps.push({ kind: 'exempt-tables', tables: exemptAfter, previous: exemptBefore });
   }
 
-  const planned: PlannedStep[] = [...steps, ...enforceSteps].map((step) => ({
+  const distributeSteps: Step[] = [];
+  if (next.target === 'citus') {
+    const beforeKeys = new Set(previous === null ? [] : previous.tables.map((t) => qualifiedKey(t.name)));
+    const tenants = onboard.filter((t) => t.mode === 'tenant');
+    const references = next.tables
+      .filter((t) => t.distribution === 'reference' && !beforeKeys.has(qualifiedKey(t.name)) && qualifiedKey(t.name) !== qualifiedKey(next.tenant.tableName))
+      .map((t) => t.name);
+    if (tenants.length > 0 || references.length > 0) {
+      distributeSteps.push({ kind: 'citus-prepare', tenants, references });
+      for (const table of tenants) distributeSteps.push({ kind: 'citus-primary-key', table });
+      distributeSteps.push({ kind: 'citus-distribute', root: previous === null ? next.tenant.tableName : null, tenants, references });
+    }
+  }
+
+  const planned: PlannedStep[] = [...steps, ...enforceSteps, ...distributeSteps].map((step) => ({
     stage: STEP_STAGE[step.kind],
     transactional: !NON_TRANSACTIONAL.has(step.kind),
     slug: slugFor(step),

@@ -6,9 +6,13 @@ import type { Command, OnDelete, TableMode, TableName, TenantType, UnresolvedPol
  *
  * Stages: `prepare` steps are safe while the old application runs (it keeps
  * working, its inserts get a tenant from the fill trigger); `enforce` steps
- * turn isolation on and need the application that sets the tenant variable.
+ * turn isolation on and need the application that sets the tenant variable;
+ * `distribute` (target: citus) moves the tables into a Citus cluster.
  */
-export type Stage = 'prepare' | 'enforce';
+export type Stage = 'prepare' | 'enforce' | 'distribute';
+
+/** Stages in the order they run; `rlsgen apply --stage X` stops after X. */
+export const STAGES: readonly Stage[] = ['prepare', 'enforce', 'distribute'];
 
 /** One hop of a resolved backfill path, with real table names. */
 export interface PlannedHop {
@@ -96,7 +100,16 @@ export type Step =
   | { readonly kind: 'replace-policies'; readonly previous: TablePlan; readonly table: TablePlan; readonly previousSettings: PlanSettings }
   | { readonly kind: 'drop-not-null'; readonly table: TablePlan }
   | { readonly kind: 'remove-policies'; readonly table: TablePlan; readonly previousSettings: PlanSettings; readonly reason: string }
-  | { readonly kind: 'exempt-tables'; readonly tables: readonly ExemptTablePlan[]; readonly previous: readonly ExemptTablePlan[] };
+  | { readonly kind: 'exempt-tables'; readonly tables: readonly ExemptTablePlan[]; readonly previous: readonly ExemptTablePlan[] }
+  | { readonly kind: 'citus-prepare'; readonly tenants: readonly TablePlan[]; readonly references: readonly TableName[] }
+  | { readonly kind: 'citus-primary-key'; readonly table: TablePlan }
+  | {
+      readonly kind: 'citus-distribute';
+      /** The tenant table, distributed by its key (null when an earlier migration did it). */
+      readonly root: TableName | null;
+      readonly tenants: readonly TablePlan[];
+      readonly references: readonly TableName[];
+    };
 
 export type StepKind = Step['kind'];
 
@@ -131,6 +144,9 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'drop-not-null': 'enforce',
   'remove-policies': 'enforce',
   'exempt-tables': 'enforce',
+  'citus-prepare': 'distribute',
+  'citus-primary-key': 'distribute',
+  'citus-distribute': 'distribute',
 };
 
 export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'backfill']);

@@ -112,6 +112,8 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     tenantIndex: SqlText.ident(t.tenantIndex),
     tenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: t.tenantIndex }),
     tenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, t.tenantIndex)),
+    tenantIndexLiteral: SqlText.literal(t.tenantIndex),
+    pkeyLiteral: SqlText.literal(objectName(t.name.name, 'pkey')),
     notNullCheck: SqlText.ident(t.notNullCheck),
     fillTrigger: SqlText.ident(t.fillTrigger),
     fillFunction: SqlText.qualified(t.fillFunction),
@@ -175,6 +177,20 @@ function stepContext(step: Step, settings: PlanSettings): object {
       };
     case 'exempt-tables':
       return { tables: exemptContext(step.tables), previous: exemptContext(step.previous) };
+    case 'citus-prepare':
+    case 'citus-distribute': {
+      const reference = (name: TableName): object => ({ name: SqlText.qualified(name), literal: regclass(name), display: SqlText.comment(display(name)) });
+      const root = step.kind === 'citus-distribute' ? step.root : null;
+      return {
+        tenants: step.tenants.map((t) => tableContext(t, settings)),
+        references: step.references.map(reference),
+        root: root === null ? null : { ...reference(root), key: SqlText.literal(settings.tenantKey) },
+        involved: [...(root === null ? [] : [root]), ...step.references, ...step.tenants.map((t) => t.name)].map(reference),
+        tenantTableLiteral: regclass(settings.tenantTable),
+      };
+    }
+    case 'citus-primary-key':
+      return { table: tableContext(step.table, settings) };
     default: {
       const never: never = step;
       throw new Error(`unknown step ${JSON.stringify(never)}`);
@@ -187,6 +203,8 @@ function metaFor(step: Step, stage: Stage): FileMeta {
   switch (step.kind) {
     case 'bootstrap':
     case 'exempt-tables':
+    case 'citus-prepare':
+    case 'citus-distribute':
       return base;
     case 'tenant-index':
       return { ...base, table: display(step.table.name), index: [step.table.name.schema, step.table.tenantIndex] };

@@ -61,10 +61,24 @@ class Proof {
   private as<T>(role: string, tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
     return this.run(async () => {
       await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(role)}`);
-      if (tenant !== undefined) await this.client.query('SELECT set_config($1, $2, true)', [this.setting, this.value(tenant)]);
-      if (user !== undefined) await this.client.query('SELECT set_config($1, $2, true)', [this.model.user.setting, user]);
+      if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
+      if (user !== undefined) await this.setLocal(this.model.user.setting, user);
       return fn();
     });
+  }
+
+  /**
+   * Sets a variable for the rest of the transaction, as the application does:
+   * set_config(..., true), or on Citus SET LOCAL, the only form Citus
+   * propagates to the workers.
+   */
+  private async setLocal(name: string, value: string): Promise<void> {
+    if (this.model.target === 'citus') {
+      const [prefix, rest] = name.split('.') as [string, string];
+      await this.client.query(`SET LOCAL ${quoteIdent(prefix)}.${quoteIdent(rest)} = ${quoteLiteral(value)}`);
+    } else {
+      await this.client.query('SELECT set_config($1, $2, true)', [name, value]);
+    }
   }
 
   /** What the application sets for a tenant: the id itself, or a signed token for it. */
@@ -245,7 +259,7 @@ class Proof {
         return [Number(row?.foreign_rows), Number(row?.n)];
       };
       const first = await run();
-      await this.client.query('SELECT set_config($1, $2, true)', [this.setting, this.value(b)]);
+      await this.setLocal(this.setting, this.value(b));
       const second = await run();
       await this.client.query(`DEALLOCATE ${quoteIdent(statement.name)}`);
       return [first, second] as const;
@@ -455,6 +469,24 @@ class Proof {
   }
 }
 
+/** The first candidate whose rows live on another node than the first candidate's. */
+async function tenantOnAnotherNode(client: pg.ClientBase, model: Model, candidates: readonly string[]): Promise<string | undefined> {
+  const root = quoteQualified(model.tenant.tableName.schema, model.tenant.tableName.name);
+  const nodeOf = async (tenant: string): Promise<string> => {
+    const { rows } = await client.query<{ node: string }>(
+      `SELECT p.nodename || ':' || p.nodeport AS node FROM pg_dist_shard_placement AS p
+        WHERE p.shardid = get_shard_id_for_distribution_column($1::regclass, $2) LIMIT 1`,
+      [root, tenant],
+    );
+    return rows[0]?.node ?? '';
+  };
+  const first = candidates[0];
+  if (first === undefined) return undefined;
+  const home = await nodeOf(first);
+  for (const candidate of candidates.slice(1)) if ((await nodeOf(candidate)) !== home) return candidate;
+  return candidates[1];
+}
+
 export interface VerifyOptions {
   readonly model: Model;
   /** A superuser connection (needed to act as the application role with SET SESSION AUTHORIZATION). */
@@ -493,7 +525,11 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
       if (info !== undefined) infos.set(table.key, info);
     }
     const seeder = new RowSeeder(client, snapshot, model.tenant.column, model.tenant.tableName, model.tenant.key);
-    const [a, b] = await seeder.tenants(2, [...infos.values()]);
+    const candidates = await seeder.tenants(snapshot.citus === null ? 2 : 8, [...infos.values()]);
+    const a = candidates[0];
+    // On Citus, A and B live on different workers when the data allows it, so
+    // the proof crosses nodes (a missing SET propagation only shows there).
+    const b = snapshot.citus === null ? candidates[1] : await tenantOnAnotherNode(client, model, candidates);
     if (a === undefined || b === undefined) throw new Error(`the tenant table ${model.tenant.tableName.name} needs two rows and none could be created`);
     const col = quoteIdent(model.tenant.column);
     const seedProblems = new Map<string, string>();

@@ -25,6 +25,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else {
     skipped.push(`Debian PostgreSQL 15 (${debian}) is not installed`);
   }
+  // More majors on demand: RLSGEN_TEST_PG_BINS=/path/13/bin:/path/17/bin (initdb, pg_ctl, postgres).
+  for (const dir of (process.env['RLSGEN_TEST_PG_BINS'] ?? '').split(':').filter((d) => d !== '')) {
+    const extra = await startBinaries(dir);
+    started.push(extra);
+    servers.push({ label: `PostgreSQL ${extra.version} (${dir})`, connection: extra.connection, versionNum: extra.versionNum });
+  }
   project.provide('servers', servers);
   project.provide('skippedServers', skipped);
   return async () => {

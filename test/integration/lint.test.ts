@@ -219,7 +219,8 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
   });
 
   it('has a case for every rule', () => {
-    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).sort());
+    // The Citus rules need a Citus cluster: test/unit/citus-lint.test.ts covers them on catalog snapshots.
+    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).filter((id) => !id.includes('citus')).sort());
   });
 
   it.each(CASES.map((kase, index) => ({ ...kase, index })))('$rule: reports the hazard and stays silent on the safe form', ({ rule, appRole, manifest, index, hazardObject, safeObject }) => {

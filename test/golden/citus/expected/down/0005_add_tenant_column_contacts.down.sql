@@ -1,0 +1,8 @@
+-- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.contacts"}
+-- Rollback: public.contacts back to its state before the tenant column.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP TRIGGER IF EXISTS rlsgen_fill_company_id ON public.contacts;
+DROP FUNCTION IF EXISTS rlsgen.fill_public_contacts_company_id();
+ALTER TABLE public.contacts ALTER COLUMN company_id DROP DEFAULT;

@@ -1,0 +1,9 @@
+-- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.email_templates"}
+-- Rollback: public.email_templates back to its state before the tenant column.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP TRIGGER IF EXISTS rlsgen_fill_company_id ON public.email_templates;
+DROP FUNCTION IF EXISTS rlsgen.fill_public_email_templates_company_id();
+ALTER TABLE public.email_templates DROP CONSTRAINT IF EXISTS email_templates_company_id_fkey;
+ALTER TABLE public.email_templates DROP COLUMN IF EXISTS company_id;

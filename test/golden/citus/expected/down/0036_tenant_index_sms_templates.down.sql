@@ -1,0 +1,4 @@
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.sms_templates","index":["public","sms_templates_company_id_id_key"]}
+-- postgres-migrations disable-transaction
+-- Rollback: drop the tenant index of public.sms_templates.
+DROP INDEX CONCURRENTLY IF EXISTS public.sms_templates_company_id_id_key;

@@ -1,0 +1,4 @@
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.quotes","index":["public","quotes_company_id_id_key"]}
+-- postgres-migrations disable-transaction
+-- Rollback: drop the tenant index of public.quotes.
+DROP INDEX CONCURRENTLY IF EXISTS public.quotes_company_id_id_key;

@@ -1,0 +1,18 @@
+-- rlsgen: {"step":"citus-primary-key","stage":"distribute","table":"public.phone_numbers"}
+-- Rollback: public.phone_numbers keyed by its own column again, the (tenant, key) index back.
+SET LOCAL lock_timeout = '2s';
+-- No statement_timeout: the scan takes as long as the table is big, and the
+-- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
+SET LOCAL statement_timeout = 0;
+
+DO $rlsgen$
+DECLARE
+  pk text;
+BEGIN
+  SELECT conname INTO pk FROM pg_catalog.pg_constraint WHERE conrelid = 'public.phone_numbers'::regclass AND contype = 'p';
+  EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I PRIMARY KEY (%I)',
+    'public.phone_numbers'::regclass, pk, pk, 'id');
+  EXECUTE pg_catalog.format('CREATE UNIQUE INDEX %I ON %s (%I, %I)', 'phone_numbers_company_id_id_key',
+    'public.phone_numbers'::regclass, 'company_id', 'id');
+END
+$rlsgen$;

@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CitusInfo, DbSnapshot, PolicyInfo, TableInfo } from '../../src/introspect/snapshot.js';
+import { lintDatabase } from '../../src/lint/lint-database.js';
+import { RULES } from '../../src/lint/registry.js';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import type { Model } from '../../src/manifest/model.js';
+import { planTenancy } from '../../src/plan/plan-tenancy.js';
+
+const MANIFEST = `version: 1
+target: citus
+tenant: { column: company_id, type: uuid, references: companies(id) }
+roles: { app: { name: app } }
+tables:
+  companies: { mode: exempt, reason: tenant table, commands: [select] }
+  users: { mode: exempt, reason: sign-in, existing_column: uuid }
+  contacts: { existing_column: uuid, backfill: owner_id -> users }
+  deals:
+    backfill: owner_id -> users
+    foreign_keys: { contact_id: contacts }
+  templates: { mode: shared }
+`;
+
+function model(text = MANIFEST): Model {
+  const loaded = loadManifest(text, 'm.yaml');
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+  return loaded.model;
+}
+
+const policy = (name: string, overrides: Partial<PolicyInfo> = {}): PolicyInfo => ({
+  name,
+  command: 'SELECT',
+  permissive: true,
+  roles: ['app'],
+  using: "(company_id = (NULLIF(current_setting('app.company_id'::text, true), ''::text))::uuid)",
+  check: null,
+  ...overrides,
+});
+
+function table(name: string, policies: PolicyInfo[], column = true): TableInfo {
+  return {
+    oid: name.length,
+    schema: 'public',
+    name,
+    kind: 'table',
+    owner: 'postgres',
+    rlsEnabled: true,
+    rlsForced: true,
+    estimatedRows: 0,
+    columns: [
+      { name: 'id', type: 'uuid', typeCategory: 'U', notNull: true, default: null, identity: false, generated: false, enumLabels: null },
+      ...(column ? [{ name: 'company_id', type: 'uuid', typeCategory: 'U', notNull: true, default: null, identity: false, generated: false, enumLabels: null }] : []),
+    ],
+    primaryKey: ['company_id', 'id'],
+    uniques: [],
+    foreignKeys: [],
+    checks: [],
+    indexes: [{ name: `${name}_pkey`, columns: ['company_id', 'id'], unique: true, primary: true, valid: true, partial: false, definition: '' }],
+    policies,
+    triggers: [],
+    grants: [],
+    parent: null,
+    isPartition: false,
+  };
+}
+
+function snapshot(tables: TableInfo[], citus: CitusInfo | null, roleSettings: DbSnapshot['roleSettings'] = []): DbSnapshot {
+  return {
+    serverVersionNum: 150000,
+    database: 'crm',
+    currentUser: 'postgres',
+    tables: [table('companies', [], false), ...tables],
+    views: [],
+    functions: [],
+    roles: [{ name: 'app', superuser: false, bypassRls: false, canLogin: false, inherit: true, memberOf: [] }],
+    defaultPrivileges: [],
+    roleSettings,
+    citus,
+  };
+}
+
+const dist = (name: string, colocationId = 1, column = 'company_id') => ({ table: { schema: 'public', name }, method: 'distributed' as const, column, colocationId });
+const healthy: CitusInfo = {
+  tables: [dist('companies', 1, 'id'), dist('contacts'), dist('deals')],
+  shardPolicies: [{ table: { schema: 'public', name: 'deals' }, shard: '102008', policies: [{ name: 'tenant', permissive: true }] }],
+};
+const setting = [{ role: 'app', settings: ['citus.propagate_set_commands=local'] }];
+const citusRules = RULES.filter((r) => r.id.includes('citus'));
+
+function findings(snap: DbSnapshot, rule: string): string[] {
+  const definition = RULES.find((r) => r.id === rule);
+  if (definition === undefined) throw new Error(rule);
+  return lintDatabase(snap, { model: model(), rules: [definition] }).map((f) => `${f.object}: ${f.message}`);
+}
+
+describe('Citus lint rules', () => {
+  it('are silent on a healthy cluster and without Citus', () => {
+    const good = snapshot([table('contacts', [policy('tenant')]), table('deals', [policy('tenant')])], healthy, setting);
+    expect(lintDatabase(good, { model: model(), rules: citusRules })).toEqual([]);
+    const plain = snapshot([table('deals', [policy('tenant', { permissive: false, using: '(company_id = ( SELECT 1))' })])], null);
+    expect(lintDatabase(plain, { model: model(), rules: citusRules })).toEqual([]);
+  });
+
+  it('ban-citus-policy-sublink: a sub-select in a policy of a distributed table', () => {
+    const snap = snapshot([table('deals', [policy('tenant', { using: "(company_id = ( SELECT (current_setting('app.company_id'::text))::uuid AS current_setting))" })])], healthy, setting);
+    expect(findings(snap, 'ban-citus-policy-sublink')).toEqual(['table public.deals: policy tenant on distributed table public.deals contains a sub-select, which Citus rejects']);
+  });
+
+  it('ban-citus-restrictive-policy: a RESTRICTIVE policy on a distributed table', () => {
+    const snap = snapshot([table('deals', [policy('tenant'), policy('not_deleted', { permissive: false, using: '(NOT is_deleted)' })])], healthy, setting);
+    expect(findings(snap, 'ban-citus-restrictive-policy')).toEqual([
+      'table public.deals: RESTRICTIVE policy not_deleted on public.deals: Citus makes it permissive on the shards, where it widens access',
+    ]);
+  });
+
+  it('require-citus-shard-policies: a shard that enforces other policies than the coordinator', () => {
+    const drifted: CitusInfo = { ...healthy, shardPolicies: [{ table: { schema: 'public', name: 'deals' }, shard: '102008', policies: [{ name: 'tenant', permissive: true }, { name: 'extra', permissive: true }] }] };
+    const snap = snapshot([table('deals', [policy('tenant')])], drifted, setting);
+    expect(findings(snap, 'require-citus-shard-policies')).toEqual(['table public.deals: shard 102008 of public.deals enforces [extra:true,tenant:true], the coordinator [tenant:true]']);
+  });
+
+  it('require-citus-colocation: a tenant table in another co-location group, or distributed by another column', () => {
+    const apart: CitusInfo = { ...healthy, tables: [dist('companies', 1, 'id'), dist('contacts', 2), dist('deals', 1, 'id')] };
+    const snap = snapshot([table('contacts', [policy('tenant')]), table('deals', [policy('tenant')])], apart, setting);
+    expect(findings(snap, 'require-citus-colocation')).toEqual([
+      'table public.contacts: public.contacts is distributed by company_id in co-location group 2, not by company_id with public.companies (group 1)',
+      'table public.deals: public.deals is distributed by id in co-location group 1, not by company_id with public.companies (group 1)',
+    ]);
+  });
+
+  it('require-citus-set-propagation: the application role does not propagate SET LOCAL', () => {
+    const snap = snapshot([table('deals', [policy('tenant')])], healthy, []);
+    expect(findings(snap, 'require-citus-set-propagation')).toEqual([
+      'role app: app does not propagate SET LOCAL to the workers: the tenant variable stays on the coordinator and queries of distributed tables return nothing',
+    ]);
+  });
+});
+
+describe('Citus target: plan', () => {
+  it('distributes after the single-node migration, in the order Citus needs', () => {
+    const result = planTenancy(null, model());
+    if (!result.ok) throw new Error(result.problems.join());
+    const slugs = result.plan.steps.map((s) => s.slug);
+    const tail = slugs.slice(slugs.indexOf('citus_prepare'));
+    expect(tail).toEqual(['citus_prepare', 'citus_primary_key_contacts', 'citus_primary_key_deals', 'citus_distribute']);
+    expect(slugs.indexOf('citus_prepare')).toBeGreaterThan(slugs.indexOf('enable_policies_deals'));
+    const distribute = result.plan.steps.find((s) => s.step.kind === 'citus-distribute')?.step;
+    expect(distribute).toMatchObject({
+      kind: 'citus-distribute',
+      root: { schema: 'public', name: 'companies' },
+      references: [{ schema: 'public', name: 'users' }, { schema: 'public', name: 'templates' }],
+    });
+    expect(result.plan.steps.filter((s) => s.stage === 'distribute').map((s) => s.step.kind)).toEqual(['citus-prepare', 'citus-primary-key', 'citus-primary-key', 'citus-distribute']);
+  });
+
+  it('the distribution file sets foreign keys aside, creates reference tables, the root, then co-located tables, then restores keys', () => {
+    const text = readFileSync('test/golden/citus/expected/0255_citus_distribute.sql', 'utf8');
+    const at = (needle: string): number => {
+      const i = text.indexOf(needle);
+      expect(i, needle).toBeGreaterThan(-1);
+      return i;
+    };
+    const order = [
+      at("SET LOCAL citus.multi_shard_modify_mode TO 'sequential';"),
+      at('EXECUTE pg_catalog.format(\'ALTER TABLE %s DROP CONSTRAINT %I\''),
+      at("SELECT create_reference_table('public.users')"),
+      at("SELECT create_distributed_table('public.companies', 'id')"),
+      at("SELECT create_distributed_table('public.deals', 'company_id', colocate_with => 'public.companies')"),
+      at("EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s'"),
+      at("SELECT truncate_local_data_after_distributing_table('public.deals');"),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).not.toMatch(/AS RESTRICTIVE/);
+  });
+
+  it('rejects what Citus cannot distribute', () => {
+    const signed = loadManifest(MANIFEST.replace('target: citus', 'target: citus\ncontext: signed'), 'm.yaml');
+    expect(signed.diagnostics.map((d) => d.code)).toContain('manifest/citus-signed');
+    const kept = loadManifest(MANIFEST.replace('contacts: { existing_column: uuid,', 'contacts: { existing_column: uuid, unresolved: keep,'), 'm.yaml');
+    expect(kept.diagnostics.map((d) => d.code)).toContain('manifest/citus-nullable');
+  });
+});
