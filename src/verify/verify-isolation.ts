@@ -37,6 +37,8 @@ class Proof {
     private readonly snapshot: DbSnapshot,
     /** Signed context: makes the token the application would set for a tenant. */
     private readonly sign: ((tenant: string, claims?: { expires?: number; backendPid?: number }) => string) | null,
+    /** A login member of the application role to act as (Citus opens worker connections as the current user). */
+    private readonly probeRole: string | null = null,
   ) {
     this.app = model.roles.app.name;
     this.setting = model.tenant.setting;
@@ -60,7 +62,7 @@ class Proof {
   /** Runs `fn` as `role` with the tenant variable set to `tenant` (undefined: left as it is). */
   private as<T>(role: string, tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
     return this.run(async () => {
-      await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(role)}`);
+      await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(role === this.app && this.probeRole !== null ? this.probeRole : role)}`);
       if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
       if (user !== undefined) await this.setLocal(this.model.user.setting, user);
       return fn();
@@ -489,6 +491,12 @@ async function tenantOnAnotherNode(client: pg.ClientBase, model: Model, candidat
 
 export interface VerifyOptions {
   readonly model: Model;
+  /**
+   * Act as this role instead of the application role itself: a LOGIN role
+   * that is a member of it, as a deployed application connects. Needed on
+   * Citus, which opens worker connections as the current user.
+   */
+  readonly probeRole?: string;
   /** A superuser connection (needed to act as the application role with SET SESSION AUTHORIZATION). */
   readonly client: pg.ClientBase;
 }
@@ -517,7 +525,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
   }
   await client.query('BEGIN');
   try {
-    const proof = new Proof(client, model, snapshot, sign);
+    const proof = new Proof(client, model, snapshot, sign, options.probeRole ?? null);
     const scoped = model.tables.filter((t) => t.mode !== 'exempt');
     const infos = new Map<string, TableInfo>();
     for (const table of scoped) {
