@@ -93,9 +93,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--database-url <url>', 'with --schema: the server for the throwaway database; without: a database with the policies applied, verified in place inside a rolled-back transaction')
     .option('--container [image]', 'with --schema: a throwaway server in a container (testcontainers; needs Docker)')
     .option('--pg-bin <dir>', 'with --schema: a throwaway server from installed PostgreSQL binaries (initdb, pg_ctl)')
+    .option('--probe-role <role=login>', 'in place: probe the manifest role through this login role, a member of it (repeatable; needed on Citus, whose workers refuse NOLOGIN roles)', probeRole, {})
     .option('--json', 'print the result as JSON', false)
     .addHelpText('after', '\nExit codes: 0 isolation proven, 1 a check failed (table, check and SQL printed), 2 usage or no database.')
-    .action(async (options: { manifest: string; dir: string; schema?: string; data?: string; databaseUrl?: string; container?: string | boolean; pgBin?: string; json: boolean }) => {
+    .action(async (options: { manifest: string; dir: string; schema?: string; data?: string; databaseUrl?: string; container?: string | boolean; pgBin?: string; probeRole: Record<string, string>; json: boolean }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
       if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);
@@ -168,6 +169,12 @@ function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer`);
   return n;
+}
+
+function probeRole(value: string, previous: Record<string, string>): Record<string, string> {
+  const match = /^([^=]+)=([^=]+)$/.exec(value);
+  if (match === null) throw new InvalidArgumentError(`--probe-role takes role=login, e.g. crm_app=crm_probe (got ${JSON.stringify(value)})`);
+  return { ...previous, [match[1] ?? '']: match[2] ?? '' };
 }
 
 function nonNegativeInt(value: string, flag: string): number {

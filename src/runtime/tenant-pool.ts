@@ -9,7 +9,7 @@ export type ContextMode =
   | 'plain'
   /** A token signed with a secret the database verifies (manifest `context: signed`). */
   | 'signed'
-  /** `SET LOCAL name = 'id'`, which Citus propagates to its workers (set_config does not reach them). */
+  /** `SET LOCAL citus.propagate_set_commands = 'local'` then `SET LOCAL name = 'id'`, which Citus copies to its workers (set_config does not reach them). */
   | 'citus';
 
 export interface TenantContextOptions<T extends TenantIdType = 'uuid'> {
@@ -48,6 +48,8 @@ function setLocal(name: string, value: string): string {
   const [prefix, rest] = name.split('.') as [string, string];
   return `SET LOCAL ${quoteIdent(prefix)}.${quoteIdent(rest)} = ${quoteLiteral(value)}`;
 }
+
+const PROPAGATE_SET = "SET LOCAL citus.propagate_set_commands = 'local'";
 
 const GUARDED = Symbol('rlsgen tenant pool');
 
@@ -112,7 +114,11 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
         else await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [this.setting, tenant, this.userSetting, user]);
         return;
       case 'citus':
-        await client.query(user === null ? setLocal(this.setting, tenant) : `${setLocal(this.setting, tenant)}; ${setLocal(this.userSetting, user)}`);
+        // Propagation is switched on here too: a role setting on the
+        // application role does not reach the login roles that are its members.
+        await client.query(
+          [PROPAGATE_SET, setLocal(this.setting, tenant), ...(user === null ? [] : [setLocal(this.userSetting, user)])].join('; '),
+        );
         return;
       case 'signed': {
         // The token is bound to this transaction's backend: with transaction

@@ -12,6 +12,8 @@ import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
  */
 export class RowSeeder {
   readonly created = new Map<string, number>();
+  /** Every row created, in order, for removal where the proof cannot roll back. */
+  private readonly rows: { readonly table: TableInfo; readonly column: string; readonly key: string }[] = [];
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -107,15 +109,26 @@ export class RowSeeder {
       values.set(column.name, this.valueFor(table, column));
     }
     const key = returning ?? table.primaryKey?.[0] ?? this.tenantColumn;
+    const pk = table.primaryKey?.find((c) => c !== this.tenantColumn) ?? key;
     const columns = [...values.keys()];
+    const returned = `RETURNING ${quoteIdent(key)}::text AS key, ${quoteIdent(pk)}::text AS pk`;
     const sql =
       columns.length === 0
-        ? `INSERT INTO ${quoteQualified(table.schema, table.name)} DEFAULT VALUES RETURNING ${quoteIdent(key)}::text AS key`
-        : `INSERT INTO ${quoteQualified(table.schema, table.name)} (${columns.map(quoteIdent).join(', ')}) VALUES (${[...values.values()].join(', ')}) RETURNING ${quoteIdent(key)}::text AS key`;
-    const row = await this.one<{ key: string }>(sql);
+        ? `INSERT INTO ${quoteQualified(table.schema, table.name)} DEFAULT VALUES ${returned}`
+        : `INSERT INTO ${quoteQualified(table.schema, table.name)} (${columns.map(quoteIdent).join(', ')}) VALUES (${[...values.values()].join(', ')}) ${returned}`;
+    const row = await this.one<{ key: string; pk: string }>(sql);
+    if (row !== undefined) this.rows.push({ table, column: pk, key: row.pk });
     const label = `${table.schema}.${table.name}`;
     this.created.set(label, (this.created.get(label) ?? 0) + 1);
     return row?.key ?? null;
+  }
+
+  /** Deletes every row this seeder created, newest first (children before their parents). */
+  async removeCreated(): Promise<void> {
+    for (const { table, column, key } of [...this.rows].reverse()) {
+      await this.client.query(`DELETE FROM ${quoteQualified(table.schema, table.name)} WHERE ${quoteIdent(column)}::text = ${quoteLiteral(key)}`).catch(() => undefined);
+    }
+    this.rows.length = 0;
   }
 
   /** Makes sure the tenant table holds at least `count` tenants; returns their keys, those with the most rows first. */

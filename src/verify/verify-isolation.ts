@@ -37,32 +37,45 @@ class Proof {
     private readonly snapshot: DbSnapshot,
     /** Signed context: makes the token the application would set for a tenant. */
     private readonly sign: ((tenant: string, claims?: { expires?: number; backendPid?: number }) => string) | null,
-    /** A login member of the application role to act as (Citus opens worker connections as the current user). */
-    private readonly probeRole: string | null = null,
+    /** Logins to act as instead of a role (Citus opens worker connections as the current user, who must be able to log in). */
+    private readonly probeRoles: Readonly<Record<string, string>> = {},
+    /** Each probe in its own transaction (Citus) instead of a savepoint of one transaction. */
+    private readonly isolated = false,
   ) {
     this.app = model.roles.app.name;
     this.setting = model.tenant.setting;
   }
 
+  /**
+   * Runs one probe and undoes it: in a savepoint of the proof's transaction,
+   * or, on Citus (which refuses to read placements another user modified in
+   * the same transaction), in a transaction of its own.
+   */
   private async run<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
-    await this.client.query('SAVEPOINT rlsgen_probe');
+    const [open, undo, close] = this.isolated
+      ? ['BEGIN', 'ROLLBACK', null]
+      : ['SAVEPOINT rlsgen_probe', 'ROLLBACK TO SAVEPOINT rlsgen_probe', 'RELEASE SAVEPOINT rlsgen_probe'];
+    await this.client.query(open);
     try {
       const value = await fn();
-      await this.client.query('ROLLBACK TO SAVEPOINT rlsgen_probe');
+      await this.client.query(undo);
       return { ok: true, value };
     } catch (error) {
-      await this.client.query('ROLLBACK TO SAVEPOINT rlsgen_probe');
+      await this.client.query(undo);
       const e = error as Partial<pg.DatabaseError>;
       return { ok: false, code: e.code ?? '', message: e.message ?? String(error), detail: e.detail ?? '', constraint: e.constraint ?? '' };
     } finally {
-      await this.client.query('RELEASE SAVEPOINT rlsgen_probe');
+      if (close !== null) await this.client.query(close);
     }
   }
 
   /** Runs `fn` as `role` with the tenant variable set to `tenant` (undefined: left as it is). */
   private as<T>(role: string, tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
     return this.run(async () => {
-      await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(role === this.app && this.probeRole !== null ? this.probeRole : role)}`);
+      await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.probeRoles[role] ?? role)}`);
+      // A login gets this from its role setting (ALTER ROLE ... SET, checked among the role checks);
+      // SET SESSION AUTHORIZATION does not apply role settings, so the proof sets it itself.
+      if (this.model.target === 'citus') await this.client.query("SET LOCAL citus.propagate_set_commands = 'local'");
       if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
       if (user !== undefined) await this.setLocal(this.model.user.setting, user);
       return fn();
@@ -198,7 +211,8 @@ class Proof {
       const blindSql = `UPDATE ${name} SET ${col} = ${lit(b)}`;
       const blind = await this.as(this.app, a, async () => (await this.client.query(blindSql)).rowCount ?? 0);
       const moved = [hop, blind].find((o) => o.ok && o.value > 0);
-      const other = [hop, blind].find((o) => !o.ok && o.code !== '42501');
+      // Citus refuses to change a row's distribution column outright (0A000).
+      const other = [hop, blind].find((o) => !o.ok && o.code !== '42501' && !(o.code === '0A000' && /partition value/.test(o.message)));
       results.push(
         moved !== undefined
           ? fail('hop', `moved its rows to ${b}`, this.reproduce(a, moved === hop ? hopSql : blindSql))
@@ -209,13 +223,22 @@ class Proof {
     }
 
     // INSERT ... ON CONFLICT DO UPDATE onto another tenant's row.
-    const otherRow = await this.rowOf(name, col, b);
+    const otherRow = await this.rowOf(name, info, b);
     if (otherRow === null || !table.commands.includes('insert') || !table.commands.includes('update')) {
       results.push(notApplicable('upsert', otherRow === null ? `no row of ${b}` : 'the application role may not both insert and update'));
     } else {
-      const columns = this.insertableColumns(info);
-      const payload = { ...otherRow, [this.model.tenant.column]: a };
-      const upsertSql = `INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')}) SELECT ${columns.map(quoteIdent).join(', ')} FROM jsonb_populate_record(NULL::${name}, ${lit(JSON.stringify(payload))}) ON CONFLICT (${key}) DO UPDATE SET ${col} = EXCLUDED.${col} RETURNING *`;
+      const arbiter = info.primaryKey ?? [table.primaryKey];
+      const conflict = arbiter.filter((c) => c !== this.model.tenant.column);
+      // The proposed row collides with B's row on the key: through the id
+      // alone under A's tenant, or naming B's tenant where the key includes
+      // the tenant column (Citus, composite keys).
+      const proposedTenant = arbiter.includes(this.model.tenant.column) ? b : a;
+      const upsertSql = this.insertValues(
+        name,
+        info,
+        { ...otherRow, [this.model.tenant.column]: proposedTenant },
+        ` ON CONFLICT (${arbiter.map(quoteIdent).join(', ')}) DO UPDATE SET ${conflict.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ') || `${col} = EXCLUDED.${col}`} RETURNING *`,
+      );
       const upsert = await this.as(this.app, a, async () => (await this.client.query(upsertSql)).rows.length);
       results.push(!upsert.ok ? (upsert.code === '42501' ? pass('upsert', `rejected: ${upsert.message}`) : fail('upsert', `rejected for another reason: ${upsert.code} ${upsert.message}`)) : upsert.value === 0 ? pass('upsert', 'nothing returned') : fail('upsert', `took over the row of ${b} through ON CONFLICT DO UPDATE`, this.reproduce(a, upsertSql)));
     }
@@ -254,7 +277,8 @@ class Proof {
     const current = this.sign === null ? 'current_setting($1, true)' : `(regexp_match(current_setting($1, true), '\\.([^.]+)$'))[1]`;
     const probeSql = `SELECT count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col}::text IS DISTINCT FROM ${current}) AS foreign_rows, count(*) FILTER (WHERE ${col} IS NOT NULL) AS n FROM ${name}`;
     const prepared = await this.as(this.app, a, async () => {
-      await this.client.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
+      // Citus plans its own way (it builds no distributed generic plan for this); PostgreSQL is forced to the generic plan.
+      if (!this.isolated) await this.client.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
       const statement = { name: `rlsgen_probe_${info.oid}`, text: probeSql, values: [this.setting] };
       const run = async (): Promise<[number, number]> => {
         const row = (await this.client.query<{ foreign_rows: string; n: string }>(statement)).rows[0];
@@ -308,30 +332,49 @@ class Proof {
     return rows[0]?.k ?? null;
   }
 
-  private async rowOf(name: string, col: string, tenant: string | null): Promise<Record<string, unknown> | null> {
+  /** A row of the tenant (null: a global row), each insertable column as text. */
+  private async rowOf(name: string, info: TableInfo, tenant: string | null): Promise<Record<string, string | null> | null> {
+    const col = quoteIdent(this.model.tenant.column);
     const where = tenant === null ? `${col} IS NULL` : `${col}::text = ${quoteLiteral(tenant)}`;
-    const { rows } = await this.client.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(t) AS row FROM ${name} AS t WHERE ${where} LIMIT 1`);
-    return rows[0]?.row ?? null;
+    const columns = this.insertableColumns(info);
+    const { rows } = await this.client.query<{ v: (string | null)[] }>(
+      `SELECT ARRAY[${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')}] AS v FROM ${name} AS t WHERE ${where} LIMIT 1`,
+    );
+    const values = rows[0]?.v;
+    return values === undefined ? null : Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null]));
+  }
+
+  /**
+   * `INSERT ... VALUES` of a row given as text: each value is quoted, then
+   * cast to its column's type (format_type() output from the catalog). A
+   * VALUES list, not INSERT ... SELECT, which Citus runs as COPY and refuses
+   * under row security.
+   */
+  private insertValues(name: string, info: TableInfo, row: Readonly<Record<string, string | null>>, suffix = ''): string {
+    const columns = this.insertableColumns(info);
+    const type = (c: string): string => info.columns.find((x) => x.name === c)?.type ?? 'text';
+    const overriding = info.columns.some((c) => c.identity) ? ' OVERRIDING SYSTEM VALUE' : '';
+    const values = columns.map((c) => {
+      const v = row[c];
+      return v === null || v === undefined ? 'NULL' : `${quoteLiteral(v)}::${type(c)}`;
+    });
+    return `INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')})${overriding} VALUES (${values.join(', ')})${suffix}`;
+  }
+
+  /** A key for a copied row that no existing row has. */
+  private async freshKey(name: string, info: TableInfo, key: string): Promise<string> {
+    const pk = info.columns.find((c) => c.name === key);
+    if (pk?.type === 'uuid') return randomUUID();
+    if (pk?.typeCategory === 'N') return String(await this.count(`SELECT COALESCE(max(${quoteIdent(key)}), 0) + 1000000 AS n FROM ${name}`));
+    return `rlsgen-${randomUUID()}`;
   }
 
   /** As tenant `as` (null: variable unset), inserts a copy of a row of `from` (null: a global row) with a new key. Null when there is no row to copy. */
   private async insertCopy(table: TableModel, info: TableInfo, as: string | null, from: string | null): Promise<Outcome<string> | null> {
     const name = quoteQualified(table.name.schema, table.name.name);
-    const col = quoteIdent(this.model.tenant.column);
-    const row = (await this.rowOf(name, col, from)) ?? (from === null ? null : undefined);
-    if (row === null || row === undefined) return null;
-    const pk = info.columns.find((c) => c.name === table.primaryKey);
-    const copy: Record<string, unknown> = { ...row };
-    if (pk !== undefined) {
-      if (pk.type === 'uuid') copy[table.primaryKey] = randomUUID();
-      else if (pk.typeCategory === 'N') {
-        const max = await this.count(`SELECT COALESCE(max(${quoteIdent(table.primaryKey)}), 0) + 1000000 AS n FROM ${name}`);
-        copy[table.primaryKey] = max;
-      } else copy[table.primaryKey] = `rlsgen-${randomUUID()}`;
-    }
-    const columns = this.insertableColumns(info);
-    const overriding = info.columns.some((c) => c.identity) ? ' OVERRIDING SYSTEM VALUE' : '';
-    const sql = `INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')})${overriding} SELECT ${columns.map(quoteIdent).join(', ')} FROM jsonb_populate_record(NULL::${name}, ${quoteLiteral(JSON.stringify(copy))})`;
+    const row = await this.rowOf(name, info, from);
+    if (row === null) return null;
+    const sql = this.insertValues(name, info, { ...row, [table.primaryKey]: await this.freshKey(name, info, table.primaryKey) });
     const outcome = await this.as(this.app, as ?? undefined, () => this.client.query(sql));
     return outcome.ok ? { ok: true, value: this.reproduce(as, sql) } : outcome;
   }
@@ -361,11 +404,12 @@ class Proof {
       const target = rows[0];
       if (target === undefined) continue;
       const missing = target.t === 'uuid' ? randomUUID() : /int|numeric/.test(target.t) ? '-987654321' : `rlsgen-missing-${randomUUID()}`;
-      const attempt = (value: string): Promise<Outcome<unknown>> =>
-        this.as(this.app, a, () => this.client.query(`UPDATE ${name} SET ${quoteIdent(column)} = ${quoteLiteral(value)} WHERE ${key}::text = ${quoteLiteral(ownKey)}`));
+      const attempt = (value: string): Promise<Outcome<number>> =>
+        this.as(this.app, a, async () => (await this.client.query(`UPDATE ${name} SET ${quoteIdent(column)} = ${quoteLiteral(value)} WHERE ${key}::text = ${quoteLiteral(ownKey)}`)).rowCount ?? 0);
       const toOther = await attempt(target.k);
       const toMissing = await attempt(missing);
       const sql = this.reproduce(a, `UPDATE ${name} SET ${quoteIdent(column)} = ${quoteLiteral(target.k)} WHERE ${key}::text = ${quoteLiteral(ownKey)}`);
+      if (toOther.ok && toOther.value === 0) return fail('reference', `the probe could not update its own row of ${table.key} (0 rows): isolation of the reference not proven`);
       if (toOther.ok) return fail('reference', `a row of ${a} could point ${column} at a ${fk.references.name} row of ${b}`, sql);
       if (toMissing.ok) return fail('reference', `pointing ${column} at a missing ${fk.references.name} row succeeded`);
       const mask = (o: Outcome<unknown>, id: string): string =>
@@ -415,14 +459,13 @@ class Proof {
         return this.count(visibleSql);
       });
       if (seen.ok && seen.value > 0) return fail('signed-token', `${label} showed ${seen.value} rows`, `SELECT set_config(${quoteLiteral(this.setting)}, ${quoteLiteral(token)}, false); ${visibleSql}`);
-      const row = await this.rowOf(name, col, b);
+      const row = await this.rowOf(name, info, b);
       if (row !== null) {
-        const columns = this.insertableColumns(info);
-        const copy = { ...row, [table.primaryKey]: info.columns.find((c) => c.name === table.primaryKey)?.type === 'uuid' ? randomUUID() : row[table.primaryKey] };
+        const copy = { ...row, [table.primaryKey]: await this.freshKey(name, info, table.primaryKey) };
         const write = await this.run(async () => {
           await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.app)}`);
           await this.client.query('SELECT set_config($1, $2, true)', [this.setting, token]);
-          return this.client.query(`INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')}) SELECT ${columns.map(quoteIdent).join(', ')} FROM jsonb_populate_record(NULL::${name}, ${quoteLiteral(JSON.stringify(copy))})`);
+          return this.client.query(this.insertValues(name, info, copy));
         });
         if (write.ok) return fail('signed-token', `${label} could insert a row of ${b}`);
       }
@@ -477,7 +520,7 @@ async function tenantOnAnotherNode(client: pg.ClientBase, model: Model, candidat
   const nodeOf = async (tenant: string): Promise<string> => {
     const { rows } = await client.query<{ node: string }>(
       `SELECT p.nodename || ':' || p.nodeport AS node FROM pg_dist_shard_placement AS p
-        WHERE p.shardid = get_shard_id_for_distribution_column($1::regclass, $2) LIMIT 1`,
+        WHERE p.shardid = get_shard_id_for_distribution_column($1::regclass, $2::${model.tenant.type}) LIMIT 1`,
       [root, tenant],
     );
     return rows[0]?.node ?? '';
@@ -492,11 +535,11 @@ async function tenantOnAnotherNode(client: pg.ClientBase, model: Model, candidat
 export interface VerifyOptions {
   readonly model: Model;
   /**
-   * Act as this role instead of the application role itself: a LOGIN role
-   * that is a member of it, as a deployed application connects. Needed on
-   * Citus, which opens worker connections as the current user.
+   * Logins to act as instead of the roles themselves (role -> login member of
+   * it), as a deployed application connects. Needed on Citus, which opens
+   * worker connections as the current user.
    */
-  readonly probeRole?: string;
+  readonly probeRoles?: Readonly<Record<string, string>>;
   /** A superuser connection (needed to act as the application role with SET SESSION AUTHORIZATION). */
   readonly client: pg.ClientBase;
 }
@@ -523,16 +566,19 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     sign = (tenant, claims = {}) =>
       signTenantToken(row.secret, { tenant, expires: claims.expires ?? Math.floor(Date.now() / 1000) + 600, backendPid: claims.backendPid ?? row.pid });
   }
-  await client.query('BEGIN');
+  // On Citus the proof cannot be one transaction: rows it needs are committed
+  // first and deleted at the end, and each probe is a transaction of its own.
+  const isolated = snapshot.citus !== null;
+  if (!isolated) await client.query('BEGIN');
+  const seeder = new RowSeeder(client, snapshot, model.tenant.column, model.tenant.tableName, model.tenant.key);
   try {
-    const proof = new Proof(client, model, snapshot, sign, options.probeRole ?? null);
+    const proof = new Proof(client, model, snapshot, sign, options.probeRoles ?? {}, isolated);
     const scoped = model.tables.filter((t) => t.mode !== 'exempt');
     const infos = new Map<string, TableInfo>();
     for (const table of scoped) {
       const info = findTableInfo(snapshot, table.name);
       if (info !== undefined) infos.set(table.key, info);
     }
-    const seeder = new RowSeeder(client, snapshot, model.tenant.column, model.tenant.tableName, model.tenant.key);
     const candidates = await seeder.tenants(snapshot.citus === null ? 2 : 8, [...infos.values()]);
     const a = candidates[0];
     // On Citus, A and B live on different workers when the data allows it, so
@@ -541,6 +587,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     if (a === undefined || b === undefined) throw new Error(`the tenant table ${model.tenant.tableName.name} needs two rows and none could be created`);
     const col = quoteIdent(model.tenant.column);
     const seedProblems = new Map<string, string>();
+    const [open, keep, undo] = isolated ? ['BEGIN', 'COMMIT', 'ROLLBACK'] : ['SAVEPOINT rlsgen_seed', 'RELEASE SAVEPOINT rlsgen_seed', 'ROLLBACK TO SAVEPOINT rlsgen_seed'];
     for (const table of scoped) {
       const info = infos.get(table.key);
       if (info === undefined) continue;
@@ -552,7 +599,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
         const where = tenant === null ? `${col} IS NULL` : `${col}::text = ${quoteLiteral(tenant)}`;
         const have = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${name} WHERE ${where}`);
         if (Number(have.rows[0]?.n) > 0) continue;
-        await client.query('SAVEPOINT rlsgen_seed');
+        await client.query(open);
         try {
           const fixed: Record<string, string> = {};
           if (tenant === null && table.legacyOwner !== null) {
@@ -560,10 +607,10 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
             if (owner.rows[0] !== undefined) fixed[table.legacyOwner] = quoteLiteral(owner.rows[0].o);
           }
           await seeder.insert(info, tenant, 0, undefined, fixed);
-          await client.query('RELEASE SAVEPOINT rlsgen_seed');
+          await client.query(keep);
         } catch (error) {
-          await client.query('ROLLBACK TO SAVEPOINT rlsgen_seed');
-          await client.query('RELEASE SAVEPOINT rlsgen_seed');
+          await client.query(undo);
+          if (!isolated) await client.query('RELEASE SAVEPOINT rlsgen_seed');
           seedProblems.set(table.key, `could not create a row for ${tenant ?? 'no tenant'}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
@@ -594,7 +641,8 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     const ok = roleChecks.every((c) => c.status !== 'fail') && verdicts.every((v) => v.checks.every((c) => c.status !== 'fail'));
     return { ok, tenants: [a, b], appRole: model.roles.app.name, roleChecks, tables: verdicts, serverVersion: rows[0]?.version ?? '' };
   } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (isolated) await seeder.removeCreated();
+    else await client.query('ROLLBACK').catch(() => undefined);
     await client.query('RESET SESSION AUTHORIZATION').catch(() => undefined);
   }
 }

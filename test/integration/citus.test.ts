@@ -39,12 +39,28 @@ describe.skipIf(url === undefined || url === '')(`Citus target${url === undefine
     await applyMigrations({ connection, dir: join(dir, 'generated-sql') });
     const loaded = loadManifest(manifest, 'policies.yaml');
     if (!loaded.ok) throw new Error('manifest');
-    await withClient(connection, (c) => c.query("DO $$ BEGIN CREATE ROLE crm_probe LOGIN PASSWORD 'probe' IN ROLE crm_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$"));
+    // Probes run on the workers too, so each role is taken through a login role (NOLOGIN roles cannot connect there).
+    await withClient(connection, async (c) => {
+      await c.query("DO $$ BEGIN CREATE ROLE crm_probe LOGIN PASSWORD 'probe' IN ROLE crm_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+      await c.query("DO $$ BEGIN CREATE ROLE crm_support_probe LOGIN PASSWORD 'probe' IN ROLE crm_support; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    });
     const snapshot = await withClient(connection, introspectDatabase);
-    expect(snapshot.citus?.tables.filter((t) => t.method === 'distributed').length).toBe(28);
+    expect(snapshot.citus?.tables.filter((t) => t.method === 'distributed').length).toBe(27);
     expect(lintDatabase(snapshot, { model: loaded.model, rules: RULES.filter((r) => r.id.includes('citus')) })).toEqual([]);
-    const proof = await withClient(connection, (client) => verifyIsolation({ model: loaded.model, client, probeRole: 'crm_probe' }));
+    const proof = await withClient(connection, (client) => verifyIsolation({ model: loaded.model, client, probeRoles: { crm_app: 'crm_probe', crm_support: 'crm_support_probe' } }));
     expect(proof.tables.flatMap((t) => t.checks.filter((c) => c.status === 'fail').map((c) => `${t.table} ${c.check}: ${c.detail}`))).toEqual([]);
+    expect(proof.ok).toBe(true);
+    const passed = proof.tables.flatMap((t) => t.checks.filter((c) => c.status === 'pass'));
+    expect(passed.length).toBeGreaterThan(27 * 15);
+    // The two tenants' rows live on different workers.
+    const nodes = await withClient(connection, (c) =>
+      c.query<{ port: number }>(
+        `SELECT DISTINCT nodeport AS port FROM pg_dist_shard_placement JOIN pg_dist_shard USING (shardid)
+          WHERE logicalrelid = 'deals'::regclass AND shardid IN (SELECT get_shard_id_for_distribution_column('deals', t) FROM unnest($1::uuid[]) AS t)`,
+        [proof.tenants],
+      ),
+    );
+    expect(nodes.rows.length).toBe(2);
     // The runtime's Citus mode reaches the workers; plain set_config does not (no rows, not a leak).
     const pool = new pg.Pool({ ...connection, user: 'crm_probe', password: 'probe', max: 2 });
     try {

@@ -73,6 +73,12 @@ describe('rlsgen generate', () => {
     expect(missing.stderr).toBe('error: manifest missing.yaml does not exist\n');
   });
 
+  it('rejects a --probe-role without role=login', () => {
+    const bad = runCli(['verify', '--probe-role', 'crm_app', '--database-url', 'postgres://localhost/none']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--probe-role takes role=login, e.g. crm_app=crm_probe (got "crm_app")');
+  });
+
   it('has --help for each command', () => {
     for (const command of ['validate', 'generate']) {
       const r = runCli([command, '--help']);

@@ -15,6 +15,7 @@ export interface VerifyCliOptions {
   readonly databaseUrl?: string;
   readonly container?: string | boolean;
   readonly pgBin?: string;
+  readonly probeRole?: Readonly<Record<string, string>>;
   readonly json: boolean;
 }
 
@@ -51,7 +52,7 @@ export async function runVerify(output: Output, options: VerifyCliOptions): Prom
         output.err('error: give --schema FILE to prove isolation on a throwaway database, or --database-url for a database with the policies applied');
         return EXIT.usage;
       }
-      result = await withClient(parseConnectionUrl(url), (client) => verifyIsolation({ model, client }), 'rlsgen verify');
+      result = await withClient(parseConnectionUrl(url), (client) => verifyIsolation({ model, client, probeRoles: options.probeRole ?? {} }), 'rlsgen verify');
     }
   } catch (error) {
     printApplyError(output, error);
