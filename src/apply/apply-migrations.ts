@@ -23,7 +23,7 @@ export type ApplyEvent =
 export interface ApplyOptions {
   readonly connection: ConnectionInfo;
   readonly dir: string;
-  /** `prepare`: stop before the first pending enforce-stage file. Default: everything pending. */
+  /** `prepare`: stop before the first pending enforce-stage file; `enforce`: before the first distribute-stage one (Citus). Default: everything pending. */
   readonly stage?: Stage | 'all';
   readonly dryRun?: boolean;
   /** Rows per backfill transaction, overriding the files' own value. */
@@ -158,10 +158,13 @@ function toApplyError(error: unknown, file: FolderMigration | null): ApplyError 
 }
 
 /** Which of the pending files this run applies. */
-function selectPending(pending: readonly FolderMigration[], stage: Stage | 'all'): FolderMigration[] {
-  if (stage === 'all' || stage === 'enforce') return [...pending];
-  const firstEnforce = pending.findIndex((f) => f.meta?.stage === 'enforce');
-  return firstEnforce < 0 ? [...pending] : pending.slice(0, firstEnforce);
+export function selectPending(pending: readonly FolderMigration[], stage: Stage | 'all'): FolderMigration[] {
+  if (stage === 'all') return [...pending];
+  // In folder order, up to the first file of a later stage: never out of order.
+  const order: readonly Stage[] = ['prepare', 'enforce', 'distribute'];
+  const limit = order.indexOf(stage);
+  const firstLater = pending.findIndex((f) => f.meta !== null && f.meta !== undefined && order.indexOf(f.meta.stage) > limit);
+  return firstLater < 0 ? [...pending] : pending.slice(0, firstLater);
 }
 
 /** Session settings for the migration run. */

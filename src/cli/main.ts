@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Target } from '../manifest/model.js';
 import { runApply, runRollback, runSecret } from './commands/apply.js';
 import { runAudit, runDiff } from './commands/audit-diff.js';
 import { runGenerate } from './commands/generate.js';
@@ -11,6 +12,10 @@ import { runValidate } from './commands/validate.js';
 import { createOutput, EXIT, type Output } from './output.js';
 
 const VERSION = '0.1.0';
+
+function targetOption(): Option {
+  return new Option('--target <target>', "replace the manifest's target for this run (write `target:` in the manifest to keep it)").choices(['postgres', 'citus']);
+}
 
 function manifestOption(): Option {
   return new Option('-m, --manifest <file>', 'the manifest').default('policies.yaml');
@@ -38,7 +43,8 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .command('validate')
     .description('check the manifest and report every problem with its position')
     .addOption(manifestOption())
-    .action((options: { manifest: string }) => {
+    .addOption(targetOption())
+    .action((options: { manifest: string; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = runValidate(output, options);
     });
@@ -49,7 +55,8 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('-o, --out <dir>', 'migrations folder', 'generated-sql')
     .option('--check', 'write nothing; exit 1 when the manifest has changes not generated yet (for CI)', false)
-    .action((options: { manifest: string; out: string; check: boolean }) => {
+    .addOption(targetOption())
+    .action((options: { manifest: string; out: string; check: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = runGenerate(output, options);
     });
@@ -59,7 +66,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .description('apply the pending migrations of generated-sql/ to a database, one at a time, under an advisory lock')
     .option('-d, --dir <dir>', 'migrations folder', 'generated-sql')
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
-    .addOption(new Option('--stage <stage>', 'prepare: stop before the enforce stage (row-level security on)').choices(['prepare', 'all']).default('all'))
+    .addOption(
+      new Option('--stage <stage>', 'prepare: stop before the enforce stage (row-level security on); enforce: stop before the Citus distribute stage').choices(['prepare', 'enforce', 'all']).default('all'),
+    )
     .option('--dry-run', 'list what would run; change nothing', false)
     .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')

@@ -14,6 +14,7 @@ import {
   type TableMode,
   type TableModel,
   type TableName,
+  type Target,
   type TenantType,
 } from './model.js';
 import { isParseError, parseHop, parseTableRef, type TableRef } from './reference-syntax.js';
@@ -279,12 +280,17 @@ interface RawManifest {
  * its text and the name to report. Every problem is collected and returned
  * with its position; the model is returned only when there is no error.
  */
-export function loadManifest(text: string, file: string): LoadResult {
-  const result = parseAndCheck(text, file);
+export interface ManifestOverrides {
+  /** `--target`: replaces the manifest's `target` (checked as if written there). */
+  readonly target?: Target;
+}
+
+export function loadManifest(text: string, file: string, overrides: ManifestOverrides = {}): LoadResult {
+  const result = parseAndCheck(text, file, overrides);
   return { ...result, diagnostics: sortDiagnostics(result.diagnostics) };
 }
 
-function parseAndCheck(text: string, file: string): LoadResult {
+function parseAndCheck(text: string, file: string, overrides: ManifestOverrides): LoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const map = new SourceMap(doc, lines);
@@ -317,7 +323,8 @@ function parseAndCheck(text: string, file: string): LoadResult {
   if (!validateShape(data)) {
     return { ok: false, diagnostics: shapeDiagnostics(validateShape.errors ?? [], data, file, map) };
   }
-  return buildModel(data as RawManifest, file, map);
+  const raw = data as RawManifest;
+  return buildModel(overrides.target === undefined ? raw : { ...raw, target: overrides.target }, file, map);
 }
 
 function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult {

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { hasErrors } from '../manifest/diagnostic.js';
 import { loadManifest } from '../manifest/load-manifest.js';
-import type { Model } from '../manifest/model.js';
+import type { Model, Target } from '../manifest/model.js';
 import { planTenancy } from '../plan/plan-tenancy.js';
 import { renderPlan, type MigrationFile } from '../render/render-plan.js';
 import { createTemplateEnv } from '../render/template-env.js';
@@ -24,6 +24,8 @@ export interface GenerateOptions {
   readonly outDir: string;
   /** Report pending changes without writing anything. */
   readonly check?: boolean;
+  /** Replaces the manifest's `target` (`--target`). */
+  readonly target?: Target;
 }
 
 export type GenerateResult =
@@ -118,7 +120,7 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
   const manifestPath = resolve(options.manifestPath);
   const outDir = resolve(options.outDir);
   const text = readFileSync(manifestPath, 'utf8');
-  const loaded = loadManifest(text, relative(process.cwd(), manifestPath) || manifestPath);
+  const loaded = loadManifest(text, relative(process.cwd(), manifestPath) || manifestPath, options.target === undefined ? {} : { target: options.target });
   if (!loaded.ok || hasErrors(loaded.diagnostics)) return { kind: 'invalid-manifest', diagnostics: loaded.diagnostics };
   const { model, diagnostics } = loaded;
 

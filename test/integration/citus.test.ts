@@ -36,6 +36,12 @@ describe.skipIf(url === undefined || url === '')(`Citus target${url === undefine
     writeFileSync(join(dir, 'policies.yaml'), manifest);
     const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
     expect(generated.kind).toBe('written');
+    // The rollout's stages in turn: nothing is distributed before the last one.
+    await applyMigrations({ connection, dir: join(dir, 'generated-sql'), stage: 'prepare' });
+    const enforced = await applyMigrations({ connection, dir: join(dir, 'generated-sql'), stage: 'enforce' });
+    expect(new Set(enforced.pending.map((f) => f.meta?.stage))).toEqual(new Set(['distribute']));
+    const distributedEarly = await withClient(connection, (c) => c.query('SELECT count(*)::int AS n FROM pg_dist_partition'));
+    expect(distributedEarly.rows[0]).toEqual({ n: 0 });
     await applyMigrations({ connection, dir: join(dir, 'generated-sql') });
     const loaded = loadManifest(manifest, 'policies.yaml');
     if (!loaded.ok) throw new Error('manifest');

@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { selectPending } from '../../src/apply/apply-migrations.js';
+import { readMigrationFolder } from '../../src/apply/migration-folder.js';
 import type { CitusInfo, DbSnapshot, PolicyInfo, TableInfo } from '../../src/introspect/snapshot.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
 import { RULES } from '../../src/lint/registry.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
 import { planTenancy } from '../../src/plan/plan-tenancy.js';
+import { runCli } from '../helpers/cli.js';
 
 const MANIFEST = `version: 1
 target: citus
@@ -178,5 +183,34 @@ describe('Citus target: plan', () => {
     expect(signed.diagnostics.map((d) => d.code)).toContain('manifest/citus-signed');
     const kept = loadManifest(MANIFEST.replace('contacts: { existing_column: uuid,', 'contacts: { existing_column: uuid, unresolved: keep,'), 'm.yaml');
     expect(kept.diagnostics.map((d) => d.code)).toContain('manifest/citus-nullable');
+  });
+
+  it('--target citus on a manifest without `target:` writes the golden Citus files, and says how to roll out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-target-'));
+    const manifest = readFileSync('test/golden/citus/policies.yaml', 'utf8').replace(/^target: citus\n/m, '');
+    expect(manifest).not.toMatch(/^target:/m);
+    writeFileSync(join(dir, 'policies.yaml'), manifest.replace('../../../schema/', '../schema/'));
+    const plain = runCli(['validate'], { cwd: dir });
+    expect(plain.code).toBe(0);
+    const run = runCli(['generate', '--target', 'citus'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ {2}distribute {2}\d{4}\.\.0255 {2}Citus: distributes the tables/);
+    expect(run.stdout).toContain("SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL app.company_id = '<tenant id>'");
+    expect(run.stdout).toContain('rlsgen apply --stage enforce');
+    const expected = readdirSync('test/golden/citus/expected').filter((f) => f.endsWith('.sql'));
+    for (const file of expected) expect(readFileSync(join(dir, 'generated-sql', file), 'utf8'), file).toBe(readFileSync(join('test/golden/citus/expected', file), 'utf8'));
+  });
+
+  it('apply --stage prepare stops before the enforce stage, --stage enforce before the distribute stage', () => {
+    const folder = readMigrationFolder('test/golden/citus/expected');
+    const stages = (files: readonly { meta: { stage: string } | null }[]): string[] => [...new Set(files.map((f) => f.meta?.stage ?? '?'))];
+    expect(stages(folder)).toEqual(['prepare', 'enforce', 'distribute']);
+    expect(stages(selectPending(folder, 'prepare'))).toEqual(['prepare']);
+    expect(stages(selectPending(folder, 'enforce'))).toEqual(['prepare', 'enforce']);
+    expect(selectPending(folder, 'all')).toHaveLength(folder.length);
+    // Never out of order: a prepare file after a distribute file waits for it.
+    const later = folder.filter((f) => f.meta?.stage === 'distribute').concat(folder.filter((f) => f.meta?.stage === 'prepare').slice(0, 1));
+    expect(selectPending(later, 'prepare')).toEqual([]);
   });
 });

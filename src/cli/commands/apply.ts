@@ -59,6 +59,11 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
       output.out('');
       output.out(`${enforce.length} enforce-stage migration(s) pending: deploy the application that sets the tenant variable in every transaction, then run rlsgen apply again.`);
     }
+    const distribute = result.pending.filter((f) => f.meta?.stage === 'distribute');
+    if (distribute.length > 0 && enforce.length === 0) {
+      output.out('');
+      output.out(`${distribute.length} distribute-stage migration(s) pending: they copy each table into the Citus cluster and block writes to it meanwhile; run rlsgen apply again in a maintenance window.`);
+    }
     return EXIT.ok;
   } catch (error) {
     progress.stop();

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../../manifest/diagnostic.js';
-import type { Model } from '../../manifest/model.js';
+import type { Model, Target } from '../../manifest/model.js';
 import type { MigrationFile } from '../../render/render-plan.js';
 import { generateMigrations } from '../../write/generate-migrations.js';
 import { EXIT, type Output } from '../output.js';
@@ -18,17 +18,26 @@ function range(files: readonly MigrationFile[]): string {
 
 /** The rollout order, printed after generate and apply: the application first, policies second. */
 export function rolloutAdvice(model: Model): string[] {
+  const citus = model.target === 'citus';
+  const sets = citus
+    ? `SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL ${model.tenant.setting} = '<tenant id>'`
+    : `set_config('${model.tenant.setting}', <tenant id>, true)`;
   return [
     'Rollout order (enabling policies before the application sets the variable breaks it: empty results, rejected inserts):',
     '  1. rlsgen apply --stage prepare   columns, indexes, backfill, NOT NULL; the running application keeps working',
-    `  2. deploy the application that runs set_config('${model.tenant.setting}', <tenant id>, true) first in every transaction,`,
-    `     connected as a login that is a member of ${model.roles.app.name} (rlsgen/runtime withTenant does this for node-postgres)`,
-    '  3. rlsgen apply                   row-level security on; then rlsgen verify',
+    `  2. deploy the application that runs ${sets} first in every transaction,`,
+    `     connected as a login that is a member of ${model.roles.app.name} (rlsgen/runtime withTenant${citus ? " with mode: 'citus'" : ''} does this for node-postgres)`,
+    ...(citus
+      ? [
+          '  3. rlsgen apply --stage enforce   row-level security on; then rlsgen verify',
+          '  4. rlsgen apply                   Citus: distributes the tables (blocks writes while it copies: a maintenance window)',
+        ]
+      : ['  3. rlsgen apply                   row-level security on; then rlsgen verify']),
   ];
 }
 
-export function runGenerate(output: Output, options: { manifest: string; out: string; check: boolean }): number {
-  const result = generateMigrations({ manifestPath: options.manifest, outDir: options.out, check: options.check });
+export function runGenerate(output: Output, options: { manifest: string; out: string; check: boolean; target?: Target }): number {
+  const result = generateMigrations({ manifestPath: options.manifest, outDir: options.out, check: options.check, ...(options.target === undefined ? {} : { target: options.target }) });
   const outDir = relative(process.cwd(), options.out) || '.';
   switch (result.kind) {
     case 'invalid-manifest':
@@ -53,8 +62,10 @@ export function runGenerate(output: Output, options: { manifest: string; out: st
       const prepare = result.files.filter((f) => f.stage === 'prepare');
       const enforce = result.files.filter((f) => f.stage === 'enforce');
       output.out(`wrote ${result.files.length} migration(s) to ${outDir} (rollbacks in ${outDir}/down):`);
-      if (prepare.length > 0) output.out(`  prepare  ${range(prepare).padEnd(10)}  safe while the current application runs`);
-      if (enforce.length > 0) output.out(`  enforce  ${range(enforce).padEnd(10)}  turns isolation on; needs the application that sets the tenant`);
+      if (prepare.length > 0) output.out(`  prepare     ${range(prepare).padEnd(10)}  safe while the current application runs`);
+      if (enforce.length > 0) output.out(`  enforce     ${range(enforce).padEnd(10)}  turns isolation on; needs the application that sets the tenant`);
+      const distribute = result.files.filter((f) => f.stage === 'distribute');
+      if (distribute.length > 0) output.out(`  distribute  ${range(distribute).padEnd(10)}  Citus: distributes the tables by the tenant; blocks writes while it copies`);
       output.out();
       for (const line of rolloutAdvice(result.model)) output.out(line);
       return EXIT.ok;
