@@ -22,6 +22,10 @@ export function tenantTable(context: LintContext, name: QualifiedName): TableInf
   return context.tenantTables.find((t) => t.schema === name.schema && t.name === name.name);
 }
 
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
  * Positions where function `fn` is called in an expression printed by
  * pg_get_expr, which qualifies a name unless its schema is on the search
@@ -29,7 +33,7 @@ export function tenantTable(context: LintContext, name: QualifiedName): TableInf
  */
 function callPositions(expression: string, fn: { schema: string; name: string }): number[] {
   const out: number[] = [];
-  const name = fn.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = escapeRegExp(fn.name);
   const pattern = new RegExp(`(?:^|[^A-Za-z0-9_$."])(?:("?)([A-Za-z0-9_$]+)\\1\\.)?"?${name}"?\\s*\\(`, 'g');
   for (let match = pattern.exec(expression); match !== null; match = pattern.exec(expression)) {
     const schema = match[2];
@@ -73,4 +77,55 @@ export function expressions(policy: PolicyInfo): string[] {
 /** Whether the expression is the literal `true`, which lets every row through. */
 export function isTrue(expression: string | null): boolean {
   return expression !== null && /^\(*\s*true\s*\)*$/i.test(expression.trim());
+}
+
+/** The expression without parentheses that enclose all of it. */
+function unwrap(expression: string): string {
+  let text = expression.trim();
+  while (text.startsWith('(') && closingParen(text, 0) === text.length - 1) text = text.slice(1, -1).trim();
+  return text;
+}
+
+/** Index of the parenthesis closing the one at `open`, skipping string literals; -1 if none. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      i = text.indexOf("'", i + 1);
+      if (i < 0) return -1;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The operands of `op` (AND or OR) at the top level of an expression printed
+ * by pg_get_expr, each without enclosing parentheses; nested ones of the same
+ * operator are flattened. One operand when there is no such operator.
+ */
+export function topLevelOperands(expression: string, op: 'AND' | 'OR'): string[] {
+  const text = unwrap(expression);
+  const token = ` ${op} `;
+  const operands: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) break;
+      i = end;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && text.slice(i, i + token.length).toUpperCase() === token) {
+      operands.push(text.slice(start, i));
+      start = i + token.length;
+      i += token.length - 1;
+    }
+  }
+  operands.push(text.slice(start));
+  if (operands.length === 1) return [text];
+  return operands.flatMap((operand) => topLevelOperands(operand, op));
 }

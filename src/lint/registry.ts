@@ -26,6 +26,7 @@ import { requireRlsForced } from './rules/require-rls-forced.js';
 import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
 import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
 import { requireTenantIndex } from './rules/require-tenant-index.js';
+import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
 /** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus-lint.test.ts). */
@@ -57,5 +58,6 @@ export const RULES: readonly LintRule[] = [
   requireSafeSettingRead,
   requireSecurityInvokerView,
   requireTenantIndex,
+  requireTenantPredicate,
   requireWithCheck,
 ];

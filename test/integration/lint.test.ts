@@ -186,7 +186,39 @@ tables:
     safe: `${T('s')} ${RLS('s', role('true'))} CREATE POLICY nothing ON s.t FOR SELECT TO ${role('true')};
       CREATE ROLE ${role('true_admin')} NOLOGIN; CREATE POLICY admins ON s.t FOR SELECT TO ${role('true_admin')} USING (true);`,
   },
+  {
+    rule: 'require-tenant-predicate',
+    appRole: role('pred'),
+    hazard: `${TABLES('h', role('pred'), [
+      // The inverted check: with the variable unset, every row.
+      "current_setting('app.company_id', true) IS NULL OR company_id = NULLIF(current_setting('app.company_id', true), '')::int",
+      "company_id = NULLIF(current_setting('app.company_id', true), '')::int OR true",
+      "current_setting('app.company_id', true) <> ''",
+      'company_id = 1',
+    ])}`,
+    // The forms rlsgen generates: plain, shared (global rows), legacy_owner, the tenant from a sub-select or a helper.
+    safe: `CREATE FUNCTION s.current_company() RETURNS int LANGUAGE sql STABLE AS $$ SELECT NULLIF(current_setting('app.company_id', true), '')::int $$;
+      ${TABLES('s', role('pred'), [
+        "company_id = NULLIF(current_setting('app.company_id', true), '')::int",
+        "company_id IS NULL OR company_id = NULLIF(current_setting('app.company_id', true), '')::int",
+        "company_id = NULLIF(current_setting('app.company_id', true), '')::int OR (company_id IS NULL AND owner_id = NULLIF(current_setting('app.user_id', true), '')::int)",
+        "company_id = (SELECT NULLIF(current_setting('app.company_id', true), '')::int)",
+        'company_id = s.current_company()',
+      ])}`,
+  },
 ];
+
+/** One table per policy expression, each with row security on and the policy for `role`. */
+function TABLES(schema: string, role: string, usings: readonly string[]): string {
+  return usings
+    .map(
+      (using, i) => `CREATE TABLE ${schema}.t${i} (id int PRIMARY KEY, company_id int, owner_id int);
+        CREATE INDEX ON ${schema}.t${i} (company_id, id);
+        ALTER TABLE ${schema}.t${i} ENABLE ROW LEVEL SECURITY; ALTER TABLE ${schema}.t${i} FORCE ROW LEVEL SECURITY;
+        CREATE POLICY p ON ${schema}.t${i} TO ${role} USING (${using});`,
+    )
+    .join('\n');
+}
 
 const [server] = testServers();
 
@@ -237,5 +269,13 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
     const safe = safeObject === undefined ? new RegExp(`\\bs_${index}\\.`) : new RegExp(safeObject.source.replace(/\bs\b/, `s_${index}`));
     expect(findings.filter((f) => hazard.test(f.object) || hazard.test(f.message)).length, JSON.stringify(findings, null, 1)).toBeGreaterThan(0);
     expect(findings.filter((f) => safe.test(f.object) || safe.test(f.message))).toEqual([]);
+  });
+
+  it('require-tenant-predicate: each loose form is reported on its own table', () => {
+    const index = CASES.findIndex((c) => c.rule === 'require-tenant-predicate');
+    const definition = RULES.find((r) => r.id === 'require-tenant-predicate');
+    if (definition === undefined) throw new Error('rule missing');
+    const findings = lintDatabase(snapshot, { model: null, appRole: CASES[index]?.appRole ?? null, rules: [definition] });
+    expect(findings.filter((f) => f.object.includes(`h_${index}.`)).map((f) => f.object).sort()).toEqual([0, 1, 2, 3].map((i) => `table h_${index}.t${i}`));
   });
 });
