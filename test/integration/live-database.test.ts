@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Ajv } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { auditDatabase } from '../../src/audit/audit-database.js';
@@ -22,7 +25,14 @@ if (!loaded.ok) throw new Error('policies.yaml');
 const model: Model = loaded.model;
 const scopedNames = model.tables.filter((t) => t.mode !== 'exempt').map((t) => `table public.${t.name.name}`).sort();
 
-/** The parts of SARIF 2.1.0 rlsgen writes, with the constraints GitHub code scanning enforces on upload. */
+/** The official SARIF 2.1.0 schema (test/fixtures/sarif/README.md says where it comes from). */
+const sarifSchema = (): ((data: unknown) => boolean) & { errors?: unknown } => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  return ajv.compile(JSON.parse(readFileSync('test/fixtures/sarif/sarif-2.1.0.json', 'utf8')) as object);
+};
+
+/** What GitHub code scanning requires beyond the schema: a rule description, a located result, a relative URI, a line. */
 const SARIF_SUBSET = {
   type: 'object',
   required: ['version', 'runs'],
@@ -173,8 +183,20 @@ describe.each(testServers())('the live database on $label', (server) => {
     expect(findings.map((f) => `${f.rule} ${f.object}`).sort()).toEqual(['require-rls-forced table public.contacts', 'require-security-invoker-view view public.deal_titles']);
     const sarif = runCli(['lint', '--database-url', url, '--format', 'sarif']);
     const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    const official = sarifSchema();
+    expect(official(log), JSON.stringify(official.errors)).toBe(true);
     const validate = new Ajv({ allErrors: true, strict: false }).compile(SARIF_SUBSET);
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    // Microsoft's SARIF Multitool with GitHub's ingestion rules, where one is installed (npm @microsoft/sarif-multitool-linux, 100 MB: not a dependency).
+    const multitool = process.env['RLSGEN_SARIF_MULTITOOL'];
+    if (multitool !== undefined && multitool !== '') {
+      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-sarif-'));
+      writeFileSync(join(dir, 'lint.sarif'), sarif.stdout);
+      const run = spawnSync(multitool, ['validate', join(dir, 'lint.sarif'), '--rule-kind', 'Gh;Sarif', '-o', join(dir, 'report.sarif')], { encoding: 'utf8' });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')) as { runs: { results?: { ruleId: string }[] }[] };
+      expect(report.runs.flatMap((r) => r.results ?? []).map((r) => r.ruleId)).toEqual([]);
+    }
     const forced = log.runs[0]?.results.find((r) => r.ruleId === 'require-rls-forced');
     const contactsLine = readFileSync('policies.yaml', 'utf8').split('\n').findIndex((l) => l.startsWith('  contacts:')) + 1;
     expect(forced?.locations[0]?.physicalLocation.region.startLine).toBe(contactsLine);
