@@ -10,6 +10,7 @@ import { createDatabase, withClient } from '../src/db/server.js';
 import { initManifest } from '../src/init/init-manifest.js';
 import { introspectDatabase } from '../src/introspect/introspect-database.js';
 import { lintDatabase } from '../src/lint/lint-database.js';
+import { RULES } from '../src/lint/registry.js';
 import { loadManifest } from '../src/manifest/load-manifest.js';
 import { benchServer } from './bench-support.js';
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     );
     const loaded = loadManifest(init.value, 'policies.yaml');
     if (!loaded.ok) throw new Error('the proposed manifest does not validate');
-    const lint = await timed('lint (introspect, 23 rules)', async () => lintDatabase(await withClient(connection, introspectDatabase), { model: loaded.model }));
+    const lint = await timed(`lint (introspect, ${RULES.length} rules)`, async () => lintDatabase(await withClient(connection, introspectDatabase), { model: loaded.model }));
     await timed('audit (one query per table and key)', () => withClient(connection, (c) => auditDatabase(c, { model: loaded.model })));
     console.log(`(${loaded.model.tables.length} tables in the proposal, ${lint.value.length} lint findings)`);
   } finally {
