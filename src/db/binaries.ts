@@ -53,17 +53,12 @@ export async function startBinaries(binDir: string): Promise<ServerHandle> {
   const as = owner === null ? {} : { uid: owner.uid, gid: owner.gid };
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   let started = false;
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    unregister();
+  const stop = registerCleanup(async () => {
     if (started) {
       await run(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { ...as, env }).catch(() => undefined);
     }
     rmSync(dir, { recursive: true, force: true });
-  };
-  const unregister = registerCleanup(stop);
+  });
   try {
     await run(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync'], {
       ...as,

@@ -22,14 +22,22 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
   running = runAll().finally(() => process.exit(code));
 }
 
-export function registerCleanup(fn: Cleanup): () => void {
+/**
+ * Registers `fn` to run on SIGINT/SIGTERM and returns the provider's `stop`:
+ * it runs `fn` once (later calls wait for that run) and unregisters it.
+ */
+export function registerCleanup(fn: Cleanup): Cleanup {
   if (!installed) {
     installed = true;
     process.once('SIGINT', () => onSignal('SIGINT', 130));
     process.once('SIGTERM', () => onSignal('SIGTERM', 143));
   }
-  cleanups.add(fn);
-  return () => {
-    cleanups.delete(fn);
+  let done: Promise<void> | null = null;
+  const stop: Cleanup = () => {
+    cleanups.delete(stop);
+    done ??= fn();
+    return done;
   };
+  cleanups.add(stop);
+  return stop;
 }

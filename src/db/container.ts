@@ -32,14 +32,9 @@ export async function startContainer(image: string = DEFAULT_IMAGE): Promise<Ser
   if (unavailable !== null) throw new Error(`cannot start ${image}: ${unavailable}`);
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const container = await new PostgreSqlContainer(image).withDatabase('postgres').start();
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    unregister();
+  const stop = registerCleanup(async () => {
     await container.stop().catch(() => undefined);
-  };
-  const unregister = registerCleanup(stop);
+  });
   const connection = {
     host: container.getHost(),
     port: container.getPort(),

@@ -54,15 +54,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Serv
     onLog: (message: string) => void log.push(message),
     onError: (message: unknown) => void log.push(String(message)),
   });
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    unregister();
+  const stop = registerCleanup(async () => {
     await instance.stop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
-  };
-  const unregister = registerCleanup(stop);
+  });
   try {
     await instance.initialise();
     await instance.start();

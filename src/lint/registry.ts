@@ -29,7 +29,7 @@ import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
-/** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus-lint.test.ts). */
+/** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus.test.ts and, on a real cluster, test/integration/citus.test.ts). */
 export const RULES: readonly LintRule[] = [
   banAppRoleBypass,
   banAppRoleEscalation,

@@ -126,7 +126,8 @@ export class RowSeeder {
   /** Deletes every row this seeder created, newest first (children before their parents). */
   async removeCreated(): Promise<void> {
     for (const { table, column, key } of [...this.rows].reverse()) {
-      await this.client.query(`DELETE FROM ${quoteQualified(table.schema, table.name)} WHERE ${quoteIdent(column)}::text = ${quoteLiteral(key)}`).catch(() => undefined);
+      // A row that cannot be removed is an error, never left behind quietly.
+      await this.client.query(`DELETE FROM ${quoteQualified(table.schema, table.name)} WHERE ${quoteIdent(column)}::text = $1`, [key]);
     }
     this.rows.length = 0;
   }

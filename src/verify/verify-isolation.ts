@@ -641,8 +641,9 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     const ok = roleChecks.every((c) => c.status !== 'fail') && verdicts.every((v) => v.checks.every((c) => c.status !== 'fail'));
     return { ok, tenants: [a, b], appRole: model.roles.app.name, roleChecks, tables: verdicts, serverVersion: rows[0]?.version ?? '' };
   } finally {
-    if (isolated) await seeder.removeCreated();
-    else await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined);
     await client.query('RESET SESSION AUTHORIZATION').catch(() => undefined);
+    // On Citus the seeded rows were committed: they are removed as the connecting superuser.
+    if (isolated) await seeder.removeCreated();
   }
 }

@@ -251,7 +251,7 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
   });
 
   it('has a case for every rule', () => {
-    // The Citus rules need a Citus cluster: test/unit/citus-lint.test.ts covers them on catalog snapshots.
+    // The Citus rules need a Citus cluster: test/unit/citus.test.ts covers them on catalog snapshots.
     expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).filter((id) => !id.includes('citus')).sort());
   });
 
