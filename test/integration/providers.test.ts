@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
 import { containerRuntimeUnavailable, startContainer } from '../../src/db/container.js';
-import { nativeDirHiddenFromOthers, startEmbedded, startFromCopy } from '../../src/db/embedded.js';
+import { hydrateLibrarySymlinks, nativeDirHiddenFromOthers, startEmbedded, startFromCopy } from '../../src/db/embedded.js';
 import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
 import { connectionUrl, withClient } from '../../src/db/server.js';
 import { runCli } from '../helpers/cli.js';
@@ -45,6 +45,29 @@ describe('database providers', () => {
     } finally {
       rmSync(closed, { recursive: true, force: true });
     }
+  });
+
+  it('embedded: library links a skipped postinstall did not create are made, relative to their folder', () => {
+    const native = join(mkdtempSync(join(tmpdir(), 'rlsgen-native-')), 'native');
+    try {
+      mkdirSync(join(native, 'lib'), { recursive: true });
+      mkdirSync(join(native, 'bin'));
+      writeFileSync(join(native, 'lib', 'libicuuc.so.60.2'), 'library');
+      writeFileSync(join(native, 'bin', 'initdb'), '', { mode: 0o644 });
+      writeFileSync(join(native, 'pg-symlinks.json'), JSON.stringify([{ source: 'native/lib/libicuuc.so.60.2', target: 'native/lib/libicuuc.so.60' }]));
+      hydrateLibrarySymlinks(native);
+      expect(readlinkSync(join(native, 'lib', 'libicuuc.so.60'))).toBe('libicuuc.so.60.2');
+      expect(statSync(join(native, 'bin', 'initdb')).mode & 0o111).toBe(0o111);
+      hydrateLibrarySymlinks(native);
+      expect(readFileSync(join(native, 'lib', 'libicuuc.so.60'), 'utf8')).toBe('library');
+    } finally {
+      rmSync(dirname(native), { recursive: true, force: true });
+    }
+  });
+
+  it('embedded: loading the server leaves the exit status to rlsgen (no third-party exit hook)', () => {
+    const script = `import('./dist/src/db/embedded.js').then(async ({ startEmbedded }) => { const s = await startEmbedded(); await s.stop(); process.exitCode = 3; });`;
+    expect(spawnSync(process.execPath, ['-e', script], { stdio: 'ignore' }).status).toBe(3);
   });
 
   it.skipIf(userInfo().uid !== 0)('embedded as root from such a checkout: a readable copy of the binaries runs the server and goes with it', async () => {

@@ -2,11 +2,10 @@ import { relative } from 'node:path';
 import { applyMigrations } from '../../apply/apply-migrations.js';
 import { rollbackMigrations } from '../../apply/rollback-migrations.js';
 import { setContextSecret } from '../../apply/set-context-secret.js';
-import { parseConnectionUrl } from '../../db/server.js';
 import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { printApplyError } from './common.js';
+import { connectionFrom, printApplyError } from './common.js';
 
 export interface ApplyCliOptions {
   readonly dir: string;
@@ -18,22 +17,13 @@ export interface ApplyCliOptions {
   readonly wait: boolean;
 }
 
-export function databaseUrlFrom(output: Output, url: string | undefined): string | null {
-  const found = url ?? process.env['DATABASE_URL'];
-  if (found === undefined || found === '') {
-    output.err('error: give the database with --database-url or DATABASE_URL');
-    return null;
-  }
-  return found;
-}
-
 export async function runApply(output: Output, options: ApplyCliOptions): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   const progress = progressReporter(output);
   try {
     const result = await applyMigrations({
-      connection: parseConnectionUrl(url),
+      connection,
       dir: options.dir,
       stage: options.stage,
       dryRun: options.dryRun,
@@ -73,10 +63,10 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
 }
 
 export async function runRollback(output: Output, options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   try {
-    const result = await rollbackMigrations({ connection: parseConnectionUrl(url), dir: options.dir, to: options.to, dryRun: options.dryRun });
+    const result = await rollbackMigrations({ connection, dir: options.dir, to: options.to, dryRun: options.dryRun });
     const verb = options.dryRun ? 'would roll back' : 'rolled back';
     output.out(`${verb} ${result.rolledBack.length} migration(s)${result.rolledBack.length > 0 ? `, newest first: ${result.rolledBack.map((f) => f.fileName).join(', ')}` : ''}`);
     return EXIT.ok;
@@ -87,15 +77,15 @@ export async function runRollback(output: Output, options: { dir: string; databa
 }
 
 export async function runSecret(output: Output, options: { databaseUrl?: string; fromEnv: boolean }): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   const fromEnv = process.env['RLSGEN_CONTEXT_SECRET'];
   if (options.fromEnv && (fromEnv === undefined || fromEnv === '')) {
     output.err('error: --from-env: RLSGEN_CONTEXT_SECRET is not set');
     return EXIT.usage;
   }
   try {
-    const hex = await setContextSecret(parseConnectionUrl(url), options.fromEnv ? fromEnv : undefined);
+    const hex = await setContextSecret(connection, options.fromEnv ? fromEnv : undefined);
     if (options.fromEnv) output.err('stored the secret from RLSGEN_CONTEXT_SECRET');
     else {
       output.err('stored a new secret; give it to the application (it is not shown again):');

@@ -1,19 +1,20 @@
-import { auditDatabase } from '../../audit/audit-database.js';
-import { parseConnectionUrl, withClient } from '../../db/server.js';
+import { type AuditReport, auditDatabase } from '../../audit/audit-database.js';
+import { qualified } from '../../introspect/snapshot.js';
+import type { Model } from '../../manifest/model.js';
+import { withClient } from '../../db/server.js';
 import { diffDatabase } from '../../diff/diff-database.js';
 import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { EXIT, type Output } from '../output.js';
-import { databaseUrlFrom } from './apply.js';
-import { printApplyError, readModel } from './common.js';
+import { connectionFrom, printApplyError, readModel } from './common.js';
 import { optionalModel } from './lint.js';
 
 export async function runAudit(output: Output, options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   const model = optionalModel(output, options.manifest);
   if (model === undefined) return EXIT.usage;
   try {
-    const report = await withClient(parseConnectionUrl(url), (client) => auditDatabase(client, { model, tenantColumn: options.tenantColumn }), 'rlsgen audit');
+    const report = await withClient(connection, (client) => auditDatabase(client, { model, tenantColumn: options.tenantColumn }), 'rlsgen audit');
     if (options.json) {
       output.out(JSON.stringify(report, null, 2));
     } else {
@@ -33,20 +34,34 @@ export async function runAudit(output: Output, options: { databaseUrl?: string; 
       const unresolvable = report.tables.reduce((n, t) => n + (t.unresolvable ?? 0), 0);
       output.out(`${unresolvable} row(s) no backfill path resolves; ${report.crossReferences.reduce((n, r) => n + r.rows, 0)} cross-tenant reference(s)`);
     }
-    return EXIT.ok;
+    return auditFails(report, model) ? EXIT.findings : EXIT.ok;
   } catch (error) {
     printApplyError(output, error);
     return EXIT.usage;
   }
 }
 
+/**
+ * Findings that would stop the migration: rows pointing at another tenant's
+ * row (a composite foreign key cannot validate), and rows no path resolves in
+ * a table whose manifest entry requires every row to get a tenant
+ * (`mode: tenant` with `unresolved: fail`: NOT NULL would fail).
+ */
+export function auditFails(report: AuditReport, model: Model | null): boolean {
+  if (report.crossReferences.some((r) => r.rows > 0)) return true;
+  return report.tables.some((t) => {
+    const entry = model?.tables.find((m) => qualified(m.name) === t.table);
+    return (t.unresolvable ?? 0) > 0 && entry?.mode === 'tenant' && entry.unresolved === 'fail';
+  });
+}
+
 export async function runDiff(output: Output, options: { databaseUrl?: string; manifest: string; json: boolean }): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   const model = readModel(output, options.manifest);
   if (model === null) return EXIT.usage;
   try {
-    const snapshot = await withClient(parseConnectionUrl(url), introspectDatabase, 'rlsgen diff');
+    const snapshot = await withClient(connection, introspectDatabase, 'rlsgen diff');
     const drift = diffDatabase(model, snapshot);
     if (options.json) output.out(JSON.stringify(drift, null, 2));
     else {

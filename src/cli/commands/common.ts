@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ApplyError, ApplyLockedError } from '../../apply/apply-migrations.js';
+import { type ConnectionInfo, parseConnectionUrl } from '../../db/server.js';
 import { hasErrors } from '../../manifest/diagnostic.js';
 import { loadManifest } from '../../manifest/load-manifest.js';
 import type { Model } from '../../manifest/model.js';
@@ -17,6 +18,24 @@ export function readModel(output: Output, manifest: string): Model | null {
     return null;
   }
   return result.model;
+}
+
+/**
+ * The database of `--database-url`, else `DATABASE_URL`, parsed; null after
+ * printing why when neither is given or the URL is malformed (a usage error).
+ */
+export function connectionFrom(output: Output, url: string | undefined): ConnectionInfo | null {
+  const found = url ?? process.env['DATABASE_URL'];
+  if (found === undefined || found === '') {
+    output.err('error: give the database with --database-url or DATABASE_URL');
+    return null;
+  }
+  try {
+    return parseConnectionUrl(found);
+  } catch (error) {
+    output.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }
 
 /** A path relative to the working directory when it lies inside it, absolute otherwise. */

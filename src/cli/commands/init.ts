@@ -1,12 +1,11 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { parseConnectionUrl, withClient } from '../../db/server.js';
+import { withClient } from '../../db/server.js';
 import { initManifest } from '../../init/init-manifest.js';
 import { hasErrors } from '../../manifest/diagnostic.js';
 import { loadManifest } from '../../manifest/load-manifest.js';
 import { EXIT, type Output } from '../output.js';
-import { databaseUrlFrom } from './apply.js';
 import { printDiagnostics } from './generate.js';
-import { printApplyError } from './common.js';
+import { connectionFrom, printApplyError } from './common.js';
 
 export interface InitCliOptions {
   readonly databaseUrl?: string;
@@ -19,15 +18,15 @@ export interface InitCliOptions {
 }
 
 export async function runInit(output: Output, options: InitCliOptions): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   if (options.out !== '-' && existsSync(options.out) && !options.force) {
     output.err(`error: ${options.out} exists; pass --force to replace it, or --out - to print the proposal`);
     return EXIT.usage;
   }
   let text: string;
   try {
-    text = await withClient(parseConnectionUrl(url), (client) => initManifest(client, options), 'rlsgen init');
+    text = await withClient(connection, (client) => initManifest(client, options), 'rlsgen init');
   } catch (error) {
     printApplyError(output, error);
     return EXIT.usage;

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseConnectionUrl, withClient } from '../../db/server.js';
+import { withClient } from '../../db/server.js';
 import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { formatSarif, formatText } from '../../lint/format-findings.js';
 import { lintDatabase } from '../../lint/lint-database.js';
 import type { Model } from '../../manifest/model.js';
 import { EXIT, type Output } from '../output.js';
-import { databaseUrlFrom } from './apply.js';
-import { printApplyError, readModel } from './common.js';
+import { connectionFrom, printApplyError, readModel } from './common.js';
 
 export interface LintCliOptions {
   readonly databaseUrl?: string;
@@ -37,12 +36,16 @@ export function manifestLine(text: string, object: string): number {
 }
 
 export async function runLint(output: Output, options: LintCliOptions, version: string): Promise<number> {
-  const url = databaseUrlFrom(output, options.databaseUrl);
-  if (url === null) return EXIT.usage;
+  const connection = connectionFrom(output, options.databaseUrl);
+  if (connection === null) return EXIT.usage;
   const model = optionalModel(output, options.manifest);
   if (model === undefined) return EXIT.usage;
   try {
-    const snapshot = await withClient(parseConnectionUrl(url), introspectDatabase, 'rlsgen lint');
+    const snapshot = await withClient(connection, introspectDatabase, 'rlsgen lint');
+    if (options.role !== undefined && !snapshot.roles.some((r) => r.name === options.role)) {
+      output.err(`error: --role ${options.role}: no such role in the database`);
+      return EXIT.usage;
+    }
     const findings = lintDatabase(snapshot, {
       model,
       ...(options.role === undefined ? {} : { appRole: options.role }),

@@ -1,11 +1,11 @@
 import { serverSpecFrom } from '../../db/open-server.js';
-import { parseConnectionUrl, withClient } from '../../db/server.js';
+import { withClient } from '../../db/server.js';
 import { formatMatrix } from '../../verify/format-matrix.js';
 import { proveIsolation } from '../../verify/prove-isolation.js';
 import type { VerifyResult } from '../../verify/result.js';
-import { verifyIsolation } from '../../verify/verify-isolation.js';
+import { VerifyPreconditionError, verifyIsolation } from '../../verify/verify-isolation.js';
 import { EXIT, type Output } from '../output.js';
-import { printApplyError, readModel } from './common.js';
+import { connectionFrom, printApplyError, readModel } from './common.js';
 
 export interface VerifyCliOptions {
   readonly manifest: string;
@@ -32,6 +32,10 @@ export async function runVerify(output: Output, options: VerifyCliOptions): Prom
   const model = readModel(output, options.manifest);
   if (model === null) return EXIT.usage;
   let result: VerifyResult;
+  // A failure before the proof could start (no server, a schema that does not
+  // load) is bad input: 2. A migration that fails, or a proof that cannot
+  // complete, leaves isolation not proven: 1.
+  let proving = false;
   try {
     if (options.schema !== undefined) {
       const spec = serverSpecFrom(options, process.env);
@@ -42,7 +46,9 @@ export async function runVerify(output: Output, options: VerifyCliOptions): Prom
         dir: options.dir,
         ...(options.data === undefined ? {} : { dataFile: options.data }),
         onEvent: (event) => {
-          if (event.kind === 'phase' && !options.json) output.err(`${event.phase}: ${event.detail}`);
+          if (event.kind !== 'phase') return;
+          if (event.phase === 'apply' || event.phase === 'verify') proving = true;
+          if (!options.json) output.err(`${event.phase}: ${event.detail}`);
         },
       });
       result = proved.verify;
@@ -52,11 +58,23 @@ export async function runVerify(output: Output, options: VerifyCliOptions): Prom
         output.err('error: give --schema FILE to prove isolation on a throwaway database, or --database-url for a database with the policies applied');
         return EXIT.usage;
       }
-      result = await withClient(parseConnectionUrl(url), (client) => verifyIsolation({ model, client, probeRoles: options.probeRole ?? {} }), 'rlsgen verify');
+      const connection = connectionFrom(output, url);
+      if (connection === null) return EXIT.usage;
+      result = await withClient(
+        connection,
+        (client) => {
+          proving = true;
+          return verifyIsolation({ model, client, probeRoles: options.probeRole ?? {} });
+        },
+        'rlsgen verify',
+      );
     }
   } catch (error) {
     printApplyError(output, error);
-    return EXIT.usage;
+    if (error instanceof VerifyPreconditionError) return EXIT.usage;
+    if (!proving) return EXIT.usage;
+    output.err('isolation not proven');
+    return EXIT.findings;
   }
   if (options.json) output.out(JSON.stringify(result, null, 2));
   else for (const line of formatMatrix(result, matrixStyle(output))) output.out(line);
