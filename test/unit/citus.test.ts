@@ -64,6 +64,7 @@ function table(name: string, policies: PolicyInfo[], column = true): TableInfo {
     policies,
     triggers: [],
     grants: [],
+    columnGrants: [],
     parent: null,
     isPartition: false,
   };
@@ -76,7 +77,10 @@ function snapshot(tables: TableInfo[], citus: CitusInfo | null, roleSettings: Db
     currentUser: 'postgres',
     tables: [table('companies', [], false), ...tables],
     views: [],
+    sequences: [],
     functions: [],
+    schemas: [],
+    databaseInfo: { name: 'crm', owner: 'postgres', grants: [] },
     roles: [{ name: 'app', superuser: false, bypassRls: false, canLogin: false, inherit: true, memberOf: [] }],
     defaultPrivileges: [],
     roleSettings,

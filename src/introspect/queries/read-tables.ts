@@ -19,6 +19,7 @@ interface TableRow {
   is_partition: boolean;
   parent: QualifiedName | null;
   grants: GrantRow[];
+  column_grants: GrantRow[];
 }
 
 /**
@@ -34,7 +35,11 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
            (SELECT json_build_object('schema', pn.nspname, 'name', p.relname)
               FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
              WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent,
-           ${aclJson('c.relacl')} AS grants
+           ${aclJson('c.relacl')} AS grants,
+           COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+                                                                  'privilege', a.privilege_type))
+                       FROM pg_attribute col, aclexplode(col.attacl) AS a
+                      WHERE col.attrelid = c.oid AND col.attnum > 0 AND NOT col.attisdropped AND col.attacl IS NOT NULL), '[]'::json) AS column_grants
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMAS}
      ORDER BY n.nspname, c.relname`);
@@ -63,6 +68,7 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
       policies: policies.get(t.oid) ?? [],
       triggers: triggers.get(t.oid) ?? [],
       grants: groupGrants(t.grants),
+      columnGrants: groupGrants(t.column_grants),
       parent: t.parent,
       isPartition: t.is_partition,
     });
