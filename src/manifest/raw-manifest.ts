@@ -34,6 +34,29 @@ export interface RawTable {
   distribution?: 'distributed' | 'reference' | 'local';
 }
 
+export interface RawView {
+  schema?: string;
+  commands?: Command[];
+  reason?: string;
+}
+
+export interface RawFunction {
+  revoke_execute?: boolean;
+  reason?: string;
+}
+
+/** One of the object keys names what is acknowledged. */
+export interface RawAcknowledgement {
+  table?: string;
+  view?: string;
+  materialized_view?: string;
+  sequence?: string;
+  function?: string;
+  role?: string;
+  finding: string;
+  reason: string;
+}
+
 export interface RawManifest {
   version: 1;
   tenant: { column: string; type: TenantType; references: string; setting?: string };
@@ -48,4 +71,8 @@ export interface RawManifest {
   defaults?: { schema?: string; primary_key?: string };
   templates?: string;
   tables: Record<string, RawTable>;
+  views?: Record<string, RawView | null>;
+  functions?: Record<string, RawFunction | null>;
+  acknowledgements?: RawAcknowledgement[];
+  database?: { temporary?: { revoke_from_public?: boolean; grant_to?: string[] } };
 }

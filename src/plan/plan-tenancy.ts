@@ -7,6 +7,7 @@ import {
   tableByKey,
 } from '../manifest/model.js';
 import { objectName } from '../sql/quote.js';
+import { planReach } from './plan-reach.js';
 import {
   type ExemptTablePlan,
   NON_TRANSACTIONAL,
@@ -148,6 +149,9 @@ function slugFor(step: Step): string {
   switch (step.kind) {
     case 'bootstrap':
     case 'exempt-tables':
+    case 'views':
+    case 'function-privileges':
+    case 'temporary-privileges':
     case 'citus-prepare':
     case 'citus-distribute':
       return kind;
@@ -294,6 +298,7 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   if (previous === null ? exemptAfter.length > 0 : !sameExempt(exemptBefore, exemptAfter)) {
     enforceSteps.push({ kind: 'exempt-tables', tables: exemptAfter, previous: exemptBefore });
   }
+  enforceSteps.push(...planReach(previous, next));
 
   const distributeSteps: Step[] = [];
   if (next.target === 'citus') {

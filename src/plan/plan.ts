@@ -67,6 +67,27 @@ export interface ExemptTablePlan {
   readonly commands: readonly Command[];
 }
 
+/** A view the application reads: security_invoker (PostgreSQL 15+) and granted. */
+export interface ViewPlan {
+  readonly name: TableName;
+  readonly commands: readonly Command[];
+  readonly reason: string | null;
+}
+
+/** A function whose EXECUTE is revoked from PUBLIC and the application role. */
+export interface FunctionPlan {
+  readonly schema: string;
+  readonly name: string;
+  readonly argumentTypes: string;
+  readonly reason: string | null;
+}
+
+/** TEMPORARY on the database: revoked from PUBLIC and the application role, granted to `grantTo`. */
+export interface TemporaryPlan {
+  readonly revokeFromPublic: boolean;
+  readonly grantTo: readonly string[];
+}
+
 /** Settings every template may read. */
 export interface PlanSettings {
   readonly tenantColumn: string;
@@ -101,6 +122,9 @@ export type Step =
   | { readonly kind: 'drop-not-null'; readonly table: TablePlan }
   | { readonly kind: 'remove-policies'; readonly table: TablePlan; readonly previousSettings: PlanSettings; readonly reason: string }
   | { readonly kind: 'exempt-tables'; readonly tables: readonly ExemptTablePlan[]; readonly previous: readonly ExemptTablePlan[] }
+  | { readonly kind: 'views'; readonly views: readonly ViewPlan[]; readonly previous: readonly ViewPlan[] }
+  | { readonly kind: 'function-privileges'; readonly functions: readonly FunctionPlan[]; readonly previous: readonly FunctionPlan[] }
+  | { readonly kind: 'temporary-privileges'; readonly temporary: TemporaryPlan; readonly previous: TemporaryPlan }
   | { readonly kind: 'citus-prepare'; readonly tenants: readonly TablePlan[]; readonly references: readonly TableName[] }
   | { readonly kind: 'citus-primary-key'; readonly table: TablePlan }
   | {
@@ -144,6 +168,9 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'drop-not-null': 'enforce',
   'remove-policies': 'enforce',
   'exempt-tables': 'enforce',
+  views: 'enforce',
+  'function-privileges': 'enforce',
+  'temporary-privileges': 'enforce',
   'citus-prepare': 'distribute',
   'citus-primary-key': 'distribute',
   'citus-distribute': 'distribute',

@@ -1,6 +1,7 @@
 import type { TableName } from '../manifest/model.js';
 import type { ExemptTablePlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
 import { objectName, quoteQualified } from '../sql/quote.js';
+import { functionContext, temporaryContext, viewContext } from './reach-context.js';
 import { createPolicy, currentTenant, policiesFor, settingValue, tenantResolver } from './sql-fragments.js';
 import { SqlText } from './sql-text.js';
 import type { TemplateEnv } from './template-env.js';
@@ -177,6 +178,12 @@ function stepContext(step: Step, settings: PlanSettings): object {
       };
     case 'exempt-tables':
       return { tables: exemptContext(step.tables), previous: exemptContext(step.previous) };
+    case 'views':
+      return { views: step.views.map(viewContext), previous: step.previous.map(viewContext), touched: [...step.views, ...step.previous].map(viewContext) };
+    case 'function-privileges':
+      return { functions: step.functions.map(functionContext), previous: step.previous.map(functionContext) };
+    case 'temporary-privileges':
+      return { temporary: temporaryContext(step.temporary), previous: temporaryContext(step.previous) };
     case 'citus-prepare':
     case 'citus-distribute': {
       const reference = (name: TableName): object => ({ name: SqlText.qualified(name), literal: regclass(name), display: SqlText.comment(display(name)) });
@@ -203,6 +210,9 @@ function metaFor(step: Step, stage: Stage): FileMeta {
   switch (step.kind) {
     case 'bootstrap':
     case 'exempt-tables':
+    case 'views':
+    case 'function-privileges':
+    case 'temporary-privileges':
     case 'citus-prepare':
     case 'citus-distribute':
       return base;
@@ -244,11 +254,13 @@ export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): Migra
   const settings = settingsContext(plan.settings);
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
-    const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional };
+    const base = `${pad(id)}_${planned.slug}`;
+    // The file's name, for state it keeps in rlsgen's tables until its rollback.
+    const migration = SqlText.literal(base);
+    const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional, migration };
     const meta = metaFor(planned.step, planned.stage);
     const kind = planned.step.kind;
     const downTransactional = kind === 'tenant-index' ? false : true;
-    const base = `${pad(id)}_${planned.slug}`;
     return {
       id,
       fileName: `${base}.sql`,

@@ -259,3 +259,83 @@ tables:
     expect(m.tables[0]?.backfill).toEqual([[{ column: 'User Id', table: 'Weird "Users"', match: 'User Key', viaForeignKey: false }]]);
   });
 });
+
+describe('loadManifest: what the application role reaches besides its tables', () => {
+  const TABLES = `tables:
+  companies: { mode: exempt, reason: the tenant table }
+  deals: { existing_column: uuid }
+`;
+
+  it('reads views, functions, acknowledgements and TEMPORARY into the model', () => {
+    const m = model(`${HEAD}${TABLES}views:
+  open_deals:
+  reporting.deal_totals: { commands: [select], reason: the dashboard }
+  Odd View:
+functions:
+  "report(int, varchar[])":
+  billing."Monthly total"(uuid, timestamptz): { revoke_execute: false, reason: invoker only }
+acknowledgements:
+  - table: users
+    finding: ban-exempt-tenant-data
+    reason: sign-in
+  - function: report(integer, character varying[])
+    finding: definer-function
+    reason: the report
+  - role: crm_app
+    finding: ban-app-role-temporary
+    reason: no temp tables
+database:
+  temporary:
+    revoke_from_public: true
+    grant_to: [reporting]
+`);
+    expect(m.views.map((v) => [`${v.name.schema}.${v.name.name}`, v.commands, v.reason])).toEqual([
+      ['public.open_deals', ['select'], null],
+      ['reporting.deal_totals', ['select'], 'the dashboard'],
+      ['public.Odd View', ['select'], null],
+    ]);
+    expect(m.functions.map((f) => [f.schema, f.name, f.argumentTypes, f.revokeExecute])).toEqual([
+      ['public', 'report', 'integer, character varying[]', true],
+      ['billing', 'Monthly total', 'uuid, timestamp with time zone', false],
+    ]);
+    expect(m.acknowledgements.map((a) => `${a.object} / ${a.finding}`)).toEqual([
+      'table public.users / ban-exempt-tenant-data',
+      'function public.report(integer, character varying[]) / definer-function',
+      'role crm_app / ban-app-role-temporary',
+    ]);
+    expect(m.database).toEqual({ temporary: { revokeFromPublic: true, grantTo: ['reporting'] } });
+  });
+
+  it('defaults to nothing: no view granted, no function revoked, TEMPORARY left alone', () => {
+    const m = model(`${HEAD}${TABLES}`);
+    expect([m.views, m.functions, m.acknowledgements, m.database]).toEqual([[], [], [], { temporary: { revokeFromPublic: false, grantTo: [] } }]);
+  });
+
+  it('reports bad entries with their position', () => {
+    expect(
+      problems(`${HEAD}${TABLES}views:
+  deals:
+functions:
+  report: {}
+acknowledgements:
+  - table: users
+    view: v
+    finding: x
+    reason: y
+`),
+    ).toEqual([
+      'policies.yaml:13:3 error[manifest/view-is-table] views.deals: public.deals is declared under tables: too; a relation is a table or a view',
+      'policies.yaml:15:3 error[manifest/invalid-function] functions.report: "report": expected the argument types in parentheses, e.g. report(integer) or report()\n  help: write the function with its argument types as \\df shows them, e.g. customer_report(integer) or billing.total(uuid, date)',
+      'policies.yaml:17:5 error[manifest/acknowledgement-object] acknowledgements[0]: name exactly one object (table, view, materialized_view, sequence, function, role); found table, view',
+    ]);
+    expect(problems(`${HEAD}${TABLES}acknowledgements:\n  - table: users\n    finding: Not An Id\n    reason: y\n`)).toEqual([
+      'policies.yaml:14:14 error[manifest/invalid-value] acknowledgements[0].finding: "Not An Id" is not in the expected form\n  help: The lint rule id (`ban-exempt-tenant-data`) or verify probe id (`reference`) of the finding.',
+    ]);
+  });
+
+  it('refuses to keep TEMPORARY for the application role', () => {
+    expect(problems(`${HEAD}${TABLES}database:\n  temporary:\n    revoke_from_public: true\n    grant_to: [crm_app]\n`)).toEqual([
+      'policies.yaml:15:16 error[manifest/temporary-app-role] database.temporary.grant_to[0]: the application role crm_app cannot keep TEMPORARY: temporary tables are what the option takes away from it',
+    ]);
+  });
+});

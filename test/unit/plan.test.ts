@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
@@ -6,6 +8,7 @@ import { planTenancy } from '../../src/plan/plan-tenancy.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { pathResolver, policiesFor, tenantResolver } from '../../src/render/sql-fragments.js';
 import { planTables } from '../../src/plan/plan-tenancy.js';
+import { readState } from '../../src/write/generate-migrations.js';
 
 const HEAD = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
@@ -199,5 +202,41 @@ describe('planTenancy: incremental', () => {
   it('the example manifest plans every scoped table once', () => {
     const plan = planOf(readFileSync('policies.yaml', 'utf8'));
     expect(plan.steps.filter((s) => s.step.kind === 'enable-policies')).toHaveLength(27);
+  });
+});
+
+describe('planTenancy: views, function privileges, TEMPORARY', () => {
+  const TABLES = `tables:
+  companies: { mode: exempt, reason: the tenant table }
+  deals: { existing_column: uuid }
+`;
+  const reach = (plan: Plan) => plan.steps.filter((s) => ['views', 'function-privileges', 'temporary-privileges'].includes(s.step.kind)).map((s) => s.step);
+
+  it('writes one enforce-stage file each, only for what the manifest lists', () => {
+    const plan = planOf(`${HEAD}${TABLES}views:\n  open_deals:\nfunctions:\n  report(integer):\ndatabase:\n  temporary: { revoke_from_public: true }\n`);
+    expect(slugs(plan).slice(-3)).toEqual(['views', 'function_privileges', 'temporary_privileges']);
+    expect(plan.steps.slice(-3).map((s) => s.stage)).toEqual(['enforce', 'enforce', 'enforce']);
+    expect(reach(planOf(`${HEAD}${TABLES}`))).toEqual([]);
+  });
+
+  it('writes the list again when it changes, with what left it, and nothing when it does not', () => {
+    const before = `${HEAD}${TABLES}views:\n  open_deals:\n  deal_totals:\nfunctions:\n  report(integer):\n`;
+    expect(reach(planOf(before, before))).toEqual([]);
+    const after = `${HEAD}${TABLES}views:\n  open_deals:\nfunctions:\n  report(integer): { revoke_execute: false }\n`;
+    expect(reach(planOf(after, before))).toEqual([
+      { kind: 'views', views: [{ name: { schema: 'public', name: 'open_deals' }, commands: ['select'], reason: null }], previous: [{ name: { schema: 'public', name: 'deal_totals' }, commands: ['select'], reason: null }] },
+      { kind: 'function-privileges', functions: [], previous: [{ schema: 'public', name: 'report', argumentTypes: 'integer', reason: null }] },
+    ]);
+  });
+
+  it('reads a state file written before these sections existed as having none of them', () => {
+    const old = modelOf(`${HEAD}${TABLES}`) as unknown as Record<string, unknown>;
+    for (const key of ['views', 'functions', 'acknowledgements', 'database']) delete old[key];
+    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-state-'));
+    writeFileSync(join(dir, 'rlsgen.state.json'), JSON.stringify({ format: 1, model: old, files: [] }));
+    const state = readState(dir);
+    expect(state?.model.views).toEqual([]);
+    expect(planTenancy(state?.model ?? null, modelOf(`${HEAD}${TABLES}`)).ok).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -25,7 +25,7 @@ describe('golden SQL', () => {
     expectGolden('generated-sql', files);
   });
 
-  it.each(['quoting', 'modes', 'signed', 'citus'])('%s manifest', (name) => {
+  it.each(['quoting', 'modes', 'signed', 'citus', 'reach'])('%s manifest', (name) => {
     const { result, files } = generateTree(`test/golden/${name}/policies.yaml`);
     expect(result.kind).toBe('written');
     expectGolden(`test/golden/${name}/expected`, files);

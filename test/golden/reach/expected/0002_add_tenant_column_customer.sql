@@ -1,0 +1,15 @@
+-- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.customer"}
+-- public.customer: the tenant column store_id exists already; new rows take
+-- the tenant from the session variable app.store_id.
+--
+-- Locks: ACCESS EXCLUSIVE on public.customer for catalog changes only, no
+-- table rewrite or scan: the column is added without a default (a default
+-- would be evaluated once and stamped on every existing row), the default is
+-- set in a second statement and applies to new rows only, and the foreign key
+-- is NOT VALID (checked for new rows now, validated later without blocking).
+-- SHARE ROW EXCLUSIVE on public.stores for the foreign key.
+-- Every statement runs under lock_timeout; rlsgen apply retries on timeout.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+ALTER TABLE public.customer ALTER COLUMN store_id SET DEFAULT NULLIF(current_setting('app.store_id', true), '')::bigint;

@@ -1,0 +1,46 @@
+-- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.payment"}
+-- Rollback: row-level security off for public.payment, grants and fill trigger as before.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP POLICY IF EXISTS rlsgen_tenant_select ON public.payment;
+DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.payment;
+DROP POLICY IF EXISTS rlsgen_tenant_update ON public.payment;
+DROP POLICY IF EXISTS rlsgen_tenant_delete ON public.payment;
+ALTER TABLE public.payment NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE public.payment DISABLE ROW LEVEL SECURITY;
+-- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
+DO $rlsgen$
+DECLARE
+  seq record;
+BEGIN
+  FOR seq IN
+    SELECT d.objid::regclass AS name
+      FROM pg_catalog.pg_depend AS d
+      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass
+       AND d.refobjid = 'public.payment'::regclass
+       AND d.deptype IN ('a', 'i')
+  LOOP
+    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'rental_app');
+  END LOOP;
+END
+$rlsgen$;
+REVOKE ALL ON public.payment FROM rental_app;
+
+-- Rows the not-yet-updated application inserts without a tenant get it from
+-- the same path as the backfill. Trigger functions run as the inserting
+-- user; search_path is pinned so a user's objects cannot shadow the lookup.
+CREATE OR REPLACE FUNCTION rlsgen.fill_public_payment_store_id() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog
+AS $rlsgen$
+BEGIN
+  IF NEW.store_id IS NULL THEN
+    NEW.store_id := (SELECT h1.store_id FROM public.customer AS h1 WHERE h1.customer_id = NEW.customer_id);
+  END IF;
+  RETURN NEW;
+END
+$rlsgen$;
+CREATE TRIGGER rlsgen_fill_store_id BEFORE INSERT ON public.payment
+  FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_payment_store_id();
