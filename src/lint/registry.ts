@@ -2,10 +2,13 @@ import type { LintRule } from './rule.js';
 import { banAppRoleBypass } from './rules/ban-app-role-bypass.js';
 import { banAppRoleEscalation } from './rules/ban-app-role-escalation.js';
 import { banAppRoleOwner } from './rules/ban-app-role-owner.js';
+import { banAppRoleTemporary } from './rules/ban-app-role-temporary.js';
 import { banCitusPolicySublink } from './rules/ban-citus-policy-sublink.js';
 import { banCitusRestrictivePolicy } from './rules/ban-citus-restrictive-policy.js';
 import { banDefaultPrivilegesGrant } from './rules/ban-default-privileges-grant.js';
 import { banDefinerTenantAccess } from './rules/ban-definer-tenant-access.js';
+import { banExemptTenantData } from './rules/ban-exempt-tenant-data.js';
+import { banExemptTenantReference } from './rules/ban-exempt-tenant-reference.js';
 import { banImmutableTenantFunction } from './rules/ban-immutable-tenant-function.js';
 import { banLeakproofFunction } from './rules/ban-leakproof-function.js';
 import { banMultiplePermissive } from './rules/ban-multiple-permissive.js';
@@ -34,10 +37,13 @@ export const RULES: readonly LintRule[] = [
   banAppRoleBypass,
   banAppRoleEscalation,
   banAppRoleOwner,
+  banAppRoleTemporary,
   banCitusPolicySublink,
   banCitusRestrictivePolicy,
   banDefaultPrivilegesGrant,
   banDefinerTenantAccess,
+  banExemptTenantData,
+  banExemptTenantReference,
   banImmutableTenantFunction,
   banLeakproofFunction,
   banMultiplePermissive,
