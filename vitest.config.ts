@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // The CLI tests spawn the built binary several times per test; on a loaded machine that takes more than vitest's 5 s default.
+          testTimeout: 30_000,
         },
       },
       {

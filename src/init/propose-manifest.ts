@@ -1,4 +1,5 @@
 import { type DbSnapshot, findTableInfo, type QualifiedName, qualified, type TableInfo } from '../introspect/snapshot.js';
+import { TenantData } from '../introspect/tenant-data.js';
 import type { TenantType } from '../manifest/model.js';
 
 /** One hop of a foreign-key path: `column -> table(match)`. */
@@ -24,12 +25,20 @@ export interface ProposedTable {
   readonly reason: string;
 }
 
+/** A view or materialized view that reads tenant tables (directly or through other views). */
+export interface ProposedView {
+  readonly name: QualifiedName;
+  readonly materialized: boolean;
+  readonly reads: readonly QualifiedName[];
+}
+
 export interface Proposal {
   readonly tenantTable: QualifiedName;
   readonly tenantKey: string;
   readonly tenantColumn: string;
   readonly tenantType: TenantType;
   readonly tables: readonly ProposedTable[];
+  readonly views: readonly ProposedView[];
 }
 
 export class InitError extends Error {
@@ -138,5 +147,9 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
           : `no ${column} and no foreign-key path to a table with one: review (exempt, or shared if it holds per-tenant rows)`,
     };
   });
-  return { tenantTable: tenantName, tenantKey, tenantColumn: column, tenantType, tables: proposed };
+  const data = new TenantData(snapshot, { tenantColumn: column, tenantTable: tenantName, scoped: proposed.filter((t) => t.mode === 'tenant').map((t) => t.name) });
+  const views = snapshot.views
+    .map((v) => ({ name: { schema: v.schema, name: v.name }, materialized: v.materialized, reads: data.viewReads(v).map((t) => ({ schema: t.schema, name: t.name })) }))
+    .filter((v) => v.reads.length > 0);
+  return { tenantTable: tenantName, tenantKey, tenantColumn: column, tenantType, tables: proposed, views };
 }

@@ -111,5 +111,45 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
   };
   const ordered = [...proposal.tables].sort((a, b) => (a.mode === b.mode ? 0 : a.mode === 'exempt' ? -1 : 1));
   for (const table of ordered) lines.push(...entry(table));
+  lines.push(...viewLines(proposal));
+  lines.push(...tenantTableAcknowledgement(proposal));
   return `${lines.join('\n')}\n`;
+}
+
+const readsText = (reads: readonly QualifiedName[]): string => reads.map(tableKey).join(', ');
+
+/**
+ * Every view that reads a tenant table, under `views:` (made security_invoker
+ * and granted: on PostgreSQL 15+ it then reads under the reader's policies;
+ * before 15 it stays ungranted), and the materialized views, which are never
+ * granted, in a comment.
+ */
+function viewLines(proposal: Proposal): string[] {
+  const views = proposal.views.filter((v) => !v.materialized);
+  const materialized = proposal.views.filter((v) => v.materialized);
+  const lines: string[] = [];
+  if (views.length > 0) {
+    lines.push('', '# Views that read tenant tables: made security_invoker (PostgreSQL 15+) and granted', '# to the application role; before PostgreSQL 15 they stay ungranted.', 'views:');
+    for (const view of views) lines.push(`  ${yamlKey(view.name)}:  # reads ${readsText(view.reads)}`);
+  }
+  if (materialized.length > 0) {
+    lines.push('', '# Materialized views over tenant tables have no row-level security: never grant them', '# to the application role.');
+    for (const view of materialized) lines.push(`#   ${tableKey(view.name)} (reads ${readsText(view.reads)})`);
+  }
+  return lines;
+}
+
+/**
+ * The tenant table stays readable (`commands: [select]`): every tenant reads
+ * every tenant's row of it, which lint and verify report. The proposal
+ * accepts it for review, saying so.
+ */
+function tenantTableAcknowledgement(proposal: Proposal): string[] {
+  return [
+    '',
+    'acknowledgements:',
+    `  - table: ${yamlString(tableKey(proposal.tenantTable))}`,
+    '    finding: ban-exempt-tenant-data',
+    `    reason: ${yamlString('review: every tenant can read every row of the tenant table; set its commands to [] or keep this reason')}`,
+  ];
 }

@@ -3,6 +3,9 @@ import { introspectDatabase } from '../introspect/introspect-database.js';
 import { findTableInfo, roleClosure, type TableInfo } from '../introspect/snapshot.js';
 import type { Model, TableModel } from '../manifest/model.js';
 import { fail } from './check.js';
+import { objectLabel, roleLabel } from '../sql/object-label.js';
+import { CheckAcknowledger } from './acknowledge-checks.js';
+import { probeObjects } from './probe-objects.js';
 import { ProbeSession } from './probe-session.js';
 import { proofTenants } from './proof-tenants.js';
 import { ROLE_PROBES, TABLE_PROBES } from './registry.js';
@@ -83,6 +86,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     const tenants = await proofTenants(client, model, snapshot, seeder, [...scoped.values()].map((s) => s.info));
     const seedProblems = await seedProofRows(client, model, seeder, scoped, tenants, isolated);
     const checks = await probeTables(session, scoped, tenants);
+    const acknowledger = new CheckAcknowledger(model.acknowledgements);
     const verdicts: TableVerdict[] = model.tables.map((table) => {
       if (table.mode === 'exempt') return { table: table.key, mode: 'exempt', reason: table.reason, checks: [], seeded: 0 };
       const seeded = seeder.created.get(`${table.name.schema}.${table.name.name}`) ?? 0;
@@ -91,12 +95,24 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
         return { table: table.key, mode: table.mode, reason: null, seeded, checks: [fail('read-own', `table ${table.name.schema}.${table.name.name} does not exist in the database`)] };
       }
       const problem = seedProblems.get(table.key);
-      return { table: table.key, mode: table.mode, reason: null, seeded, checks: problem === undefined ? found : [...found, fail('read-own', `isolation not proven: ${problem}`)] };
+      const all = problem === undefined ? found : [...found, fail('read-own', `isolation not proven: ${problem}`)];
+      return { table: table.key, mode: table.mode, reason: null, seeded, checks: acknowledger.apply(objectLabel('table', table.name.schema, table.name.name), all) };
     });
     const roleChecks: CheckResult[] = [];
     for (const probe of ROLE_PROBES) roleChecks.push(...(await probe.run(session)));
-    const ok = roleChecks.every((c) => c.status !== 'fail') && verdicts.every((v) => v.checks.every((c) => c.status !== 'fail'));
-    return { ok, tenants, appRole: model.roles.app.name, roleChecks, tables: verdicts, serverVersion: rows[0]?.version ?? '' };
+    const acknowledgedRoles = acknowledger.apply(roleLabel(model.roles.app.name), roleChecks);
+    const objects = (await probeObjects(session, tenants[0])).map((o) => ({ ...o, checks: acknowledger.apply(o.object, o.checks) }));
+    const checked = [...acknowledgedRoles, ...verdicts.flatMap((v) => v.checks), ...objects.flatMap((o) => o.checks)];
+    return {
+      ok: checked.every((c) => c.status !== 'fail'),
+      tenants,
+      appRole: model.roles.app.name,
+      roleChecks: acknowledgedRoles,
+      tables: verdicts,
+      objects,
+      acknowledgements: acknowledger.uses(),
+      serverVersion: rows[0]?.version ?? '',
+    };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
     await client.query('RESET SESSION AUTHORIZATION').catch(() => undefined);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -18,9 +18,11 @@ import type { Model } from '../../src/manifest/model.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { runCli } from '../helpers/cli.js';
-import { crmDatabase, testServers } from '../helpers/servers.js';
+import { acknowledgedManifest, crmDatabase, testServers } from '../helpers/servers.js';
 
-const loaded = loadManifest(readFileSync('policies.yaml', 'utf8'), 'policies.yaml');
+// The example manifest with the exposures it still has accepted: lint reports them as accepted, not as errors.
+const acceptedText = acknowledgedManifest();
+const loaded = loadManifest(acceptedText, 'policies.yaml');
 if (!loaded.ok) throw new Error('policies.yaml');
 const model: Model = loaded.model;
 const scopedNames = model.tables.filter((t) => t.mode !== 'exempt').map((t) => `table public.${t.name.name}`).sort();
@@ -126,6 +128,7 @@ describe.each(testServers())('the live database on $label', (server) => {
     if (!result.ok) return;
     expect(result.model.tables).toHaveLength(32);
     expect(result.model.tables.filter((t) => t.mode === 'exempt').map((t) => t.key)).toEqual(['companies', 'roles']);
+    expect(result.model.acknowledgements.map((a) => `${a.object} ${a.finding}`)).toEqual(['table public.companies ban-exempt-tenant-data']);
     expect(text).toMatch(/^ {2}calls: {2}# no company_id; reaches one through foreign keys; filled from contact_id -> contacts/m);
     expect(text).toMatch(/^ {4}unresolved: keep {2}# 1 row without company_id that no path resolves/m);
     const dir = mkdtempSync(join(tmpdir(), 'rlsgen-init-'));
@@ -137,6 +140,7 @@ describe.each(testServers())('the live database on $label', (server) => {
       await applyMigrations({ connection: fresh.connection, dir: join(dir, 'generated-sql') });
       const proof = await withClient(fresh.connection, (client) => verifyIsolation({ model: result.model, client }));
       expect(proof.tables.flatMap((t) => t.checks.filter((c) => c.status === 'fail').map((c) => `${t.table} ${c.check}: ${c.detail}`))).toEqual([]);
+      expect(proof.objects.flatMap((o) => o.checks.filter((c) => c.status === 'fail').map((c) => `${o.object} ${c.check}: ${c.detail}`))).toEqual([]);
       expect(proof.ok).toBe(true);
     } finally {
       await fresh.drop();
@@ -158,11 +162,29 @@ describe.each(testServers())('the live database on $label', (server) => {
 
     await applyMigrations({ connection: db.connection, dir: 'generated-sql' });
     const after = await withClient(db.connection, introspectDatabase);
-    expect(lintDatabase(after, { model })).toEqual([]);
+    const accepted = lintDatabase(after, { model });
+    expect(accepted.filter((f) => f.acknowledged === undefined)).toEqual([]);
+    expect(accepted.map((f) => `${f.rule} ${f.object}`)).toEqual([
+      'ban-app-role-temporary role crm_app',
+      'ban-exempt-tenant-data table public.companies',
+      'ban-exempt-tenant-data table public.users',
+      'ban-exempt-tenant-reference table public.audit_logs',
+      'ban-exempt-tenant-reference table public.sessions',
+    ]);
     expect(diffDatabase(model, after)).toEqual([]);
 
     const url = connectionUrl(db.connection);
-    expect(runCli(['lint', '--database-url', url])).toMatchObject({ code: 0, stdout: 'no findings\n' });
+    const manifestDir = mkdtempSync(join(tmpdir(), 'rlsgen-accepted-'));
+    const acceptedManifest = join(manifestDir, 'policies.yaml');
+    writeFileSync(acceptedManifest, acceptedText);
+    const shipped = runCli(['lint', '--database-url', url]);
+    expect(shipped.code).toBe(1);
+    expect(shipped.stdout).toContain('error[ban-exempt-tenant-data] table public.users: exempt table public.users has company_id but no policies; crm_app can SELECT, UPDATE it (through crm_app)');
+    const clean = runCli(['lint', '--database-url', url, '--manifest', acceptedManifest]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('accepted[ban-exempt-tenant-reference] table public.sessions: ');
+    expect(clean.stdout).toContain('  acknowledged: looked up by token at sign-in, before a tenant is known');
+    expect(clean.stdout.trim().split('\n').pop()).toBe('0 finding(s): 0 error(s), 0 warning(s), 5 accepted in the manifest; docs/lint/<rule>.md explains each rule and its fix');
     expect(runCli(['diff', '--database-url', url])).toMatchObject({ code: 0, stdout: 'no drift: the database matches policies.yaml\n' });
     const audited = runCli(['audit', '--database-url', url]);
     expect(audited.code).toBe(0);
@@ -172,16 +194,17 @@ describe.each(testServers())('the live database on $label', (server) => {
       await c.query('DROP POLICY rlsgen_tenant_select ON deals');
       await c.query('ALTER TABLE contacts NO FORCE ROW LEVEL SECURITY');
       await c.query('CREATE VIEW deal_titles AS SELECT title, company_id FROM deals');
+      await c.query('GRANT SELECT ON deal_titles TO crm_app');
     });
     const drifted = runCli(['diff', '--database-url', url]);
     expect(drifted.code).toBe(1);
     expect(drifted.stdout).toContain('missing-policy public.deals: policy rlsgen_tenant_select (SELECT to crm_app) is missing');
     expect(drifted.stdout).toContain('rls-not-forced public.contacts: row-level security is not forced');
-    const linted = runCli(['lint', '--database-url', url, '--format', 'json']);
+    const linted = runCli(['lint', '--database-url', url, '--format', 'json', '--manifest', acceptedManifest]);
     expect(linted.code).toBe(1);
-    const findings = JSON.parse(linted.stdout) as { rule: string; object: string }[];
-    expect(findings.map((f) => `${f.rule} ${f.object}`).sort()).toEqual(['require-rls-forced table public.contacts', 'require-security-invoker-view view public.deal_titles']);
-    const sarif = runCli(['lint', '--database-url', url, '--format', 'sarif']);
+    const findings = JSON.parse(linted.stdout) as { rule: string; object: string; acknowledged?: string }[];
+    expect(findings.filter((f) => f.acknowledged === undefined).map((f) => `${f.rule} ${f.object}`).sort()).toEqual(['require-rls-forced table public.contacts', 'require-security-invoker-view view public.deal_titles']);
+    const sarif = runCli(['lint', '--database-url', url, '--format', 'sarif', '--manifest', acceptedManifest]);
     const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
     const official = sarifSchema();
     expect(official(log), JSON.stringify(official.errors)).toBe(true);
@@ -198,7 +221,10 @@ describe.each(testServers())('the live database on $label', (server) => {
       expect(report.runs.flatMap((r) => r.results ?? []).map((r) => r.ruleId)).toEqual([]);
     }
     const forced = log.runs[0]?.results.find((r) => r.ruleId === 'require-rls-forced');
-    const contactsLine = readFileSync('policies.yaml', 'utf8').split('\n').findIndex((l) => l.startsWith('  contacts:')) + 1;
+    const contactsLine = acceptedText.split('\n').findIndex((l) => l.startsWith('  contacts:')) + 1;
     expect(forced?.locations[0]?.physicalLocation.region.startLine).toBe(contactsLine);
+    const suppressed = (log.runs[0]?.results ?? []) as { ruleId: string; suppressions?: { kind: string; justification: string }[] }[];
+    expect(suppressed.find((r) => r.ruleId === 'ban-exempt-tenant-reference')?.suppressions?.[0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    rmSync(manifestDir, { recursive: true, force: true });
   });
 });

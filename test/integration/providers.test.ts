@@ -2,14 +2,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
 import { containerRuntimeUnavailable, startContainer } from '../../src/db/container.js';
 import { hydrateLibrarySymlinks, nativeDirHiddenFromOthers, startEmbedded, startFromCopy } from '../../src/db/embedded.js';
 import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
 import { connectionUrl, withClient } from '../../src/db/server.js';
 import { runCli } from '../helpers/cli.js';
-import { testServers } from '../helpers/servers.js';
+import { acknowledgedManifest, testServers } from '../helpers/servers.js';
 
 const canConnect = async (url: string): Promise<boolean> => {
   try {
@@ -155,16 +155,24 @@ describe('container provider', () => {
 });
 
 describe('rlsgen verify --schema (throwaway embedded database)', () => {
+  // The example manifest with the exposures it still has accepted (exempt users, sessions, audit_logs, the company table).
+  const folder = mkdtempSync(join(tmpdir(), 'rlsgen-accepted-'));
+  const accepted = join(folder, 'policies.yaml');
+  writeFileSync(accepted, acknowledgedManifest());
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
   it('proves the example manifest on the fixture and prints the matrix', () => {
-    const r = runCli(['verify', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
+    const r = runCli(['verify', '--manifest', accepted, '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('PASS: no tenant can read or change another tenant\'s rows in any of the 27 scoped tables.');
+    expect(r.stdout).toContain("PASS: no tenant can read or change another tenant's rows in any of the 27 scoped tables, and no path found through the 6 other object(s) crm_app can use; 4 exposure(s) accepted in the manifest, listed below.");
+    expect(r.stdout).toMatch(/^ {2}! table public\.users \(SELECT, UPDATE\): exempt-tenant-data: /m);
+    expect(r.stdout).toContain('  table public.users exempt-tenant-data: sign-in finds the user by email before any tenant is known, and super admins have no company');
     const deals = r.stdout.split('\n').find((l) => l.startsWith('deals '));
     expect(deals?.split(/\s+/)).toEqual(['deals', 'tenant', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '·', '·', '✓', '·']);
   });
 
   it('--json for machines, and exit 2 without a database', () => {
-    const json = runCli(['verify', '--json', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
+    const json = runCli(['verify', '--json', '--manifest', accepted, '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as { ok: boolean; tables: { table: string; seeded: number }[] };
     expect(parsed.ok).toBe(true);

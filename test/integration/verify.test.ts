@@ -6,17 +6,20 @@ import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
-import { failures, type VerifyResult } from '../../src/verify/result.js';
+import { acceptedExposures, failures, type VerifyResult } from '../../src/verify/result.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
-import { crmDatabase, testServers } from '../helpers/servers.js';
+import { acknowledgedManifest, crmDatabase, testServers } from '../helpers/servers.js';
 
 /**
  * The example manifest with its own role names: roles are cluster-wide, and
- * these tests break roles on purpose.
+ * these tests break roles on purpose. With `accepted`, the exposures the
+ * shipped manifest still has (exempt users, sessions, audit_logs and the
+ * company table) are accepted, so each test sees only the breakage it makes.
  */
-function variant(tag: string): { model: Model; dir: string } {
-  const text = readFileSync('policies.yaml', 'utf8').replace('name: crm_app ', `name: crm_app_${tag} `).replace('name: crm_support ', `name: crm_support_${tag} `);
+function variant(tag: string, accepted = true): { model: Model; dir: string } {
+  const shipped = readFileSync('policies.yaml', 'utf8');
+  const text = (accepted ? acknowledgedManifest(shipped) : shipped).replace('name: crm_app ', `name: crm_app_${tag} `).replace('name: crm_support ', `name: crm_support_${tag} `);
   const dir = mkdtempSync(join(tmpdir(), `rlsgen-verify-${tag}-`));
   writeFileSync(join(dir, 'policies.yaml'), text);
   const result = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
@@ -26,8 +29,8 @@ function variant(tag: string): { model: Model; dir: string } {
   return { model: loaded.model, dir: join(dir, 'generated-sql') };
 }
 
-async function prepared(server: Parameters<typeof crmDatabase>[0], tag: string): Promise<{ model: Model; connection: ConnectionInfo; drop: () => Promise<void> }> {
-  const { model, dir } = variant(tag);
+async function prepared(server: Parameters<typeof crmDatabase>[0], tag: string, accepted = true): Promise<{ model: Model; connection: ConnectionInfo; drop: () => Promise<void> }> {
+  const { model, dir } = variant(tag, accepted);
   const db = await crmDatabase(server);
   await applyMigrations({ connection: db.connection, dir });
   return { model, connection: db.connection, drop: db.drop };
@@ -57,7 +60,34 @@ describe.each(testServers())('rlsgen verify on $label', (server) => {
       expect(result.tables.find((t) => t.table === 'calls')?.checks.find((c) => c.check === 'legacy-owner')?.status).toBe('pass');
       expect(result.tables.find((t) => t.table === 'email_templates')?.checks.find((c) => c.check === 'global-write')?.status).toBe('pass');
       expect(result.tables.find((t) => t.table === 'users')?.mode).toBe('exempt');
+      expect(acceptedExposures(result).map((a) => `${a.table} ${a.check.check}`).sort()).toEqual([
+        'table public.audit_logs exempt-tenant-reference',
+        'table public.companies exempt-tenant-data',
+        'table public.sessions exempt-tenant-reference',
+        'table public.users exempt-tenant-data',
+      ]);
+      expect(result.objects.find((o) => o.object === 'table public.roles')?.checks.map((c) => c.status)).toEqual(['pass']);
       expect(await count()).toBe(before);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('fails on the shipped manifest as it is, naming what its exempt tables expose', async () => {
+    const db = await prepared(server, 'shipped', false);
+    try {
+      const result = await verify(db.model, db.connection);
+      expect(result.ok).toBe(false);
+      expect(failures(result).map((f) => `${f.table} ${f.check.check}`).sort()).toEqual([
+        'table public.audit_logs exempt-tenant-reference',
+        'table public.companies exempt-tenant-data',
+        'table public.sessions exempt-tenant-reference',
+        'table public.users exempt-tenant-data',
+      ]);
+      const users = failures(result).find((f) => f.table === 'table public.users')?.check;
+      expect(users?.detail).toMatch(/^exempt, with company_id and no policies; crm_app_shipped can SELECT, UPDATE it \(through crm_app_shipped\); as tenant A it reads \d+ rows of other tenants; its UPDATE reaches every tenant's rows$/);
+      expect(users?.sql).toMatch(/^SET ROLE crm_app_shipped; .* FROM public\.users WHERE company_id::text IS DISTINCT FROM /);
+      expect(failures(result).find((f) => f.table === 'table public.sessions')?.check.detail).toContain('its rows belong to a tenant through user_id -> public.users');
     } finally {
       await db.drop();
     }
