@@ -85,6 +85,20 @@ export class TenantData {
 
   /** The scoped tables a view reads, directly or through the views it reads. */
   viewReads(view: ViewInfo): TableInfo[] {
+    return this.viewSources(view).filter((t) => this.isScoped(t));
+  }
+
+  /**
+   * Tables with tenant rows a view reads, directly or through the views it
+   * reads, that no policy scopes: exempt tables with the tenant column, the
+   * tenant table. Through a view that is not security_invoker they reach
+   * whoever may read the view, whatever that role may read itself.
+   */
+  viewReadsUnscoped(view: ViewInfo): TableInfo[] {
+    return this.viewSources(view).filter((t) => !this.isScoped(t) && this.ownsTenantRows(t));
+  }
+
+  private viewSources(view: ViewInfo): TableInfo[] {
     const out = new Map<string, TableInfo>();
     const seen = new Set<string>();
     const visit = (v: ViewInfo): void => {
@@ -92,7 +106,7 @@ export class TenantData {
       seen.add(qualified(v));
       for (const read of v.reads) {
         const table = findTableInfo(this.snapshot, read);
-        if (table !== undefined && this.isScoped(table)) out.set(qualified(table), table);
+        if (table !== undefined) out.set(qualified(table), table);
         const inner = this.snapshot.views.find((x) => same(x, read));
         // A security_invoker view runs its query with the rights of whoever
         // reads it: through another view, that view's owner.
@@ -103,9 +117,13 @@ export class TenantData {
     return [...out.values()];
   }
 
-  /** The scoped tables a function's body names (qualified, or bare when its schema is on the function's search path). */
+  /**
+   * The tables with tenant rows a function's body names (qualified, or bare
+   * when its schema is on the function's search path): scoped ones, exempt
+   * ones with the tenant column, the tenant table.
+   */
   functionReads(fn: FunctionInfo): TableInfo[] {
     const visible = new Set(['public', ...(fn.searchPath ?? '').split(',').map((s) => s.trim().replace(/^"|"$/g, ''))]);
-    return this.snapshot.tables.filter((t) => this.isScoped(t) && mentions(fn.source, t.schema, t.name, visible.has(t.schema)));
+    return this.snapshot.tables.filter((t) => this.ownsTenantRows(t) && mentions(fn.source, t.schema, t.name, visible.has(t.schema)));
   }
 }

@@ -19,7 +19,7 @@ export const banTenantMaterializedView: LintRule = {
       const label = objectLabel('materialized view', view.schema, view.name);
       const reach = appCanUse(context, label);
       if (reach === undefined || (reach !== null && !reach.privileges.includes('SELECT'))) continue;
-      const reads = context.tenantData.viewReads(view);
+      const reads = [...context.tenantData.viewReads(view), ...context.tenantData.viewReadsUnscoped(view)];
       if (reads.length === 0) continue;
       const who = reach === null ? '' : `; ${context.appRole} can select from it (through ${reach.via.join(', ')})`;
       out.push(finding(this, label, `materialized view ${qualified(view)} copies rows of ${reads.map(qualified).join(', ')}; row-level security does not apply to it${who}`));

@@ -24,15 +24,14 @@ export const requireSecurityInvokerView: LintRule = {
       const reach = appCanUse(context, label);
       if (reach === undefined || (reach !== null && !reach.privileges.includes('SELECT'))) continue;
       const leaking = context.tenantData.viewReads(view).filter((t) => bypass.has(view.owner) || (t.owner === view.owner && !t.rlsForced));
-      if (leaking.length === 0) continue;
+      const unscoped = context.tenantData.viewReadsUnscoped(view);
+      if (leaking.length === 0 && unscoped.length === 0) continue;
       const who = reach === null ? '' : `; ${context.appRole} can select from it (through ${reach.via.join(', ')})`;
-      out.push(
-        finding(
-          this,
-          label,
-          `view ${qualified(view)} reads ${leaking.map(qualified).join(', ')} with the rights of ${view.owner}, who ${bypass.has(view.owner) ? 'bypasses row-level security' : 'owns them without FORCE'}: it shows every tenant${who}`,
-        ),
-      );
+      const why =
+        leaking.length > 0
+          ? `reads ${leaking.map(qualified).join(', ')} with the rights of ${view.owner}, who ${bypass.has(view.owner) ? 'bypasses row-level security' : 'owns them without FORCE'}`
+          : `reads ${unscoped.map(qualified).join(', ')}, tenant rows without policies, with the rights of ${view.owner}`;
+      out.push(finding(this, label, `view ${qualified(view)} ${why}: it shows every tenant${who}`));
     }
     return out;
   },

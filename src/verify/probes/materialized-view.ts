@@ -11,7 +11,7 @@ export const materializedView: ObjectProbe = {
   proves: 'no materialized view over tenant tables is readable by the application role',
   async run(o) {
     if (o.reached.kind !== 'materialized view') return null;
-    const reads = o.data.viewReads(o.reached.view);
+    const reads = [...o.data.viewReads(o.reached.view), ...o.data.viewReadsUnscoped(o.reached.view)];
     if (reads.length === 0) return pass(this.id, 'copies no tenant table');
     if (!o.reached.privileges.includes('SELECT')) return pass(this.id, `${o.session.app} cannot select from it`);
     const hasColumn = o.reached.view.columns.includes(o.session.model.tenant.column);
