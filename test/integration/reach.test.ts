@@ -20,8 +20,9 @@ import { comparableSchema, freshDatabase, legacyServers, runSqlFile, type TestSe
 const GOLDEN = 'test/golden/reach';
 const manifestText = readFileSync(`${GOLDEN}/policies.yaml`, 'utf8');
 
-function model(extra = ''): Model {
-  const loaded = loadManifest(`${manifestText}${extra}`, 'policies.yaml');
+/** The fixture's model, with `extra` appended (a section), or `table` declared under tables: first. */
+function model(extra = '', table = ''): Model {
+  const loaded = loadManifest(`${manifestText.replace('  customer:\n', `${table}  customer:\n`)}${extra}`, 'policies.yaml');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
   return loaded.model;
 }
@@ -99,11 +100,10 @@ describe.each([...testServers(), ...legacyServers()])('what the application role
     try {
       await sql(db.connection, `CREATE TABLE loyalty (id serial PRIMARY KEY, store_id bigint NOT NULL, points int NOT NULL);
         INSERT INTO loyalty (store_id, points) VALUES (1, 10), (2, 20), (2, 30);`);
-      const withLoyalty = loadManifest(manifestText.replace('  customer:\n', '  loyalty:\n    mode: exempt\n    reason: points are computed nightly\n    existing_column: bigint\n  customer:\n'), 'policies.yaml');
-      if (!withLoyalty.ok) throw new Error('manifest');
-      expect(failed(await verify(db.connection, withLoyalty.model))).toEqual([]);
+      const withLoyalty = model('', '  loyalty:\n    mode: exempt\n    reason: points are computed nightly\n    existing_column: bigint\n');
+      expect(failed(await verify(db.connection, withLoyalty))).toEqual([]);
       await sql(db.connection, 'GRANT SELECT, UPDATE ON loyalty TO rental_app');
-      const result = await verify(db.connection, withLoyalty.model);
+      const result = await verify(db.connection, withLoyalty);
       expect(failed(result)).toEqual(['table public.loyalty exempt-tenant-data']);
       expect(failures(result)[0]?.check.detail).toMatch(/as tenant A it reads 2 rows of other tenants/);
     } finally {
@@ -185,13 +185,12 @@ describe.each([...testServers(), ...legacyServers()])('what the application role
         ALTER TABLE rentals ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals FORCE ROW LEVEL SECURITY;
         CREATE POLICY tenant ON rentals TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint);
         GRANT SELECT ON rentals, rentals_2 TO rental_app`);
-      const withRentals = loadManifest(manifestText.replace('  customer:\n', '  rentals:\n    existing_column: bigint\n    commands: [select]\n  customer:\n'), 'policies.yaml');
-      if (!withRentals.ok) throw new Error('manifest');
-      const result = await verify(db.connection, withRentals.model);
+      const withRentals = model('', '  rentals:\n    existing_column: bigint\n    commands: [select]\n');
+      const result = await verify(db.connection, withRentals);
       expect(failed(result).filter((f) => !f.startsWith('rentals '))).toEqual(['table public.rentals_2 child-policies']);
       await sql(db.connection, `ALTER TABLE rentals_2 ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals_2 FORCE ROW LEVEL SECURITY;
         CREATE POLICY tenant ON rentals_2 TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint)`);
-      expect(failed(await verify(db.connection, withRentals.model)).filter((f) => !f.startsWith('rentals '))).toEqual([]);
+      expect(failed(await verify(db.connection, withRentals)).filter((f) => !f.startsWith('rentals '))).toEqual([]);
     } finally {
       await db.drop();
     }

@@ -1,6 +1,6 @@
-import { type Command, COMMANDS, type TableName, type ViewModel } from '../model.js';
-import { isParseError, parseTableRef } from '../reference-syntax.js';
+import { type Command, COMMANDS, type ViewModel } from '../model.js';
 import { section } from '../section.js';
+import { relationName } from '../table-index.js';
 
 /**
  * `views:` the views the application reads. Each is made security_invoker
@@ -15,17 +15,11 @@ export const viewsSection = section({
     const seen = new Map<string, string>();
     for (const [key, entry] of Object.entries(raw.views ?? {})) {
       const view = entry ?? {};
-      let name: TableName;
-      // Names are literal, as under tables: a key with a dot is `schema.view`.
-      if (view.schema !== undefined) name = { schema: view.schema, name: key };
-      else if (key.includes('.')) {
-        const ref = parseTableRef(key);
-        if (isParseError(ref) || ref.column !== null) {
-          report.error(['views'], 'invalid-view-name', `${JSON.stringify(key)} is not a view name`, { help: 'write `view`, `schema.view`, or set `schema:` on the entry' }, key);
-          continue;
-        }
-        name = { schema: ref.schema ?? defaults.schema, name: ref.table };
-      } else name = { schema: defaults.schema, name: key };
+      const name = relationName(key, view.schema, defaults.schema);
+      if (name === null) {
+        report.error(['views'], 'invalid-view-name', `${JSON.stringify(key)} is not a view name`, { help: 'write `view`, `schema.view`, or set `schema:` on the entry' }, key);
+        continue;
+      }
       report.checkIdentifier(['views', key], name.name);
       report.checkIdentifier(['views', key], name.schema);
       const id = `${name.schema}.${name.name}`;
