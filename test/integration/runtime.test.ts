@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +156,69 @@ describe.each(testServers())('rlsgen/runtime on $label', (server: TestServer) =>
           expect(rows, `round ${round}`).toEqual([{ c: tenant, n: tenant === NADAN ? 4 : 96 }]);
         }
       }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses a transaction open past transactionTimeoutMs: rolled back, connection closed, nothing left idle in transaction', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool, { transactionTimeoutMs: 300 });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const idleInTransaction = () =>
+      withClient(db.connection, async (c) => (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND state LIKE 'idle in transaction%'", [login.user])).rows[0]?.n);
+    try {
+      // A request awaiting something slow with its transaction open, then using the client again.
+      await expect(
+        tenants.withTenant(NADAN, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('expired, then queried')");
+          await sleep(800);
+          await client.query('SELECT 1');
+        }),
+      ).rejects.toThrow(/open longer than 300 ms \(transactionTimeoutMs\): it was rolled back and its connection closed/);
+      // One that resolves late without touching the client: not committed either.
+      await expect(
+        tenants.withTenant(NADAN, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('expired, then returned')");
+          await sleep(800);
+          return 'late';
+        }),
+      ).rejects.toThrow(TenantContextError);
+      expect(await idleInTransaction()).toBe(0);
+      const left = await withClient(db.connection, async (c) => (await c.query("SELECT count(*)::int AS n FROM pipelines WHERE name LIKE 'expired,%'")).rows[0]);
+      expect(left).toEqual({ n: 0 });
+      // Within the bound: committed, and the bound reached the server too; 0 leaves the server's value.
+      const settings = await tenants.withTenant(NADAN, async (c) => (await c.query("SELECT current_setting('idle_in_transaction_session_timeout') AS v")).rows[0]);
+      expect(settings).toEqual({ v: '300ms' });
+      const unbounded = await tenants.withTenant(NADAN, async (c) => (await c.query("SELECT current_setting('idle_in_transaction_session_timeout') AS v")).rows[0], { transactionTimeoutMs: 0 });
+      expect(unbounded).toEqual({ v: '0' });
+      expect(() => createTenantPool(new pg.Pool(login), { transactionTimeoutMs: -1 })).toThrow(/whole number of milliseconds/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('the server ends the transaction of an application process that is stuck', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool, { transactionTimeoutMs: 400 });
+    // A child process watches the backend while this process is blocked (no timer of ours can fire).
+    const watch = `const pg = require('pg'); setTimeout(async () => { const c = new pg.Client(JSON.parse(process.env.ADMIN)); await c.connect();
+      const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [Number(process.env.PID)]); console.log(r.rows[0].n); await c.end(); }, 1500);`;
+    try {
+      let seen = '';
+      await expect(
+        tenants.withTenant(SUNSTONE, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('stuck')");
+          const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+          seen = execFileSync(process.execPath, ['-e', watch], { env: { ...process.env, ADMIN: JSON.stringify(db.connection), PID: String(pid) }, encoding: 'utf8' });
+          await client.query('SELECT 1');
+        }),
+      ).rejects.toThrow();
+      expect(seen.trim()).toBe('0');
+      const left = await withClient(db.connection, async (c) => (await c.query("SELECT count(*)::int AS n FROM pipelines WHERE name = 'stuck'")).rows[0]);
+      expect(left).toEqual({ n: 0 });
+      const after = await tenants.withTenant(SUNSTONE, async (c) => (await c.query<{ c: string }>('SELECT DISTINCT company_id AS c FROM pipelines')).rows);
+      expect(after).toEqual([{ c: SUNSTONE }]);
     } finally {
       await pool.end();
     }
