@@ -24,10 +24,10 @@ class CurrentUser:
 
 
 def load_user(db: Session, user_id: uuid.UUID) -> Optional[User]:
-    # Pre-tenant lookup: the user is found before any tenant is known. It reads
-    # the users table, which policies.yaml exempts for sign-in. rlsgen's narrow
-    # pre-tenant lookups (sign-in by email, user by id) replace this read when
-    # they land; call them here, in the same pre_tenant() session.
+    # Extension point, the pre-tenant lookup: the user is found before any
+    # tenant is known, here by reading the users table, which policies.yaml
+    # exempts for sign-in. Where rlsgen generates narrow pre-tenant lookups
+    # (sign-in by email), call them here instead, in this pre_tenant() session.
     return db.get(User, user_id)
 
 

@@ -17,6 +17,7 @@ contacts = APIRouter(prefix="/api/contacts", tags=["contacts"])
 deals = APIRouter(prefix="/api/deals", tags=["deals"])
 
 
+# --8<-- [start:endpoints]
 @contacts.get("/", response_model=List[ContactOut])
 def list_contacts(db: Session = Depends(get_db)):
     return db.query(Contact).filter(Contact.is_deleted == False).order_by(Contact.created_at, Contact.id).all()  # noqa: E712
@@ -29,6 +30,7 @@ def create_contact(data: ContactIn, db: Session = Depends(get_db), current_user:
     db.commit()
     db.refresh(contact)
     return contact
+# --8<-- [end:endpoints]
 
 
 @contacts.get("/{contact_id}", response_model=ContactOut)
