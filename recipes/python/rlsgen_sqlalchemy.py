@@ -39,7 +39,7 @@ from typing import Any, Iterator, List, Tuple
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from rlsgen_context import (
     TenantContext,
@@ -110,7 +110,7 @@ def _execute_own(connection: Connection, sql: str, params: Any) -> Any:
     return connection.execute(text(sql).execution_options(**{_OWN: True}), params)
 
 
-def _open(connection: Connection, context: TenantContext, pairs: List[Tuple[str, str]], state: str) -> None:
+def _open(connection: Connection, pairs: List[Tuple[str, str]], state: str) -> None:
     _execute_own(connection, *set_config_statement(pairs, named=True))
     connection.info[_STATE_KEY] = state
 
@@ -122,7 +122,7 @@ def _open_for_tenant(connection: Connection, context: TenantContext, tenant_id: 
         # The signed token names this transaction's backend, which behind
         # PgBouncer's transaction pooling is only known inside the transaction.
         backend_pid = _execute_own(connection, "SELECT pg_backend_pid()", {}).scalar_one()
-    _open(connection, context, context.settings(tenant_id, user_id, backend_pid), "tenant")
+    _open(connection, context.settings(tenant_id, user_id, backend_pid), "tenant")
 
 
 def _session_listener(context: TenantContext):
@@ -131,7 +131,7 @@ def _session_listener(context: TenantContext):
             return  # a SAVEPOINT runs inside a transaction that has its tenant already
         info = session.info
         if info.get(PRE_TENANT_KEY):
-            _open(connection, context, context.cleared(), "pre-tenant")
+            _open(connection, context.cleared(), "pre-tenant")
             return
         if info.get(TENANT_KEY) is None:
             raise TenantRequiredError(
@@ -145,6 +145,8 @@ def _session_listener(context: TenantContext):
 
 def _scope_sessions(factory: Any, context: TenantContext) -> None:
     listener = _session_listener(context)
+    if isinstance(factory, scoped_session):
+        factory = factory.session_factory
     if isinstance(factory, sessionmaker) and not issubclass(factory.class_, Session):
         # An AsyncSession factory: events belong to the sync Session inside
         # each AsyncSession, so give the factory a sync class of its own.
@@ -154,7 +156,7 @@ def _scope_sessions(factory: Any, context: TenantContext) -> None:
         factory.configure(sync_session_class=sync_class)
         return
     if not (isinstance(factory, sessionmaker) or (isinstance(factory, type) and issubclass(factory, Session))):
-        raise TenantContextError(f"scope() takes sessionmaker objects or Session subclasses, got {factory!r}")
+        raise TenantContextError(f"scope() takes sessionmaker, scoped_session or Session subclasses, got {factory!r}")
     event.listen(factory, "after_begin", listener)
 
 

@@ -8,14 +8,9 @@ from typing import Optional
 from pydantic import BaseModel
 
 
-class ContactIn(BaseModel):
-    first_name: Optional[str] = None
-    last_name: Optional[str] = None
-    email: Optional[str] = None
-    phone: Optional[str] = None
+class Stored(BaseModel):
+    """What a stored row adds: its id, its company (the database sets it), its owner and creation time."""
 
-
-class ContactOut(ContactIn):
     id: uuid.UUID
     company_id: uuid.UUID
     owner_id: Optional[uuid.UUID]
@@ -23,6 +18,17 @@ class ContactOut(ContactIn):
 
     class Config:
         orm_mode = True
+
+
+class ContactIn(BaseModel):
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    email: Optional[str] = None
+    phone: Optional[str] = None
+
+
+class ContactOut(ContactIn, Stored):
+    pass
 
 
 class DealIn(BaseModel):
@@ -31,14 +37,8 @@ class DealIn(BaseModel):
     contact_id: Optional[uuid.UUID] = None
 
 
-class DealOut(DealIn):
-    id: uuid.UUID
-    company_id: uuid.UUID
-    owner_id: Optional[uuid.UUID]
-    created_at: datetime
-
-    class Config:
-        orm_mode = True
+class DealOut(DealIn, Stored):
+    pass
 
 
 class DealSummary(BaseModel):

@@ -46,23 +46,14 @@ def dialect_url(url: str, driver: str) -> str:
     return url.replace("postgresql://", f"postgresql+{driver}://", 1)
 
 
-# SQLAlchemy dialects and the release that has them.
-SYNC_DRIVERS = [
-    pytest.param("psycopg2", id="psycopg2"),
-    pytest.param(
-        "psycopg",
-        id="psycopg3",
-        marks=pytest.mark.skipif(not SQLALCHEMY_2, reason=f"SQLAlchemy {sqlalchemy.__version__} has no psycopg 3 dialect (it came with 2.0); psycopg 3 is tested through tenant_transaction()"),
-    ),
-]
-ASYNC_DRIVERS = [
-    pytest.param("asyncpg", id="asyncpg"),
-    pytest.param(
-        "psycopg_async",
-        id="psycopg3-async",
-        marks=pytest.mark.skipif(not SQLALCHEMY_2, reason=f"SQLAlchemy {sqlalchemy.__version__} has no async psycopg 3 dialect (it came with 2.0)"),
-    ),
-]
+def _since_sqlalchemy_2(driver: str, label: str, dialect: str):
+    reason = f"SQLAlchemy {sqlalchemy.__version__} has no {dialect} dialect (it came with 2.0); psycopg 3 is tested through tenant_transaction()"
+    return pytest.param(driver, id=label, marks=pytest.mark.skipif(not SQLALCHEMY_2, reason=reason))
+
+
+# SQLAlchemy's PostgreSQL dialects the tests run on.
+SYNC_DRIVERS = [pytest.param("psycopg2", id="psycopg2"), _since_sqlalchemy_2("psycopg", "psycopg3", "psycopg 3")]
+ASYNC_DRIVERS = [pytest.param("asyncpg", id="asyncpg"), _since_sqlalchemy_2("psycopg_async", "psycopg3-async", "async psycopg 3")]
 
 
 def admin_count(admin, sql: str, *params: object) -> int:
@@ -71,27 +62,18 @@ def admin_count(admin, sql: str, *params: object) -> int:
         return int(cursor.fetchone()[0])
 
 
-@pytest.fixture(scope="session")
-def crm_url() -> str:
-    """The migrated seed CRM, as a login that is a member of crm_app."""
-    return env_url("RLSGEN_CRM_URL")
+def _url_fixture(name: str, variable: str, doc: str):
+    def fixture() -> str:
+        return env_url(variable)
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="session", name=name)(fixture)
 
 
-@pytest.fixture(scope="session")
-def crm_admin_url() -> str:
-    """The same database as its superuser: only for checking what the application did."""
-    return env_url("RLSGEN_CRM_ADMIN_URL")
-
-
-@pytest.fixture(scope="session")
-def signed_url() -> str:
-    """The signed-context schema (test/golden/signed), as a member of wa_signed_app."""
-    return env_url("RLSGEN_SIGNED_URL")
-
-
-@pytest.fixture(scope="session")
-def signed_secret() -> str:
-    return env_url("RLSGEN_SIGNED_SECRET")
+crm_url = _url_fixture("crm_url", "RLSGEN_CRM_URL", "The migrated seed CRM, as a login that is a member of crm_app.")
+crm_admin_url = _url_fixture("crm_admin_url", "RLSGEN_CRM_ADMIN_URL", "The same database as its superuser: only for checking what the application did.")
+signed_url = _url_fixture("signed_url", "RLSGEN_SIGNED_URL", "The signed-context schema (test/golden/signed), as a member of wa_signed_app.")
+signed_secret = _url_fixture("signed_secret", "RLSGEN_SIGNED_SECRET", "The secret stored in its rlsgen.context_secret, as hex.")
 
 
 @pytest.fixture()
