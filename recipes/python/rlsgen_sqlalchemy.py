@@ -111,6 +111,10 @@ def _execute_own(connection: Connection, sql: str, params: Any) -> Any:
 
 
 def _open(connection: Connection, pairs: List[Tuple[str, str]], state: str) -> None:
+    isolation = connection.get_execution_options().get("isolation_level") or connection.dialect.default_isolation_level
+    if isolation == "AUTOCOMMIT":
+        # Each statement would be its own transaction: the tenant would end with the first.
+        raise TenantContextError("the connection is in AUTOCOMMIT: a transaction-local tenant would end with its first statement")
     _execute_own(connection, *set_config_statement(pairs, named=True))
     connection.info[_STATE_KEY] = state
 
@@ -190,7 +194,7 @@ def _guard_engine(engine: Engine, context: TenantContext) -> None:
     for name in ("begin", "commit", "rollback"):
         event.listen(engine, name, forget)
     for name in ("checkout", "checkin"):
-        event.listen(engine.pool, name, forget_record)
+        event.listen(engine, name, forget_record)
     event.listen(engine, "before_cursor_execute", refuse_unscoped)
 
 

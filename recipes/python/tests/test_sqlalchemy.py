@@ -107,6 +107,11 @@ def test_unscoped_paths_on_a_scoped_engine_are_refused(driver: str, crm_url: str
     with pytest.raises(TenantRequiredError):
         with forgotten() as db:
             db.query(Pipeline).all()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
+        with pytest.raises(TenantContextError, match="AUTOCOMMIT"):
+            with Session(bind=autocommit) as db:
+                set_tenant(db, NADAN)
+                db.execute(text("SELECT count(*) FROM contacts"))
     assert sent == []
     with tenant_connection(engine, NADAN) as connection:
         assert connection.execute(text("SELECT DISTINCT company_id::text FROM deals")).scalars().all() == [NADAN]
