@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ApplyError, applyMigrations } from '../../src/apply/apply-migrations.js';
 import { rollbackMigrations } from '../../src/apply/rollback-migrations.js';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
+import { initManifest } from '../../src/init/init-manifest.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
@@ -14,7 +15,7 @@ import { failures } from '../../src/verify/result.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { pgDumpFor, schemaDump } from '../helpers/schema-dump.js';
-import { comparableSchema, freshDatabase, runSqlFile, testServers } from '../helpers/servers.js';
+import { comparableSchema, crmDatabase, freshDatabase, runSqlFile, testServers } from '../helpers/servers.js';
 
 const FIXTURE = 'test/fixtures/partitioned-crm';
 const LEAVES = ['calls_2024', 'calls_2025_voice', 'calls_2025_other', 'calls_default'];
@@ -75,6 +76,56 @@ const withoutColumnLists = (text: string): string =>
 
 describe.each(testServers())('partitions, inheritance, foreign-key actions and sequences on $label', (server) => {
   const columnLists = server.versionNum >= 150000;
+
+  it('init lists partitions under their parent, reads keys declared on partitions, and writes every key action', async () => {
+    const db = await freshDatabase(server, 'partinit');
+    try {
+      await runSqlFile(db.connection, join(FIXTURE, 'schema.sql'));
+      const text = await withClient(db.connection, (c) => initManifest(c, { tenantTable: 'companies', tenantColumn: 'company_id', appRole: 'pcrm_app', crossRole: 'pcrm_support' }));
+      const loaded = loadManifest(text, 'policies.yaml');
+      expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      if (!loaded.ok) return;
+      const calls = loaded.model.tables.find((t) => t.key === 'calls');
+      expect(calls?.mode).toBe('tenant');
+      expect(calls?.primaryKey).toBe('id');
+      expect(calls?.partitionKey).toEqual(['started_at', 'channel']);
+      expect(calls?.partitions.map((p) => [p.name.name, p.parent.name, p.partitioned])).toEqual([
+        ['calls 2025', 'calls', true],
+        ['calls_2025_other', 'calls 2025', false],
+        ['calls_2025_voice', 'calls 2025', false],
+        ['calls_2024', 'calls', false],
+        ['calls_default', 'calls', false],
+      ]);
+      expect(calls?.foreignKeys.map((k) => [k.column, k.table, k.onDelete, k.onUpdate])).toEqual([
+        ['customer_id', 'Customers', 'set_null', 'cascade'],
+        ['user_id', 'users', 'no_action', 'no_action'],
+      ]);
+      const notes = loaded.model.tables.find((t) => t.key === 'notes');
+      expect(notes?.partitioning).toBe('inheritance');
+      expect(notes?.foreignKeys.find((k) => k.column === 'author_id')).toMatchObject({ deferrable: true, initiallyDeferred: true });
+      expect(loaded.model.tables.find((t) => t.key === 'deals')?.foreignKeys.find((k) => k.column === 'customer_id')).toMatchObject({ onDelete: 'restrict', onUpdate: 'restrict', match: 'full' });
+      expect(loaded.model.tables.some((t) => t.key === 'notes_archive' || t.key === 'calls_2024')).toBe(false);
+      expect(text).toContain('      calls 2025:\n        partitions:\n          calls_2025_other:\n          calls_2025_voice:\n');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('the seed CRM: rollback --to 0 gives an identical pg_dump --schema-only', async () => {
+    const db = await crmDatabase(server);
+    const found = await pgDumpFor(server);
+    const pgDump = 'path' in found ? found.path : null;
+    try {
+      const before = await schemaOf(db.connection, pgDump);
+      await applyMigrations({ connection: db.connection, dir: 'generated-sql' });
+      await rollbackMigrations({ connection: db.connection, dir: 'generated-sql', to: 0 });
+      const after = await schemaOf(db.connection, pgDump);
+      expect(after.catalog).toEqual(before.catalog);
+      if (pgDump !== null) expect(after.dump).toBe(before.dump);
+    } finally {
+      await db.drop();
+    }
+  });
 
   it.runIf(!columnLists)('refuses a composite SET NULL before changing anything, naming the table', async () => {
     const db = await freshDatabase(server, 'part13');
