@@ -64,9 +64,9 @@ const TYPES: Record<string, TenantType> = { uuid: 'uuid', bigint: 'bigint', inte
 
 const same = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
 
-function singleKey(table: TableInfo): string | null {
-  // A partitioned table's key must contain its partition key: the column left besides it is the row's key.
-  const own = (table.primaryKey ?? []).filter((c) => !table.partitionKey.includes(c));
+function singleKey(table: TableInfo, partitionKey: readonly (string | null)[] = table.partitionKey): string | null {
+  // A partitioned table's key must contain its partition keys: the column left besides them is the row's key.
+  const own = (table.primaryKey ?? []).filter((c) => !partitionKey.includes(c));
   return own.length === 1 ? (own[0] ?? null) : null;
 }
 
@@ -177,8 +177,8 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
 
   const proposed: ProposedTable[] = tables.map((table) => {
     const foreignKeys = keysOf(table);
-    const primaryKey = singleKey(table);
     const parts = partitioningOf(table);
+    const primaryKey = singleKey(table, [...parts.partitionKey, ...table.partitionKey]);
     if (same(table, tenantName)) {
       return { name: table, mode: 'exempt', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys, reason: 'the tenant table', ...parts };
     }
