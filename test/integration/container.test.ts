@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContainerImageError, startContainer } from '../../src/db/container.js';
+import { CONTAINER_LABEL, ContainerImageError, startContainer } from '../../src/db/container.js';
 import { connectUrl } from '../../src/db/open-server.js';
-import { connectionUrl, createDatabase } from '../../src/db/server.js';
+import { connectionUrl, createDatabase, withClient } from '../../src/db/server.js';
 import { runCli, runCliAsync } from '../helpers/cli.js';
 import { containerTestsSkipped, rlsgenContainers, TEST_IMAGE } from '../helpers/containers.js';
 import { FIXTURE_DATA, FIXTURE_SCHEMA, runSqlFile } from '../helpers/servers.js';
@@ -76,6 +76,20 @@ describe.skipIf(skipped !== null)('container provider', () => {
     await server.stop();
     expect(await rlsgenContainers()).toEqual([]);
     expect(await canConnect(url)).toBe(false);
+  });
+
+  it(title(`${TEST_IMAGE} honours POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB as the official image does`), async () => {
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const container = await new PostgreSqlContainer(TEST_IMAGE).withUsername('crm_owner').withPassword('s3cret-pw').withDatabase('crm').withLabels({ [CONTAINER_LABEL]: 'test' }).start();
+    try {
+      const connection = { host: container.getHost(), port: container.getPort(), user: 'crm_owner', password: 's3cret-pw', database: 'crm' };
+      const row = await withClient(connection, async (c) => (await c.query<{ who: string; db: string; su: boolean }>('SELECT current_user AS who, current_database() AS db, usesuper AS su FROM pg_user WHERE usename = current_user')).rows[0]);
+      expect(row).toEqual({ who: 'crm_owner', db: 'crm', su: true });
+      // Password authentication over TCP (scram-sha-256), not trust.
+      await expect(withClient({ ...connection, password: 'wrong' }, (c) => c.query('SELECT 1'))).rejects.toThrow(/password authentication failed/);
+    } finally {
+      await container.stop();
+    }
   });
 
   it(title('a container that does not become PostgreSQL is removed, and the error says so'), async () => {
