@@ -8,9 +8,10 @@
 #       RLSGEN_TEST_CONTAINER_IMAGE). Where the lane cannot be prepared it
 #       prints RLSGEN_CONTAINER_LANE_SKIP with the reason, and the container
 #       tests skip saying so. Progress goes to stderr.
-#   scripts/container-lane.sh down           removes what `up` started: the
+#   scripts/container-lane.sh down [DIR]     removes what `up` started: the
 #       containers left on its engine, its dockerd (by pid), its network
-#       bridge, mounts, cgroups and temp folder.
+#       bridge, mounts, cgroups and temp folder (RLSGEN_CONTAINER_LANE_DIR,
+#       or DIR).
 #   scripts/container-lane.sh image          builds the image on the Docker
 #       engine DOCKER_HOST names (an air-gapped CI's own engine).
 #
@@ -351,7 +352,8 @@ remove_containers() {
 }
 
 lane_down() {
-  LANE="${RLSGEN_CONTAINER_LANE_DIR:-}"
+  LANE="${1:-${RLSGEN_CONTAINER_LANE_DIR:-}}"
+  LANE="${LANE%/}"
   [ -n "$LANE" ] && [ "$(cat "$LANE/marker" 2>/dev/null)" = "$MARKER" ] || return 0
   DOCKER="$(command -v docker 2>/dev/null || true)"
   if [ "$(cat "$LANE/engine" 2>/dev/null)" != private ]; then
@@ -380,7 +382,7 @@ lane_down() {
 
 case "${1:-}" in
   up) lane_up ;;
-  down) lane_down ;;
+  down) lane_down "${2:-}" ;;
   image)
     DOCKER="$(command -v docker)" || { echo 'container lane: no docker command' >&2; exit 2; }
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/rlsgen-image.XXXXXX")"
