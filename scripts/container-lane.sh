@@ -43,6 +43,7 @@ log() { printf 'container lane: [%3d s] %s\n' "$SECONDS" "$*" >&2; }
 # same Debian mirror, nothing else.
 apt_uri() {
   local want="$1" uri release
+  # shellcheck disable=SC2016 # apt expands $(REPO_URI), not the shell
   while read -r uri release; do
     case "$want:$release" in
       main:*-security | main:*-updates | main:*-backports) ;;
@@ -96,6 +97,7 @@ has_base_image() {
 # The cache archives: one per image key, holding the image and its base.
 cache_prefix() { echo "$CACHE/postgres-$PG_MAJOR-$SUITE-"; }
 cached_archive() { [ -n "$CACHE" ] && echo "$(cache_prefix)$(image_key).tar"; }
+# shellcheck disable=SC2012 # the names are the lane's own, without odd characters
 any_cached_archive() { [ -n "$CACHE" ] && ls -t "$(cache_prefix)"*.tar 2>/dev/null | head -n 1; }
 
 # Loads the cache archive $1 when there is one.
@@ -191,10 +193,11 @@ start_dockerd() {
   DOCKER="$(command -v docker)" || { echo "docker.io is installed but there is no docker command"; return 1; }
   local subnet bridge="rlsgen${LANE_ID}"
   subnet="$(free_subnet)" || { echo "no free subnet for the lane's bridge"; return 1; }
-  ip link add name "$bridge" type bridge &&
-    echo "$bridge" >"$LANE/bridge" &&
-    ip addr add "$subnet.1/24" dev "$bridge" &&
-    ip link set "$bridge" up || { echo "cannot create the network bridge $bridge (ip link add)"; return 1; }
+  if ! { ip link add name "$bridge" type bridge && echo "$bridge" >"$LANE/bridge" &&
+    ip addr add "$subnet.1/24" dev "$bridge" && ip link set "$bridge" up; }; then
+    echo "cannot create the network bridge $bridge (ip link add)"
+    return 1
+  fi
   echo '{}' >"$LANE/daemon.json"
   # The engine's images and containers live in memory: loading the image,
   # the throwaway servers' writes and the final removal take no disk time.
@@ -282,7 +285,8 @@ lane_up() {
 
 # Takes down what was prepared so far and tells the tests why they skip.
 skip_lane() {
-  RLSGEN_CONTAINER_LANE_SKIP="$1"
+  # shellcheck disable=SC2034 # printed by name
+  local RLSGEN_CONTAINER_LANE_SKIP="$1"
   log "not prepared: $1"
   lane_down >/dev/null 2>&1 || true
   trap - EXIT INT TERM
@@ -305,7 +309,7 @@ lane_mounts() {
 # Stops the lane's dockerd by its pid (SIGTERM; SIGKILL after 30 s) and
 # kills what a killed dockerd leaves: its containerd and shims. Echoes the pid.
 stop_dockerd() {
-  local pid="" waited=0 left
+  local pid="" waited=0 left=()
   [ -s "$LANE/dockerd.launched" ] && pid="$(cat "$LANE/dockerd.launched")"
   [ -n "$pid" ] && grep -qaF -- "$LANE/" "/proc/$pid/cmdline" 2>/dev/null || pid=""
   if [ -n "$pid" ]; then
@@ -313,8 +317,11 @@ stop_dockerd() {
     while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do sleep 0.5; waited=$((waited + 1)); done
     kill -0 "$pid" 2>/dev/null && { log "dockerd $pid did not stop on SIGTERM; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
   fi
-  left="$(lane_pids)"
-  [ -n "$left" ] && { log "killing processes the engine left: $(echo $left)"; kill -KILL $left 2>/dev/null || true; }
+  mapfile -t left < <(lane_pids)
+  if [ "${#left[@]}" -gt 0 ]; then
+    log "killing processes the engine left: ${left[*]}"
+    kill -KILL "${left[@]}" 2>/dev/null || true
+  fi
   echo "$pid"
 }
 
@@ -330,8 +337,11 @@ lane_cgroups() {
 remove_cgroups() {
   local cg procs tries=0
   for cg in $(lane_cgroups); do
-    procs="$(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null)"
-    [ -n "$procs" ] && { log "killing processes left in $cg: $(echo $procs)"; kill -KILL $procs 2>/dev/null || true; }
+    mapfile -t procs < <(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null)
+    if [ "${#procs[@]}" -gt 0 ]; then
+      log "killing processes left in $cg: ${procs[*]}"
+      kill -KILL "${procs[@]}" 2>/dev/null || true
+    fi
   done
   while [ -n "$(lane_cgroups)" ] && [ "$tries" -lt 20 ]; do
     for cg in $(lane_cgroups); do find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
@@ -340,15 +350,16 @@ remove_cgroups() {
   done
 }
 
-# Removes the containers the tests left on the lane's engine; echoes their ids.
+# Removes the containers the tests left on the lane's engine; echoes how many.
 remove_containers() {
-  local left
-  [ -S "$LANE/docker.sock" ] && [ -n "$DOCKER" ] || return 0
-  left="$(timeout 20 "$DOCKER" ps -aq 2>/dev/null || true)"
-  [ -n "$left" ] || return 0
-  log "removing $(echo "$left" | wc -l) container(s) left on the lane's engine: $(echo $left)"
-  timeout 60 "$DOCKER" rm -f -v $left >/dev/null 2>&1 || true
-  echo $left
+  local left=()
+  if [ ! -S "$LANE/docker.sock" ] || [ -z "$DOCKER" ]; then echo 0; return 0; fi
+  mapfile -t left < <(timeout 20 "$DOCKER" ps -aq 2>/dev/null || true)
+  if [ "${#left[@]}" -gt 0 ]; then
+    log "removing ${#left[@]} container(s) left on the lane's engine: ${left[*]}"
+    timeout 60 "$DOCKER" rm -f -v "${left[@]}" >/dev/null 2>&1 || true
+  fi
+  echo "${#left[@]}"
 }
 
 lane_down() {
@@ -367,17 +378,17 @@ lane_down() {
   pid="$(stop_dockerd)"
   remove_cgroups
   while read -r mount; do
-    [ -n "$mount" ] && umount -l "$mount" 2>/dev/null || true
+    if [ -n "$mount" ]; then umount -l "$mount" 2>/dev/null || true; fi
   done < <(lane_mounts)
   bridge="$(cat "$LANE/bridge" 2>/dev/null || true)"
-  [ -n "$bridge" ] && ip link delete "$bridge" 2>/dev/null || true
+  if [ -n "$bridge" ]; then ip link delete "$bridge" 2>/dev/null || true; fi
   local cgroups
   cgroups="$(lane_cgroups)"
   rm -rf --one-file-system "$LANE"
-  log "down: $([ -n "$pid" ] && echo "dockerd $pid stopped" || echo 'dockerd was not running'), $([ -z "$left" ] && echo 'no container was left' || echo "$(echo $left | wc -w) container(s) left by the tests were removed")"
+  log "down: $(if [ -n "$pid" ]; then echo "dockerd $pid stopped"; else echo 'dockerd was not running'; fi), $(if [ "$left" = 0 ]; then echo 'no container was left'; else echo "$left container(s) left by the tests were removed"; fi)"
   local still
   still="$(lane_pids) $(lane_mounts) $cgroups $([ -n "$bridge" ] && ip link show "$bridge" >/dev/null 2>&1 && echo "$bridge")"
-  [ -z "${still// /}" ] && [ ! -e "$LANE" ] || log "warning: something of the lane is still there: $still"
+  if [ -n "${still// /}" ] || [ -e "$LANE" ]; then log "warning: something of the lane is still there: $still $LANE"; fi
 }
 
 case "${1:-}" in

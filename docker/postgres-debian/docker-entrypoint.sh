@@ -25,7 +25,11 @@ run_initdb_scripts() {
   local f
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
-      *.sh) echo "running $f"; . "$f" ;;
+      *.sh)
+        echo "running $f"
+        # shellcheck source=/dev/null
+        . "$f"
+        ;;
       *.sql) echo "running $f"; "${psql[@]}" -f "$f" ;;
       *.sql.gz) echo "running $f"; gunzip -c "$f" | "${psql[@]}" ;;
       *) if [ -e "$f" ]; then echo "ignoring $f"; fi ;;
