@@ -41,9 +41,10 @@ export async function containerRuntimeUnavailable(): Promise<string | null> {
   }
 }
 
-/** Ids of the containers, running or not, labelled as started by `owner`. */
-export async function ownedContainers(client: ContainerRuntimeClient, owner: string): Promise<string[]> {
-  const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${CONTAINER_LABEL}=${owner}`] } });
+/** Ids of the containers, running or not, labelled as started by `owner` (by any rlsgen run without it). */
+export async function ownedContainers(client: ContainerRuntimeClient, owner?: string): Promise<string[]> {
+  const label = owner === undefined ? CONTAINER_LABEL : `${CONTAINER_LABEL}=${owner}`;
+  const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [label] } });
   return found.map((c) => c.Id);
 }
 

@@ -1,4 +1,4 @@
-import { CONTAINER_LABEL, containerRuntimeUnavailable, DEFAULT_IMAGE } from '../../src/db/container.js';
+import { containerRuntimeUnavailable, DEFAULT_IMAGE, ownedContainers } from '../../src/db/container.js';
 
 /**
  * The image the container tests run: the one the container lane built from
@@ -17,7 +17,5 @@ export async function containerTestsSkipped(): Promise<string | null> {
 /** Ids of every container, running or not, that some rlsgen process labelled as its own. */
 export async function rlsgenContainers(): Promise<string[]> {
   const { getContainerRuntimeClient } = await import('testcontainers');
-  const client = await getContainerRuntimeClient();
-  const found = await client.container.dockerode.listContainers({ all: true, filters: { label: [CONTAINER_LABEL] } });
-  return found.map((c) => c.Id);
+  return ownedContainers(await getContainerRuntimeClient());
 }
