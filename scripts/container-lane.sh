@@ -250,6 +250,8 @@ lane_up() {
   LANE="$(mktemp -d "${TMPDIR:-/tmp}/rlsgen-lane.XXXXXX")"
   echo "$MARKER" >"$LANE/marker"
   echo "$LANE_ID" >"$LANE/id"
+  # `down` runs from this copy, so it works even when the checkout is gone by then.
+  cp "${BASH_SOURCE[0]}" "$LANE/container-lane.sh"
   export RLSGEN_CONTAINER_LANE_DIR="$LANE"
   local reason
   # Anything that stops `up` halfway is taken down before it returns.
@@ -298,8 +300,11 @@ skip_lane() {
 # its containerd, the shims, docker-proxy).
 lane_pids() {
   # Listed before grep starts, so grep (whose arguments name the folder) is not among them.
-  local cmdlines=(/proc/[0-9]*/cmdline)
-  grep -laF -- "$LANE/" "${cmdlines[@]}" 2>/dev/null | cut -d/ -f3 || true
+  local cmdlines=(/proc/[0-9]*/cmdline) pid
+  while read -r pid; do
+    # Not this script and its subshells, which may run from the lane's copy.
+    grep -qaF container-lane.sh "/proc/$pid/cmdline" 2>/dev/null || echo "$pid"
+  done < <(grep -laF -- "$LANE/" "${cmdlines[@]}" 2>/dev/null | cut -d/ -f3)
 }
 
 lane_mounts() {
