@@ -67,6 +67,7 @@ function table(name: string, policies: PolicyInfo[], column = true): TableInfo {
     columnGrants: [],
     parent: null,
     isPartition: false,
+    partitionKey: [],
   };
 }
 

@@ -18,6 +18,7 @@ interface TableRow {
   estimated_rows: number;
   is_partition: boolean;
   parent: QualifiedName | null;
+  partition_key: (string | null)[];
   grants: GrantRow[];
   column_grants: GrantRow[];
 }
@@ -35,6 +36,9 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
            (SELECT json_build_object('schema', pn.nspname, 'name', p.relname)
               FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
              WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent,
+           ARRAY(SELECT a.attname::text FROM pg_partitioned_table pt CROSS JOIN LATERAL unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(num, ord)
+                   LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.num
+                  WHERE pt.partrelid = c.oid ORDER BY k.ord) AS partition_key,
            ${aclJson('c.relacl')} AS grants,
            COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
                                                                   'privilege', a.privilege_type))
@@ -71,6 +75,7 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
       columnGrants: groupGrants(t.column_grants),
       parent: t.parent,
       isPartition: t.is_partition,
+      partitionKey: t.partition_key,
     });
   });
 }

@@ -21,5 +21,5 @@ BEGIN
   END IF;
 END
 $rlsgen$;
-ALTER TABLE public.payment ADD CONSTRAINT payment_store_id_not_null
+ALTER TABLE public.payment ADD CONSTRAINT payment_store_id_not_null_check
   CHECK (store_id IS NOT NULL) NOT VALID;

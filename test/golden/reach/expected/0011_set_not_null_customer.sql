@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0011_set_not_null_customer', 'not_null', 'public.customer', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.customer'::regclass AND a.attname = 'store_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.customer ALTER COLUMN store_id SET NOT NULL;
-ALTER TABLE public.customer DROP CONSTRAINT customer_store_id_not_null;
+ALTER TABLE public.customer DROP CONSTRAINT customer_store_id_not_null_check;

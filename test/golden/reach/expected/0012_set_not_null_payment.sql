@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0012_set_not_null_payment', 'not_null', 'public.payment', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.payment'::regclass AND a.attname = 'store_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.payment ALTER COLUMN store_id SET NOT NULL;
-ALTER TABLE public.payment DROP CONSTRAINT payment_store_id_not_null;
+ALTER TABLE public.payment DROP CONSTRAINT payment_store_id_not_null_check;

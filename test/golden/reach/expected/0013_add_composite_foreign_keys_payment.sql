@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.payment ADD CONSTRAINT payment_customer_id_tenant_fkey
-  FOREIGN KEY (store_id, customer_id)
-  REFERENCES public.customer (store_id, customer_id) NOT VALID;
+  FOREIGN KEY (store_id, customer_id) REFERENCES public.customer (store_id, customer_id) NOT VALID;

@@ -10,6 +10,8 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- What the roles held before, for the rollback.
+CALL rlsgen.save_access('0018_exempt_tables', ARRAY['public.stores', 'public.film']::regclass[], ARRAY[]::name[], ARRAY['rental_app']::name[]);
 REVOKE ALL ON public.stores FROM rental_app;
 REVOKE ALL ON public.film FROM rental_app;
 GRANT SELECT ON public.film TO rental_app;

@@ -15,19 +15,12 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
--- What this migration changes is saved first, so its rollback restores it.
-CREATE TABLE IF NOT EXISTS rlsgen.saved_privileges (
-  migration text NOT NULL,
-  object_kind text NOT NULL,
-  object_name text NOT NULL,
-  acl text,
-  options text[],
-  PRIMARY KEY (migration, object_kind, object_name)
-);
-INSERT INTO rlsgen.saved_privileges (migration, object_kind, object_name, acl, options)
-SELECT '0019_views', 'view', v.name, c.relacl::text, c.reloptions
+-- Each view's privileges and options, saved for the rollback (rlsgen.saved_state, made by the bootstrap).
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail, value)
+SELECT '0019_views', 'view', v.name, d.detail, CASE d.detail WHEN 'acl' THEN c.relacl::text ELSE c.reloptions::text END
   FROM (VALUES ('public.customer_list'), ('public."Payment Totals"')) AS v(name)
   JOIN pg_catalog.pg_class AS c ON c.oid = v.name::regclass
+  CROSS JOIN (VALUES ('acl'), ('options')) AS d(detail)
 ON CONFLICT DO NOTHING;
 
 REVOKE ALL ON public.customer_list FROM rental_app;

@@ -10,15 +10,6 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
--- What this migration changes is saved first, so its rollback restores it.
-CREATE TABLE IF NOT EXISTS rlsgen.saved_privileges (
-  migration text NOT NULL,
-  object_kind text NOT NULL,
-  object_name text NOT NULL,
-  acl text,
-  options text[],
-  PRIMARY KEY (migration, object_kind, object_name)
-);
 DO $rlsgen$
 DECLARE
   fn regprocedure;
@@ -26,7 +17,8 @@ DECLARE
   item record;
 BEGIN
   fn := 'public.customer_report(integer)'::regprocedure;
-  INSERT INTO rlsgen.saved_privileges (migration, object_kind, object_name, acl)
+  -- Saved for the rollback (rlsgen.saved_state, made by the bootstrap).
+  INSERT INTO rlsgen.saved_state (migration, kind, object, value)
   SELECT '0020_function_privileges', 'function', 'public.customer_report(integer)', COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))::text
     FROM pg_catalog.pg_proc AS p WHERE p.oid = fn
   ON CONFLICT DO NOTHING;

@@ -10,16 +10,8 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
--- What this migration changes is saved first, so its rollback restores it.
-CREATE TABLE IF NOT EXISTS rlsgen.saved_privileges (
-  migration text NOT NULL,
-  object_kind text NOT NULL,
-  object_name text NOT NULL,
-  acl text,
-  options text[],
-  PRIMARY KEY (migration, object_kind, object_name)
-);
-INSERT INTO rlsgen.saved_privileges (migration, object_kind, object_name, acl)
+-- The database's privileges, saved for the rollback (rlsgen.saved_state, made by the bootstrap).
+INSERT INTO rlsgen.saved_state (migration, kind, object, value)
 SELECT '0021_temporary_privileges', 'database', d.datname, COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba))::text
   FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database()
 ON CONFLICT DO NOTHING;

@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE public.customer DROP CONSTRAINT IF EXISTS customer_store_id_not_null;
+ALTER TABLE public.customer DROP CONSTRAINT IF EXISTS customer_store_id_not_null_check;

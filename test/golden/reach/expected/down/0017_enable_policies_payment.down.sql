@@ -7,26 +7,8 @@ DROP POLICY IF EXISTS rlsgen_tenant_select ON public.payment;
 DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.payment;
 DROP POLICY IF EXISTS rlsgen_tenant_update ON public.payment;
 DROP POLICY IF EXISTS rlsgen_tenant_delete ON public.payment;
-ALTER TABLE public.payment NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE public.payment DISABLE ROW LEVEL SECURITY;
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
-DO $rlsgen$
-DECLARE
-  seq record;
-BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = 'public.payment'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'rental_app');
-  END LOOP;
-END
-$rlsgen$;
-REVOKE ALL ON public.payment FROM rental_app;
+-- Grants (tables, columns, sequences) and row-level security exactly as they were.
+CALL rlsgen.restore_access('0017_enable_policies_payment', ARRAY['rental_app']::name[]);
 
 -- Rows the not-yet-updated application inserts without a tenant get it from
 -- the same path as the backfill. Trigger functions run as the inserting

@@ -8,20 +8,13 @@ DECLARE
   saved record;
   item record;
 BEGIN
-  FOR saved IN SELECT * FROM rlsgen.saved_privileges AS s WHERE s.migration = '0020_function_privileges' AND s.object_kind = 'function' LOOP
-    FOR item IN SELECT a.grantee FROM pg_catalog.aclexplode(saved.acl::aclitem[]) AS a
+  FOR saved IN SELECT * FROM rlsgen.saved_state AS s WHERE s.migration = '0020_function_privileges' AND s.kind = 'function' LOOP
+    FOR item IN SELECT a.grantee FROM pg_catalog.aclexplode(saved.value::aclitem[]) AS a
                  WHERE a.privilege_type = 'EXECUTE' AND (a.grantee = 0 OR a.grantee = (SELECT r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname = 'rental_app')) LOOP
-      EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %s TO %s', saved.object_name::regprocedure,
+      EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %s TO %s', saved.object::regprocedure,
         CASE WHEN item.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident('rental_app') END);
     END LOOP;
   END LOOP;
-END
-$rlsgen$;
-DELETE FROM rlsgen.saved_privileges AS s WHERE s.migration = '0020_function_privileges';
-DO $rlsgen$
-BEGIN
-  IF NOT EXISTS (SELECT FROM rlsgen.saved_privileges) THEN
-    DROP TABLE rlsgen.saved_privileges;
-  END IF;
+  DELETE FROM rlsgen.saved_state AS s WHERE s.migration = '0020_function_privileges' AND s.kind = 'function';
 END
 $rlsgen$;

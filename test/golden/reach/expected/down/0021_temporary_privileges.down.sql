@@ -9,30 +9,23 @@ DECLARE
   saved record;
   role_name text;
 BEGIN
-  SELECT * INTO saved FROM rlsgen.saved_privileges AS s WHERE s.migration = '0021_temporary_privileges' AND s.object_kind = 'database';
+  SELECT * INTO saved FROM rlsgen.saved_state AS s WHERE s.migration = '0021_temporary_privileges' AND s.kind = 'database';
   IF NOT FOUND THEN
     RETURN;
   END IF;
   FOREACH role_name IN ARRAY ARRAY['rental_app', 'rental_reporting']::text[] LOOP
-    IF EXISTS (SELECT FROM pg_catalog.aclexplode(saved.acl::aclitem[]) AS a JOIN pg_catalog.pg_roles AS r ON r.oid = a.grantee
+    IF EXISTS (SELECT FROM pg_catalog.aclexplode(saved.value::aclitem[]) AS a JOIN pg_catalog.pg_roles AS r ON r.oid = a.grantee
                 WHERE r.rolname = role_name AND a.privilege_type = 'TEMPORARY') THEN
       EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO %I', pg_catalog.current_database(), role_name);
     ELSE
       EXECUTE pg_catalog.format('REVOKE TEMPORARY ON DATABASE %I FROM %I', pg_catalog.current_database(), role_name);
     END IF;
   END LOOP;
-  IF EXISTS (SELECT FROM pg_catalog.aclexplode(saved.acl::aclitem[]) AS a WHERE a.grantee = 0 AND a.privilege_type = 'TEMPORARY') THEN
+  IF EXISTS (SELECT FROM pg_catalog.aclexplode(saved.value::aclitem[]) AS a WHERE a.grantee = 0 AND a.privilege_type = 'TEMPORARY') THEN
     EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', pg_catalog.current_database());
   ELSE
     EXECUTE pg_catalog.format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', pg_catalog.current_database());
   END IF;
-END
-$rlsgen$;
-DELETE FROM rlsgen.saved_privileges AS s WHERE s.migration = '0021_temporary_privileges';
-DO $rlsgen$
-BEGIN
-  IF NOT EXISTS (SELECT FROM rlsgen.saved_privileges) THEN
-    DROP TABLE rlsgen.saved_privileges;
-  END IF;
+  DELETE FROM rlsgen.saved_state AS s WHERE s.migration = '0021_temporary_privileges' AND s.kind = 'database';
 END
 $rlsgen$;
