@@ -130,7 +130,7 @@ async function main(): Promise<void> {
         );
       }
       // The signed regime: rlsgen's own bootstrap and policies, for a signed model.
-      const signedModel: Model = { ...model, context: 'signed', roles: { app: { name: 'bench_signed', create: true }, crossTenant: null } };
+      const signedModel: Model = { ...model, context: 'signed', roles: { ...model.roles, app: { name: 'bench_signed', create: true, idleInTransactionSessionTimeout: null }, crossTenant: null } };
       const settings = planSettings(signedModel);
       const [bootstrap] = renderPlan(
         { settings, steps: [{ stage: 'prepare', transactional: true, slug: 'bootstrap', step: { kind: 'bootstrap', schemas: ['public'] } }] },

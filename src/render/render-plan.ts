@@ -1,6 +1,7 @@
 import type { TableName } from '../manifest/model.js';
 import type { ExemptTablePlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
 import { objectName, quoteQualified } from '../sql/quote.js';
+import { lookupsContext } from './lookup-context.js';
 import { createPolicy, currentTenant, policiesFor, settingValue, tenantResolver } from './sql-fragments.js';
 import { SqlText } from './sql-text.js';
 import type { TemplateEnv } from './template-env.js';
@@ -72,6 +73,11 @@ function settingsContext(s: PlanSettings): object {
     signed: s.context === 'signed',
     verifyFunction: SqlText.qualified({ schema: 'rlsgen', name: `verified_tenant_${s.tenantType}` }),
     verifyFunctionDisplay: SqlText.comment(`rlsgen.verified_tenant_${s.tenantType}`),
+    userType: SqlText.sql(s.userType),
+    userSetting: SqlText.literal(s.userSetting),
+    verifyUserFunction: SqlText.qualified({ schema: 'rlsgen', name: `verified_user_${s.userType}` }),
+    verifyUserFunctionDisplay: SqlText.comment(`rlsgen.verified_user_${s.userType}`),
+    userTableDisplay: s.userTable === null ? null : SqlText.comment(display(s.userTable.name)),
   };
 }
 
@@ -100,10 +106,12 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     name: SqlText.qualified(t.name),
     literal: regclass(t.name),
     display: SqlText.comment(display(t.name)),
-    modeText: SqlText.comment(t.mode),
+    modeText: SqlText.comment(t.root ? 'tenant table' : t.mode),
+    root: t.root,
     shared: t.mode === 'shared',
     column: SqlText.ident(t.column),
     columnLiteral: SqlText.literal(t.column),
+    columnDisplay: SqlText.comment(t.column),
     type: SqlText.sql(t.type),
     addColumn: t.addColumn,
     primaryKey: SqlText.ident(t.primaryKey),
@@ -177,6 +185,8 @@ function stepContext(step: Step, settings: PlanSettings): object {
       };
     case 'exempt-tables':
       return { tables: exemptContext(step.tables), previous: exemptContext(step.previous) };
+    case 'lookups':
+      return lookupsContext(step);
     case 'citus-prepare':
     case 'citus-distribute': {
       const reference = (name: TableName): object => ({ name: SqlText.qualified(name), literal: regclass(name), display: SqlText.comment(display(name)) });
@@ -203,6 +213,7 @@ function metaFor(step: Step, stage: Stage): FileMeta {
   switch (step.kind) {
     case 'bootstrap':
     case 'exempt-tables':
+    case 'lookups':
     case 'citus-prepare':
     case 'citus-distribute':
       return base;

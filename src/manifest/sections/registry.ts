@@ -1,6 +1,7 @@
 import type { Model } from '../model.js';
 import type { ManifestSection } from '../section.js';
 import { contextSection } from './context.js';
+import { lookupsSection } from './lookups.js';
 import { migrationSection } from './migration.js';
 import { rolesSection } from './roles.js';
 import { tablesSection } from './tables.js';
@@ -26,6 +27,7 @@ export const SECTIONS = [
   targetSection,
   templatesSection,
   tablesSection,
+  lookupsSection,
 ] as const satisfies readonly ManifestSection<keyof Model>[];
 
 // Fails to compile when a field of the Model has no section.

@@ -36,6 +36,7 @@ export const tablesSection = section({
         key: entry.key,
         name: entry.name,
         ...readMode(table),
+        tenantTable: table.isTenantTable,
         ...readExistingColumn(table),
         ...readPrimaryKey(table),
         ...readBackfill(table),

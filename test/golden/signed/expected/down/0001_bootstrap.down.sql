@@ -7,6 +7,7 @@ SET LOCAL statement_timeout = '30s';
 REVOKE USAGE ON SCHEMA public FROM wa_signed_app;
 REVOKE USAGE ON SCHEMA public FROM wa_signed_admin;
 DROP FUNCTION IF EXISTS rlsgen.verified_tenant_uuid();
+DROP FUNCTION IF EXISTS rlsgen.verified_user_uuid();
 DROP TABLE IF EXISTS rlsgen.context_secret;
 REVOKE USAGE ON SCHEMA rlsgen FROM wa_signed_app;
 REVOKE USAGE ON SCHEMA rlsgen FROM wa_signed_admin;

@@ -1,0 +1,15 @@
+-- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.users"}
+-- public.users: the tenant column company_id exists already; new rows take
+-- the tenant from the session variable app.company_id.
+--
+-- Locks: ACCESS EXCLUSIVE on public.users for catalog changes only, no
+-- table rewrite or scan: the column is added without a default (a default
+-- would be evaluated once and stamped on every existing row), the default is
+-- set in a second statement and applies to new rows only, and the foreign key
+-- is NOT VALID (checked for new rows now, validated later without blocking).
+-- SHARE ROW EXCLUSIVE on public.companies for the foreign key.
+-- Every statement runs under lock_timeout; rlsgen apply retries on timeout.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+ALTER TABLE public.users ALTER COLUMN company_id SET DEFAULT NULLIF(current_setting('app.company_id', true), '')::uuid;

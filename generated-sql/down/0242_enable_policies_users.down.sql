@@ -1,0 +1,31 @@
+-- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.users"}
+-- Rollback: row-level security off for public.users, grants and fill trigger as before.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP POLICY IF EXISTS rlsgen_tenant_select ON public.users;
+DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.users;
+DROP POLICY IF EXISTS rlsgen_tenant_update ON public.users;
+DROP POLICY IF EXISTS rlsgen_tenant_delete ON public.users;
+DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.users;
+ALTER TABLE public.users NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE public.users DISABLE ROW LEVEL SECURITY;
+-- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
+DO $rlsgen$
+DECLARE
+  seq record;
+BEGIN
+  FOR seq IN
+    SELECT d.objid::regclass AS name
+      FROM pg_catalog.pg_depend AS d
+      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass
+       AND d.refobjid = 'public.users'::regclass
+       AND d.deptype IN ('a', 'i')
+  LOOP
+    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'crm_app');
+  END LOOP;
+END
+$rlsgen$;
+REVOKE ALL ON public.users FROM crm_app;
+REVOKE ALL ON public.users FROM crm_support;

@@ -1,0 +1,46 @@
+-- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.audit_logs"}
+-- Rollback: row-level security off for public.audit_logs, grants and fill trigger as before.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP POLICY IF EXISTS rlsgen_tenant_select ON public.audit_logs;
+DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.audit_logs;
+DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.audit_logs;
+ALTER TABLE public.audit_logs NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE public.audit_logs DISABLE ROW LEVEL SECURITY;
+-- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
+DO $rlsgen$
+DECLARE
+  seq record;
+BEGIN
+  FOR seq IN
+    SELECT d.objid::regclass AS name
+      FROM pg_catalog.pg_depend AS d
+      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass
+       AND d.refobjid = 'public.audit_logs'::regclass
+       AND d.deptype IN ('a', 'i')
+  LOOP
+    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'crm_app');
+  END LOOP;
+END
+$rlsgen$;
+REVOKE ALL ON public.audit_logs FROM crm_app;
+REVOKE ALL ON public.audit_logs FROM crm_support;
+
+-- Rows the not-yet-updated application inserts without a tenant get it from
+-- the same path as the backfill. Trigger functions run as the inserting
+-- user; search_path is pinned so a user's objects cannot shadow the lookup.
+CREATE OR REPLACE FUNCTION rlsgen.fill_public_audit_logs_company_id() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog
+AS $rlsgen$
+BEGIN
+  IF NEW.company_id IS NULL THEN
+    NEW.company_id := (SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = NEW.user_id);
+  END IF;
+  RETURN NEW;
+END
+$rlsgen$;
+CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.audit_logs
+  FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_audit_logs_company_id();

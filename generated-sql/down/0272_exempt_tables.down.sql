@@ -1,0 +1,6 @@
+-- rlsgen: {"step":"exempt-tables","stage":"enforce"}
+-- Rollback: grants on exempt tables as they were before.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+REVOKE ALL ON public.roles FROM crm_app;
