@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { signTenantToken } from './signed-token.js';
+import { signTenantToken, signUserToken } from './signed-token.js';
 import { formatTenantId, type TenantIdOf, type TenantIdType } from './tenant-id.js';
 
 /** How the tenant reaches the database. */
@@ -25,6 +25,13 @@ export interface TenantContextOptions<T extends TenantIdType = 'uuid'> {
   readonly secret?: string | Buffer;
   /** Signed mode: token lifetime in seconds (default 300; 0 for none). */
   readonly tokenTtlSeconds?: number;
+  /**
+   * The manifest's `roles.app.idle_in_transaction_session_timeout` (`'30s'`,
+   * or milliseconds): set transaction-locally with the tenant, because a role
+   * setting on the application role does not reach the logins that are its
+   * members. The server ends a transaction left idle longer than this.
+   */
+  readonly idleInTransactionSessionTimeout?: string | number;
 }
 
 export interface WithTenantOptions {
@@ -51,6 +58,20 @@ function setLocal(name: string, value: string): string {
 
 const PROPAGATE_SET = "SET LOCAL citus.propagate_set_commands = 'local'";
 
+const IDLE_TIMEOUT = 'idle_in_transaction_session_timeout';
+const DURATION = /^\d+\s*(us|ms|s|min|h|d)?$/;
+
+function checkDuration(value: string | number | undefined): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'number' ? Number.isSafeInteger(value) && value >= 0 : DURATION.test(value)) return String(value);
+  throw new TenantContextError(`idleInTransactionSessionTimeout must be a PostgreSQL duration ('30s') or milliseconds, got ${JSON.stringify(value)}`);
+}
+
+/** `SELECT set_config($1, $2, true), set_config($3, $4, true), ...` for each pair. */
+function setConfigs(pairs: readonly (readonly [string, string])[]): { text: string; values: string[] } {
+  return { text: `SELECT ${pairs.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, values: pairs.flat() };
+}
+
 const GUARDED = Symbol('rlsgen tenant pool');
 
 interface GuardedPool {
@@ -71,6 +92,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
   readonly mode: ContextMode;
   private readonly secret: Buffer | undefined;
   private readonly ttl: number;
+  private readonly idleTimeout: string | null;
   private readonly connect: () => Promise<pg.PoolClient>;
 
   constructor(
@@ -84,6 +106,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
     this.mode = options.mode ?? 'plain';
     this.secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'hex') : options.secret;
     this.ttl = options.tokenTtlSeconds ?? 300;
+    this.idleTimeout = checkDuration(options.idleInTransactionSessionTimeout);
     if (this.mode === 'signed' && (this.secret === undefined || this.secret.length < 32)) {
       throw new TenantContextError('signed mode needs the context secret (options.secret: 32 or more bytes, or their hex)');
     }
@@ -108,16 +131,19 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
 
   /** The statements that open the tenant context, after BEGIN. */
   private async openContext(client: pg.PoolClient, tenant: string, user: string | null): Promise<void> {
+    // A role setting on the application role does not reach the logins
+    // that are its members (measured): the idle timeout is sent here too.
+    const idle: (readonly [string, string])[] = this.idleTimeout === null ? [] : [[IDLE_TIMEOUT, this.idleTimeout]];
     switch (this.mode) {
-      case 'plain':
-        if (user === null) await client.query('SELECT set_config($1, $2, true)', [this.setting, tenant]);
-        else await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [this.setting, tenant, this.userSetting, user]);
+      case 'plain': {
+        const statement = setConfigs([[this.setting, tenant], ...(user === null ? [] : [[this.userSetting, user] as const]), ...idle]);
+        await client.query(statement.text, statement.values);
         return;
+      }
       case 'citus':
-        // Propagation is switched on here too: a role setting on the
-        // application role does not reach the login roles that are its members.
+        // Propagation is switched on here too, for the same reason.
         await client.query(
-          [PROPAGATE_SET, setLocal(this.setting, tenant), ...(user === null ? [] : [setLocal(this.userSetting, user)])].join('; '),
+          [PROPAGATE_SET, setLocal(this.setting, tenant), ...(user === null ? [] : [setLocal(this.userSetting, user)]), ...idle.map(([n, v]) => `SET LOCAL ${n} = ${quoteLiteral(v)}`)].join('; '),
         );
         return;
       case 'signed': {
@@ -125,9 +151,12 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
         // pooling (PgBouncer) that is only known once the transaction runs.
         const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         const expires = this.ttl === 0 ? 0 : Math.floor(Date.now() / 1000) + this.ttl;
-        const token = signTenantToken(this.secret ?? Buffer.alloc(0), { tenant, expires, backendPid: rows[0]?.pid ?? 0 });
-        if (user === null) await client.query('SELECT set_config($1, $2, true)', [this.setting, token]);
-        else await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [this.setting, token, this.userSetting, user]);
+        const claims = { expires, backendPid: rows[0]?.pid ?? 0 };
+        const secret = this.secret ?? Buffer.alloc(0);
+        const token = signTenantToken(secret, { ...claims, tenant });
+        const userToken = user === null ? [] : [[this.userSetting, signUserToken(secret, { ...claims, user })] as const];
+        const statement = setConfigs([[this.setting, token], ...userToken, ...idle]);
+        await client.query(statement.text, statement.values);
         return;
       }
       default: {
@@ -192,6 +221,19 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
       client.release(broken ?? undefined);
     }
   }
+}
+
+/**
+ * The pool's own connect, which the guard hides from everyone else: for
+ * rlsgen's lookups only, which run one fixed statement outside a transaction
+ * (no tenant to set). Not exported from `rlsgen/runtime`.
+ */
+export function unscopedConnect(pool: TenantPool<TenantIdType> | pg.Pool): () => Promise<pg.PoolClient> {
+  const raw = pool instanceof TenantPool ? pool.pool : pool;
+  if ((raw as pg.Pool & GuardedPool)[GUARDED] === undefined) new TenantPool(raw);
+  const guard = (raw as pg.Pool & GuardedPool)[GUARDED];
+  if (guard === undefined) throw new TenantContextError('internal: the pool is not guarded');
+  return guard.connect;
 }
 
 /** Scopes a pg.Pool to tenants (idempotent): see {@link TenantPool}. */
