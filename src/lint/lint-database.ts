@@ -1,5 +1,5 @@
 import type { DbSnapshot, QualifiedName } from '../introspect/snapshot.js';
-import type { Model } from '../manifest/model.js';
+import { isTenantScoped, type Model } from '../manifest/model.js';
 import { RULES } from './registry.js';
 import type { Finding, LintContext, LintRule } from './rule.js';
 
@@ -19,7 +19,7 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
   const tenantColumn = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
   const same = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
   const tenantTables = model
-    ? snapshot.tables.filter((t) => model.tables.some((m) => m.mode !== 'exempt' && same(m.name, t)))
+    ? snapshot.tables.filter((t) => model.tables.some((m) => isTenantScoped(m) && same(m.name, t)))
     : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn));
   const exemptTables = model ? model.tables.filter((m) => m.mode === 'exempt').map((m) => m.name) : [];
   return {

@@ -1,3 +1,5 @@
+import type { LookupFunction } from '../manifest/lookup-functions.js';
+import type { TableModel } from '../manifest/model.js';
 import type { CheckResult } from './result.js';
 import type { ProbeSession } from './probe-session.js';
 import type { TableUnderProof } from './table-under-proof.js';
@@ -31,4 +33,16 @@ export interface RoleProbe extends ProbeBase {
   run(session: ProbeSession): Promise<CheckResult[]>;
 }
 
-export type Probe = TableProbe | RoleProbe;
+/** Runs on the tenant table when the manifest scopes it to each tenant's own row. */
+export interface TenantTableProbe extends ProbeBase {
+  readonly scope: 'tenant-table';
+  run(session: ProbeSession, table: TableModel, tenants: readonly [string, string]): Promise<CheckResult[]>;
+}
+
+/** Runs on each declared lookup function. */
+export interface LookupProbe extends ProbeBase {
+  readonly scope: 'lookup';
+  run(session: ProbeSession, lookup: LookupFunction): Promise<CheckResult[]>;
+}
+
+export type Probe = TableProbe | RoleProbe | TenantTableProbe | LookupProbe;

@@ -1,4 +1,4 @@
-import type { Probe, RoleProbe, TableProbe } from './probe.js';
+import type { LookupProbe, Probe, RoleProbe, TableProbe, TenantTableProbe } from './probe.js';
 import { count } from './probes/count.js';
 import { crossRead } from './probes/cross-read.js';
 import { crossWrite } from './probes/cross-write.js';
@@ -10,6 +10,7 @@ import { hop } from './probes/hop.js';
 import { insertOther } from './probes/insert-other.js';
 import { join } from './probes/join.js';
 import { legacyOwner } from './probes/legacy-owner.js';
+import { lookups } from './probes/lookups.js';
 import { malformed } from './probes/malformed.js';
 import { prepared } from './probes/prepared.js';
 import { readOther } from './probes/read-other.js';
@@ -21,6 +22,7 @@ import { roleMembership } from './probes/role-membership.js';
 import { rowSecurityOff } from './probes/row-security-off.js';
 import { setRoleOwner } from './probes/set-role-owner.js';
 import { signedToken } from './probes/signed-token.js';
+import { tenantRow } from './probes/tenant-row.js';
 import { truncate } from './probes/truncate.js';
 import { unsetFresh } from './probes/unset-fresh.js';
 import { unsetPooled } from './probes/unset-pooled.js';
@@ -60,10 +62,14 @@ export const PROBES: readonly Probe[] = [
   signedToken,
   roleAttributes,
   roleMembership,
+  tenantRow,
+  lookups,
 ];
 
 export const TABLE_PROBES: readonly TableProbe[] = PROBES.filter((p): p is TableProbe => p.scope === 'table');
 export const ROLE_PROBES: readonly RoleProbe[] = PROBES.filter((p): p is RoleProbe => p.scope === 'role');
+export const TENANT_TABLE_PROBES: readonly TenantTableProbe[] = PROBES.filter((p): p is TenantTableProbe => p.scope === 'tenant-table');
+export const LOOKUP_PROBES: readonly LookupProbe[] = PROBES.filter((p): p is LookupProbe => p.scope === 'lookup');
 
 /** Matrix columns, in registry order: each groups the table probes that name it; a cell fails when any of its checks fails. */
 export const MATRIX_COLUMNS: readonly { readonly title: string; readonly checks: readonly string[] }[] = [...new Set(TABLE_PROBES.map((p) => p.column))].map((title) => ({

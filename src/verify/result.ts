@@ -17,10 +17,19 @@ export interface CheckResult {
 export interface TableVerdict {
   readonly table: string;
   readonly mode: 'tenant' | 'shared' | 'exempt';
+  /** The tenant table, scoped to each tenant's own row (its checks come from the tenant-table probes). */
+  readonly tenantTable: boolean;
   readonly reason: string | null;
   readonly checks: readonly CheckResult[];
   /** Rows rlsgen created for the proof (rolled back afterwards), per tenant. */
   readonly seeded: number;
+}
+
+export interface LookupVerdict {
+  readonly lookup: string;
+  /** What the lookup exposes: `public.users by (email) -> id, company_id, password_hash`. */
+  readonly exposes: string;
+  readonly checks: readonly CheckResult[];
 }
 
 export interface VerifyResult {
@@ -29,6 +38,8 @@ export interface VerifyResult {
   readonly appRole: string;
   readonly roleChecks: readonly CheckResult[];
   readonly tables: readonly TableVerdict[];
+  /** Each declared lookup and what its probes found: accepted exposures, printed beside the verdict. */
+  readonly lookups: readonly LookupVerdict[];
   readonly serverVersion: string;
 }
 
@@ -43,5 +54,6 @@ export function failures(result: VerifyResult): { table: string; check: CheckRes
   return [
     ...result.roleChecks.filter((c) => c.status === 'fail').map((check) => ({ table: '(roles)', check })),
     ...result.tables.flatMap((t) => t.checks.filter((c) => c.status === 'fail').map((check) => ({ table: t.table, check }))),
+    ...result.lookups.flatMap((l) => l.checks.filter((c) => c.status === 'fail').map((check) => ({ table: `lookup ${l.lookup}`, check }))),
   ];
 }
