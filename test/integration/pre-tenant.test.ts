@@ -1,0 +1,177 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../src/apply/apply-migrations.js';
+import { type ConnectionInfo, withClient } from '../../src/db/server.js';
+import { loadManifest } from '../../src/manifest/load-manifest.js';
+import { isScoped, isTenantRoot, type Model } from '../../src/manifest/model.js';
+import { createTenantPool, lookup, TenantContextError } from '../../src/runtime/index.js';
+import { quoteQualified } from '../../src/sql/quote.js';
+import { appLogin, crmDatabase, type TestServer, testServers } from '../helpers/servers.js';
+
+/**
+ * The seed CRM with the shipped manifest, as a deployed application sees it:
+ * a login that is a member of crm_app, with each tenant set in turn.
+ */
+const loaded = loadManifest(readFileSync('policies.yaml', 'utf8'), 'policies.yaml');
+if (!loaded.ok) throw new Error('policies.yaml does not load');
+const model: Model = loaded.model;
+
+const id = (key: string): string => {
+  const hex = createHash('md5').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const COMPANIES = ['company:nadan', 'company:sunstone', 'company:testco'].map(id);
+const NADAN = COMPANIES[0] ?? '';
+const SUNSTONE = COMPANIES[1] ?? '';
+
+/** One transaction as the login, with the tenant variable set to `tenant` (null: never set), rolled back. */
+async function asTenant<T>(client: pg.Client, tenant: string | null, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    if (tenant !== null) await client.query("SELECT set_config('app.company_id', $1, true)", [tenant]);
+    return await fn();
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+describe.each(testServers())('the seed CRM with the shipped manifest, as a login in crm_app, on $label', (server: TestServer) => {
+  let db: { connection: ConnectionInfo; drop: () => Promise<void> };
+  let login: ConnectionInfo;
+  beforeAll(async () => {
+    db = await crmDatabase(server);
+    await applyMigrations({ connection: db.connection, dir: 'generated-sql' });
+    login = await appLogin(db.connection, 'crm_app');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  const asLogin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client(login);
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("reads and writes no row of another company in any table, users and sessions included, whatever the tenant", async () => {
+    const leaks: string[] = [];
+    await asLogin(async (c) => {
+      for (const table of model.tables.filter(isScoped)) {
+        const name = quoteQualified(table.name.schema, table.name.name);
+        const column = isTenantRoot(table) ? model.tenant.key : model.tenant.column;
+        for (const tenant of [...COMPANIES, '', null]) {
+          const other = `${column} IS DISTINCT FROM ${tenant === null || tenant === '' ? 'NULL' : `'${tenant}'`}${table.mode === 'shared' ? ` AND ${column} IS NOT NULL` : ''}`;
+          const seen = await asTenant(c, tenant, async () => Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${name} WHERE ${other}`)).rows[0]?.n));
+          if (seen !== 0) leaks.push(`${table.key} as ${String(tenant)}: ${seen} rows read`);
+          for (const [command, sql] of [
+            ['update', `UPDATE ${name} SET ${column} = ${column} WHERE ${other}`],
+            ['delete', `DELETE FROM ${name} WHERE ${other}`],
+          ] as const) {
+            if (!table.commands.includes(command)) continue;
+            const changed = await asTenant(c, tenant, async () => (await c.query(sql)).rowCount);
+            if (changed !== 0) leaks.push(`${table.key} as ${String(tenant)}: ${changed} rows ${command}d`);
+          }
+        }
+      }
+    });
+    expect(leaks).toEqual([]);
+  });
+
+  it('UPDATE users SET company_id = <mine> moves nothing of another company, and no user can be moved out', async () => {
+    const before = await withClient(db.connection, async (c) => (await c.query('SELECT company_id, count(*)::int AS n FROM users GROUP BY 1 ORDER BY 1')).rows);
+    await asLogin(async (c) => {
+      await c.query('BEGIN');
+      await c.query("SELECT set_config('app.company_id', $1, true)", [NADAN]);
+      const moved = await c.query<{ id: string }>('UPDATE users SET company_id = $1 RETURNING id', [NADAN]);
+      expect(moved.rowCount).toBe(5);
+      await c.query('COMMIT');
+      const out = await asTenant(c, NADAN, () => c.query('UPDATE users SET company_id = $1', [SUNSTONE]).then(() => 'moved', (e: { code?: string }) => e.code));
+      expect(out).toBe('42501');
+      const into = await asTenant(c, SUNSTONE, () => c.query('UPDATE users SET company_id = $1', [NADAN]).then(() => 'moved', (e: { code?: string }) => e.code));
+      expect(into).toBe('42501');
+    });
+    const after = await withClient(db.connection, async (c) => (await c.query('SELECT company_id, count(*)::int AS n FROM users GROUP BY 1 ORDER BY 1')).rows);
+    expect(after).toEqual(before);
+  });
+
+  it('makes every foreign key between scoped tables composite, those into users included', async () => {
+    const tables = new Set(model.tables.filter(isScoped).map((t) => `${t.name.schema}.${t.name.name}`));
+    const keys = await withClient(db.connection, async (c) =>
+      (
+        await c.query<{ child: string; parent: string; name: string; columns: string[] }>(`
+          SELECT format('%s.%s', cn.nspname, cc.relname) AS child, format('%s.%s', pn.nspname, pc.relname) AS parent, k.conname AS name,
+                 ARRAY(SELECT a.attname::text FROM unnest(k.conkey) AS x JOIN pg_attribute AS a ON a.attrelid = k.conrelid AND a.attnum = x) AS columns
+            FROM pg_constraint AS k
+            JOIN pg_class AS cc ON cc.oid = k.conrelid JOIN pg_namespace AS cn ON cn.oid = cc.relnamespace
+            JOIN pg_class AS pc ON pc.oid = k.confrelid JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace
+           WHERE k.contype = 'f' ORDER BY 1, 3`)
+      ).rows,
+    );
+    const between = keys.filter((k) => tables.has(k.child) && tables.has(k.parent));
+    expect(between.filter((k) => k.parent === 'public.users').map((k) => k.child)).toEqual(
+      expect.arrayContaining(['public.contacts', 'public.deals', 'public.activities', 'public.phone_numbers', 'public.sessions', 'public.audit_logs', 'public.email_templates']),
+    );
+    expect(between.filter((k) => !k.columns.includes('company_id')).map((k) => `${k.child} ${k.name}`)).toEqual([]);
+  });
+
+  it('signs in by email and finds a session by its token through the lookups, with the declared columns only', async () => {
+    const pool = new pg.Pool({ ...login, max: 2 });
+    const tenants = createTenantPool(pool);
+    try {
+      const user = await lookup(pool, 'user_by_email', 'nadan1@example.com');
+      expect(Object.keys(user ?? {})).toEqual(['id', 'company_id', 'password_hash']);
+      expect(user).toMatchObject({ id: id('user:nadan:1'), company_id: NADAN });
+      // The API checks the password against the hash, then works as the user's company.
+      const ok = await tenants.withTenant(String(user?.company_id), async (c) =>
+        (await c.query<{ ok: boolean; email: string }>('SELECT crypt($1, $2) = $2 AS ok, (SELECT email FROM users WHERE id = $3) AS email', ['pw:nadan1@example.com', user?.password_hash, user?.id])).rows[0],
+      );
+      expect(ok).toEqual({ ok: true, email: 'nadan1@example.com' });
+      const session = await lookup(pool, 'session_by_token', sha256('token:sunstone:1'));
+      expect(Object.keys(session ?? {})).toEqual(['user_id', 'company_id', 'expires_at']);
+      expect(session).toMatchObject({ user_id: id('user:sunstone:1'), company_id: SUNSTONE });
+      // A super admin signs in too: no company, so the application hands over to the crm_support login.
+      expect(await lookup(pool, 'user_by_email', 'admin@example.com')).toMatchObject({ company_id: null });
+      expect(await lookup(pool, 'session_by_token', sha256('token:superadmin'))).toMatchObject({ company_id: null });
+      expect(await lookup(pool, 'user_by_email', 'nobody@example.com')).toBeNull();
+      expect(await lookup(pool, 'user_by_email', null)).toBeNull();
+      // Nothing else runs on the pool without a tenant.
+      expect(() => pool.query('SELECT 1')).toThrow(TenantContextError);
+      await expect(lookup(pool, 'user_by_email; SELECT 1', 'x')).rejects.toThrow(TenantContextError);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('cannot list rows through a lookup, nor reach its table or its role any other way', async () => {
+    await asLogin(async (c) => {
+      const count = async (sql: string, values: unknown[] = []): Promise<number> => Number((await c.query<{ n: string }>(sql, values)).rows[0]?.n);
+      expect(await count('SELECT count(*) AS n FROM rlsgen_lookup.user_by_email(NULL)')).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM rlsgen_lookup.user_by_email('%')")).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM rlsgen_lookup.user_by_email('')")).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM rlsgen_lookup.session_by_token('')")).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM users')).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM sessions')).toBe(0);
+      expect(await c.query('SET ROLE crm_lookup').then(() => 'switched', (e: { code?: string }) => e.code)).toBe('42501');
+    });
+    // A login that is not in crm_app cannot call a lookup at all (EXECUTE is not PUBLIC's).
+    const role = `stranger_${randomBytes(4).toString('hex')}`;
+    const stranger = await withClient(db.connection, async (c) => {
+      await c.query(`CREATE ROLE ${role} NOLOGIN`);
+      try {
+        await c.query('BEGIN');
+        await c.query(`SET LOCAL ROLE ${role}`);
+        return await c.query("SELECT * FROM rlsgen_lookup.user_by_email('nadan1@example.com')").then(() => 'called', (e: { code?: string }) => e.code);
+      } finally {
+        await c.query('ROLLBACK');
+        await c.query(`DROP ROLE ${role}`);
+      }
+    });
+    expect(stranger).toBe('42501');
+  });
+});
