@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.sms_templates ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.sms_templates DROP CONSTRAINT sms_templates_company_id_not_null;
+ALTER TABLE public.sms_templates DROP CONSTRAINT sms_templates_company_id_required;

@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.document_signatures ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.document_signatures DROP CONSTRAINT document_signatures_company_id_not_null;
+ALTER TABLE public.document_signatures DROP CONSTRAINT document_signatures_company_id_required;

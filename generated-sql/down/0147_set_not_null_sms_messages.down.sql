@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.sms_messages ALTER COLUMN company_id DROP NOT NULL;
-ALTER TABLE public.sms_messages ADD CONSTRAINT sms_messages_company_id_not_null
+ALTER TABLE public.sms_messages ADD CONSTRAINT sms_messages_company_id_required
   CHECK (company_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.sms_messages VALIDATE CONSTRAINT sms_messages_company_id_not_null;
+ALTER TABLE public.sms_messages VALIDATE CONSTRAINT sms_messages_company_id_required;

@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.bulk_email_campaigns ALTER COLUMN company_id DROP NOT NULL;
-ALTER TABLE public.bulk_email_campaigns ADD CONSTRAINT bulk_email_campaigns_company_id_not_null
+ALTER TABLE public.bulk_email_campaigns ADD CONSTRAINT bulk_email_campaigns_company_id_required
   CHECK (company_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.bulk_email_campaigns VALIDATE CONSTRAINT bulk_email_campaigns_company_id_not_null;
+ALTER TABLE public.bulk_email_campaigns VALIDATE CONSTRAINT bulk_email_campaigns_company_id_required;

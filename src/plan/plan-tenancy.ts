@@ -120,7 +120,8 @@ export function planTables(model: Model): Map<string, TablePlan> {
       primaryKey: table.primaryKey,
       tenantForeignKey: objectName(table.name.name, column, 'fkey'),
       tenantIndex: objectName(table.name.name, column, table.primaryKey, 'key'),
-      notNullCheck: objectName(table.name.name, column, 'not_null'),
+      // Not `<table>_<column>_not_null`: PostgreSQL 18 gives that name to the NOT NULL constraint of a column that has one already.
+      notNullCheck: objectName(table.name.name, column, 'required'),
       fillTrigger: objectName('rlsgen_fill', column),
       fillFunction: { schema: 'rlsgen', name: fillNames.get(table.key) ?? objectName('fill', table.name.name) },
       backfill,
@@ -151,7 +152,7 @@ function rootPlan(model: Model, table: TableModel): TablePlan {
     primaryKey: key,
     tenantForeignKey: objectName(table.name.name, key, 'fkey'),
     tenantIndex: objectName(table.name.name, 'pkey'),
-    notNullCheck: objectName(table.name.name, key, 'not_null'),
+    notNullCheck: objectName(table.name.name, key, 'required'),
     fillTrigger: objectName('rlsgen_fill', model.tenant.column),
     fillFunction: { schema: 'rlsgen', name: objectName('fill', table.name.name) },
     backfill: [],

@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.email_campaigns ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.email_campaigns DROP CONSTRAINT email_campaigns_company_id_not_null;
+ALTER TABLE public.email_campaigns DROP CONSTRAINT email_campaigns_company_id_required;

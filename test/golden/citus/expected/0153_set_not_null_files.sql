@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.files ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.files DROP CONSTRAINT files_company_id_not_null;
+ALTER TABLE public.files DROP CONSTRAINT files_company_id_required;

@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.payment_transactions ALTER COLUMN organization_id SET NOT NULL;
-ALTER TABLE public.payment_transactions DROP CONSTRAINT payment_transactions_organization_id_not_null;
+ALTER TABLE public.payment_transactions DROP CONSTRAINT payment_transactions_organization_id_required;

@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.campaigns ALTER COLUMN organization_id SET NOT NULL;
-ALTER TABLE public.campaigns DROP CONSTRAINT campaigns_organization_id_not_null;
+ALTER TABLE public.campaigns DROP CONSTRAINT campaigns_organization_id_required;

@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE "CRM Data"."order" ALTER COLUMN "Org ID" SET NOT NULL;
-ALTER TABLE "CRM Data"."order" DROP CONSTRAINT "order_Org ID_not_null";
+ALTER TABLE "CRM Data"."order" DROP CONSTRAINT "order_Org ID_required";

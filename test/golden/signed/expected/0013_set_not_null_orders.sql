@@ -11,4 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.orders ALTER COLUMN organization_id SET NOT NULL;
-ALTER TABLE public.orders DROP CONSTRAINT orders_organization_id_not_null;
+ALTER TABLE public.orders DROP CONSTRAINT orders_organization_id_required;

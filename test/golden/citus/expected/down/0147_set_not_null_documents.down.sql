@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.documents ALTER COLUMN company_id DROP NOT NULL;
-ALTER TABLE public.documents ADD CONSTRAINT documents_company_id_not_null
+ALTER TABLE public.documents ADD CONSTRAINT documents_company_id_required
   CHECK (company_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.documents VALIDATE CONSTRAINT documents_company_id_not_null;
+ALTER TABLE public.documents VALIDATE CONSTRAINT documents_company_id_required;

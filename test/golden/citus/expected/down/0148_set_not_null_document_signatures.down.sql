@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.document_signatures ALTER COLUMN company_id DROP NOT NULL;
-ALTER TABLE public.document_signatures ADD CONSTRAINT document_signatures_company_id_not_null
+ALTER TABLE public.document_signatures ADD CONSTRAINT document_signatures_company_id_required
   CHECK (company_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.document_signatures VALIDATE CONSTRAINT document_signatures_company_id_not_null;
+ALTER TABLE public.document_signatures VALIDATE CONSTRAINT document_signatures_company_id_required;

@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.folders ALTER COLUMN company_id DROP NOT NULL;
-ALTER TABLE public.folders ADD CONSTRAINT folders_company_id_not_null
+ALTER TABLE public.folders ADD CONSTRAINT folders_company_id_required
   CHECK (company_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.folders VALIDATE CONSTRAINT folders_company_id_not_null;
+ALTER TABLE public.folders VALIDATE CONSTRAINT folders_company_id_required;

@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.payments ALTER COLUMN organization_id DROP NOT NULL;
-ALTER TABLE public.payments ADD CONSTRAINT payments_organization_id_not_null
+ALTER TABLE public.payments ADD CONSTRAINT payments_organization_id_required
   CHECK (organization_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.payments VALIDATE CONSTRAINT payments_organization_id_not_null;
+ALTER TABLE public.payments VALIDATE CONSTRAINT payments_organization_id_required;

@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.campaigns ALTER COLUMN organization_id DROP NOT NULL;
-ALTER TABLE public.campaigns ADD CONSTRAINT campaigns_organization_id_not_null
+ALTER TABLE public.campaigns ADD CONSTRAINT campaigns_organization_id_required
   CHECK (organization_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.campaigns VALIDATE CONSTRAINT campaigns_organization_id_not_null;
+ALTER TABLE public.campaigns VALIDATE CONSTRAINT campaigns_organization_id_required;

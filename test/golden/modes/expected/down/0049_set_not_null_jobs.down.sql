@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.jobs ALTER COLUMN organization_id DROP NOT NULL;
-ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_not_null
+ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_required
   CHECK (organization_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.jobs VALIDATE CONSTRAINT jobs_organization_id_not_null;
+ALTER TABLE public.jobs VALIDATE CONSTRAINT jobs_organization_id_required;

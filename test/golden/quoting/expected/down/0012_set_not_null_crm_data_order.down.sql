@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE "CRM Data"."order" ALTER COLUMN "Org ID" DROP NOT NULL;
-ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_not_null"
+ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_required"
   CHECK ("Org ID" IS NOT NULL) NOT VALID;
-ALTER TABLE "CRM Data"."order" VALIDATE CONSTRAINT "order_Org ID_not_null";
+ALTER TABLE "CRM Data"."order" VALIDATE CONSTRAINT "order_Org ID_required";

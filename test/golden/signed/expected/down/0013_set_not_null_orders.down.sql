@@ -4,6 +4,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.orders ALTER COLUMN organization_id DROP NOT NULL;
-ALTER TABLE public.orders ADD CONSTRAINT orders_organization_id_not_null
+ALTER TABLE public.orders ADD CONSTRAINT orders_organization_id_required
   CHECK (organization_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.orders VALIDATE CONSTRAINT orders_organization_id_not_null;
+ALTER TABLE public.orders VALIDATE CONSTRAINT orders_organization_id_required;
