@@ -8,6 +8,7 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { isScoped, isTenantRoot, type Model } from '../../src/manifest/model.js';
 import { createTenantPool, lookup, TenantContextError } from '../../src/runtime/index.js';
 import { quoteQualified } from '../../src/sql/quote.js';
+import { fixtureId } from '../helpers/fixture-id.js';
 import { appLogin, crmDatabase, type TestServer, testServers } from '../helpers/servers.js';
 
 /**
@@ -18,10 +19,7 @@ const loaded = loadManifest(readFileSync('policies.yaml', 'utf8'), 'policies.yam
 if (!loaded.ok) throw new Error('policies.yaml does not load');
 const model: Model = loaded.model;
 
-const id = (key: string): string => {
-  const hex = createHash('md5').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
+const id = fixtureId;
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const COMPANIES = ['company:nadan', 'company:sunstone', 'company:testco'].map(id);
 const NADAN = COMPANIES[0] ?? '';

@@ -1,16 +1,13 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { setContextSecret } from '../../src/apply/set-context-secret.js';
 import { withClient } from '../../src/db/server.js';
 import { createTenantPool, lookup, signTenantToken, signUserToken } from '../../src/runtime/index.js';
+import { fixtureId } from '../helpers/fixture-id.js';
 import { appLogin, freshDatabase, runSqlFile, type TestServer, testServers } from '../helpers/servers.js';
 
-const id = (key: string): string => {
-  const hex = createHash('md5').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
+const id = fixtureId;
 
 describe.each(testServers())('signed context: the user of legacy_owner rows, and lookups, on $label', (server: TestServer) => {
   it('shows a row without a tenant to its owner only with a signed user of the current tenant', async () => {
