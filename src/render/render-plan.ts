@@ -249,17 +249,27 @@ const pad = (id: number): string => String(id).padStart(4, '0');
 
 /**
  * Renders every step of a plan into numbered migration files starting at
- * `firstId`. Pure: same plan and templates, same bytes.
+ * `firstId`. Pure: same plan and templates, same bytes. postgres-migrations
+ * keys applied files by their name without the number, so a step that
+ * recurs (`lookups`, `exempt_tables`) gets `_2`, `_3`... after the names in
+ * `taken` (those of the files already in the folder).
  */
-export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): MigrationFile[] {
+export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken: ReadonlySet<string> = new Set()): MigrationFile[] {
   const settings = settingsContext(plan.settings);
+  const names = new Set(taken);
+  const unique = (slug: string): string => {
+    let name = slug;
+    for (let n = 2; names.has(name); n++) name = `${slug}_${n}`;
+    names.add(name);
+    return name;
+  };
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
     const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional };
     const meta = metaFor(planned.step, planned.stage);
     const kind = planned.step.kind;
     const downTransactional = kind === 'tenant-index' ? false : true;
-    const base = `${pad(id)}_${planned.slug}`;
+    const base = `${pad(id)}_${unique(planned.slug)}`;
     return {
       id,
       fileName: `${base}.sql`,

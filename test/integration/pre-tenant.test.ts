@@ -1,15 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
+import { rollbackMigrations } from '../../src/apply/rollback-migrations.js';
+import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { isScoped, isTenantRoot, type Model } from '../../src/manifest/model.js';
 import { createTenantPool, lookup, TenantContextError } from '../../src/runtime/index.js';
 import { quoteQualified } from '../../src/sql/quote.js';
+import { failures } from '../../src/verify/result.js';
+import { verifyIsolation } from '../../src/verify/verify-isolation.js';
+import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { fixtureId } from '../helpers/fixture-id.js';
-import { appLogin, crmDatabase, type TestServer, testServers } from '../helpers/servers.js';
+import { appLogin, comparableSchema, crmDatabase, freshDatabase, type TestServer, testServers } from '../helpers/servers.js';
 
 /**
  * The seed CRM with the shipped manifest, as a deployed application sees it:
@@ -171,5 +178,122 @@ describe.each(testServers())('the seed CRM with the shipped manifest, as a login
       }
     });
     expect(stranger).toBe('42501');
+  });
+});
+
+describe.each(testServers())('lookups applied by a role that is not superuser (managed PostgreSQL), on $label', (server: TestServer) => {
+  it('hands the functions to the lookup role, proves them, and rolls back exactly', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const [migrator, app, owner] = [`mig_${tag}`, `app_${tag}`, `lookup_${tag}`];
+    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-managed-'));
+    writeFileSync(
+      join(dir, 'policies.yaml'),
+      `version: 1
+tenant: { column: company_id, type: uuid, references: companies(id) }
+roles: { app: { name: ${app} }, lookup: { name: ${owner} } }
+lookups:
+  user_by_email: { table: users, key: email, returns: [id, company_id] }
+tables:
+  companies: { commands: [select] }
+  users: { existing_column: uuid }
+`,
+    );
+    const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
+    if (generated.kind !== 'written') throw new Error(generated.kind);
+    const db = await freshDatabase(server, 'managed');
+    try {
+      await withClient(db.connection, async (c) => {
+        await c.query(`CREATE ROLE ${migrator} LOGIN CREATEROLE PASSWORD 'pw'`);
+        await c.query(`GRANT CREATE ON DATABASE ${db.connection.database} TO ${migrator}`);
+        await c.query(`GRANT CREATE ON SCHEMA public TO ${migrator}`);
+      });
+      const asMigrator = { ...db.connection, user: migrator, password: 'pw' };
+      await withClient(asMigrator, (c) =>
+        c.query(`CREATE TABLE companies (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
+                 CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), company_id uuid REFERENCES companies (id), email text NOT NULL UNIQUE);
+                 INSERT INTO companies (id, name) VALUES ('${NADAN}', 'nadan'), ('${SUNSTONE}', 'sunstone');
+                 INSERT INTO users (company_id, email) VALUES ('${NADAN}', 'a@nadan.example'), ('${SUNSTONE}', 'b@sunstone.example');`),
+      );
+      const before = await withClient(db.connection, introspectDatabase);
+      await applyMigrations({ connection: asMigrator, dir: join(dir, 'generated-sql') });
+      const owners = await withClient(db.connection, async (c) => (await c.query("SELECT proowner::regrole::text AS o FROM pg_proc WHERE proname = 'user_by_email'")).rows);
+      expect(owners).toEqual([{ o: owner }]);
+      const result = await withClient(db.connection, (client) => verifyIsolation({ model: generated.model, client }));
+      expect(failures(result)).toEqual([]);
+      expect(result.lookups.map((l) => l.lookup)).toEqual(['user_by_email']);
+      await rollbackMigrations({ connection: asMigrator, dir: join(dir, 'generated-sql'), to: 0 });
+      expect(comparableSchema(await withClient(db.connection, introspectDatabase))).toEqual(comparableSchema(before));
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+      await withClient(server.connection, async (c) => {
+        for (const role of [owner, app, migrator]) await c.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      });
+    }
+  });
+});
+
+describe.each(testServers())('lookups changed over several generates, on $label', (server: TestServer) => {
+  it('adds, changes and removes lookups in new files that apply and roll back exactly', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-lookups-'));
+    const head = `version: 1
+tenant: { column: company_id, type: uuid, references: companies(id) }
+roles: { app: { name: inc_app_${tag} }, lookup: { name: inc_lookup_${tag} } }
+tables:
+  companies: { commands: [select] }
+  users: { existing_column: uuid }
+  sessions: { backfill: user_id -> users, foreign_keys: { user_id: users } }
+`;
+    const steps = [
+      head,
+      `${head}lookups:\n  user_by_email: { table: users, key: email, returns: [id] }\n`,
+      `${head}lookups:\n  user_by_email: { table: users, key: email, returns: [id, company_id] }\n  session_by_token: { table: sessions, key: token_hash, returns: [user_id] }\n`,
+      `${head}lookups:\n  session_by_token: { table: sessions, key: token_hash, returns: [user_id, company_id] }\n`,
+      head,
+    ];
+    const db = await freshDatabase(server, 'lookupsinc');
+    try {
+      await withClient(db.connection, (c) =>
+        c.query(`CREATE TABLE companies (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
+                 CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), company_id uuid REFERENCES companies (id), email text NOT NULL UNIQUE);
+                 CREATE TABLE sessions (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), user_id uuid NOT NULL REFERENCES users (id), token_hash text NOT NULL UNIQUE);
+                 INSERT INTO companies (id, name) VALUES ('${NADAN}', 'nadan'), ('${SUNSTONE}', 'sunstone');
+                 INSERT INTO users (id, company_id, email) VALUES ('${id('u:a')}', '${NADAN}', 'a@x'), ('${id('u:b')}', '${SUNSTONE}', 'b@x');
+                 INSERT INTO sessions (user_id, token_hash) VALUES ('${id('u:a')}', 'ta'), ('${id('u:b')}', 'tb');`),
+      );
+      const before = await withClient(db.connection, introspectDatabase);
+      const functions: string[][] = [];
+      for (const text of steps) {
+        writeFileSync(join(dir, 'policies.yaml'), text);
+        const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
+        expect(['written', 'up-to-date']).toContain(generated.kind);
+        await applyMigrations({ connection: db.connection, dir: join(dir, 'generated-sql') });
+        functions.push(
+          await withClient(db.connection, async (c) =>
+            (await c.query<{ f: string }>("SELECT p.proname || '(' || pg_get_function_result(p.oid) || ')' AS f FROM pg_proc p WHERE p.pronamespace = to_regnamespace('rlsgen_lookup') ORDER BY 1")).rows.map((r) => r.f),
+          ),
+        );
+        if ('model' in generated && generated.model.lookups.length > 0) {
+          const result = await withClient(db.connection, (client) => verifyIsolation({ model: generated.model, client }));
+          expect(failures(result)).toEqual([]);
+        }
+      }
+      expect(functions).toEqual([
+        [],
+        ['user_by_email(TABLE(id uuid))'],
+        ['session_by_token(TABLE(user_id uuid))', 'user_by_email(TABLE(id uuid, company_id uuid))'],
+        ['session_by_token(TABLE(user_id uuid, company_id uuid))'],
+        [],
+      ]);
+      await rollbackMigrations({ connection: db.connection, dir: join(dir, 'generated-sql'), to: 0 });
+      expect(comparableSchema(await withClient(db.connection, introspectDatabase))).toEqual(comparableSchema(before));
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+      await withClient(server.connection, async (c) => {
+        for (const role of [`inc_lookup_${tag}`, `inc_app_${tag}`]) await c.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      });
+    }
   });
 });
