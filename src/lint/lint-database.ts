@@ -1,7 +1,7 @@
 import { roleReach } from '../introspect/role-reach.js';
 import type { DbSnapshot } from '../introspect/snapshot.js';
 import { TenantData } from '../introspect/tenant-data.js';
-import type { Acknowledgement, Model } from '../manifest/model.js';
+import { type Acknowledgement, isTenantScoped, type Model } from '../manifest/model.js';
 import { RULES } from './registry.js';
 import type { Finding, LintContext, LintRule } from './rule.js';
 
@@ -20,7 +20,7 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
   const model = options.model;
   const tenantColumn = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
   const tenantTable = model?.tenant.tableName ?? null;
-  const declared = new TenantData(snapshot, { tenantColumn, tenantTable, scoped: model?.tables.filter((m) => m.mode !== 'exempt').map((m) => m.name) ?? [] });
+  const declared = new TenantData(snapshot, { tenantColumn, tenantTable, scoped: model?.tables.filter(isTenantScoped).map((m) => m.name) ?? [] });
   // A partition of a scoped table holds its rows too, at any depth (a sub-partition's parent is a partition).
   const tenantTables = model
     ? snapshot.tables.filter((t) => declared.isScoped(t) || declared.scopedAncestor(t) !== undefined)

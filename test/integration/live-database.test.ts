@@ -14,7 +14,7 @@ import { initManifest } from '../../src/init/init-manifest.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
-import type { Model } from '../../src/manifest/model.js';
+import { isTenantScoped, type Model } from '../../src/manifest/model.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { runCli } from '../helpers/cli.js';
@@ -25,7 +25,7 @@ const acceptedText = acknowledgedManifest();
 const loaded = loadManifest(acceptedText, 'policies.yaml');
 if (!loaded.ok) throw new Error('policies.yaml');
 const model: Model = loaded.model;
-const scopedNames = model.tables.filter((t) => t.mode !== 'exempt').map((t) => `table public.${t.name.name}`).sort();
+const scopedNames = model.tables.filter(isTenantScoped).map((t) => `table public.${t.name.name}`).sort();
 
 /** The official SARIF 2.1.0 schema (test/fixtures/sarif/README.md says where it comes from). */
 const sarifSchema = (): ((data: unknown) => boolean) & { errors?: unknown } => {
