@@ -2,7 +2,7 @@
  * `npm run demo`: the whole job on the bundled seed CRM, on a throwaway
  * embedded PostgreSQL. Nothing outside a temp folder is written.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMigrations } from '../src/apply/apply-migrations.js';
@@ -47,11 +47,7 @@ async function main(): Promise<number> {
 
     heading(3, 'rlsgen generate (policies.yaml -> reviewed SQL)');
     const out = join(work, 'generated-sql');
-    // policies.yaml still exempts users, sessions and audit_logs and lets every
-    // company read the company table: the proof reports each of them. The demo
-    // accepts them, with their reasons, as a reviewed manifest would.
-    const manifest = join(work, 'policies.yaml');
-    writeFileSync(manifest, `${readFileSync('policies.yaml', 'utf8')}\n${readFileSync('test/fixtures/crm-legacy/acknowledgements.yaml', 'utf8')}`);
+    const manifest = 'policies.yaml';
     const generated = generateMigrations({ manifestPath: manifest, outDir: out });
     if (generated.kind !== 'written') throw new Error(`generate: ${generated.kind}`);
     const prepare = generated.files.filter((f) => f.stage === 'prepare').length;
