@@ -61,7 +61,7 @@ function beforeLookups(text: string): string {
 
 `;
   const lookups = text.slice(text.indexOf('\nlookups:'), text.indexOf('\ntables:'));
-  return `${text.slice(0, start)}${exempt}${text.slice(end)}`.replace(lookups, '').replace('  references: users(id)\n', '');
+  return `${text.slice(0, start)}${exempt}${text.slice(end)}`.replace(lookups, '');
 }
 
 const verify = (model: Model, connection: ConnectionInfo): Promise<VerifyResult> =>
@@ -260,6 +260,30 @@ describe.each(testServers())('rlsgen verify on lookups, the tenant table and leg
       await sql('ALTER FUNCTION rlsgen_lookup.session_by_token_safe RENAME TO session_by_token');
     }
     expect(lookupFailures(await verify(db.model, db.connection), 'session_by_token')).toEqual([]);
+  });
+
+  it('fails an undeclared definer function in the lookup schema, and a lookup handed to another owner, as definer functions', async () => {
+    const declared = (result: VerifyResult): string[] => failures(result).filter((f) => f.table.startsWith('function rlsgen_lookup.')).map((f) => `${f.table} ${f.check.check}`);
+    expect(declared(await verify(db.model, db.connection))).toEqual([]);
+    await sql(`CREATE FUNCTION rlsgen_lookup.users_by_domain(text) RETURNS TABLE (id uuid, email text)
+      LANGUAGE sql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+      AS $$ SELECT u.id, u.email FROM public.users AS u WHERE u.email LIKE '%@' || $1 $$`);
+    try {
+      const wide = await verify(db.model, db.connection);
+      expect(declared(wide)).toEqual(['function rlsgen_lookup.users_by_domain(text) definer-function']);
+      expect(failures(wide).find((f) => f.table === 'function rlsgen_lookup.users_by_domain(text)')?.check.detail).toMatch(/reads public\.users with its owner's rights; crm_app_lookup can EXECUTE it \(through PUBLIC\)/);
+    } finally {
+      await sql('DROP FUNCTION rlsgen_lookup.users_by_domain(text)');
+    }
+    await sql('ALTER FUNCTION rlsgen_lookup.user_by_email(text) OWNER TO CURRENT_USER');
+    try {
+      const moved = await verify(db.model, db.connection);
+      expect(declared(moved)).toEqual(['function rlsgen_lookup.user_by_email(text) definer-function']);
+      expect(lookupFailures(moved, 'user_by_email')).toEqual([expect.stringContaining('not the lookup role crm_lookup_lookup')]);
+    } finally {
+      await sql('ALTER FUNCTION rlsgen_lookup.user_by_email(text) OWNER TO crm_lookup_lookup');
+    }
+    expect(failures(await verify(db.model, db.connection))).toEqual([]);
   });
 
   it('fails when the lookup role owns something else or the application role can act as it', async () => {
