@@ -5,6 +5,7 @@ import pg from 'pg';
 import { migrate } from 'postgres-migrations';
 import { clientConfig, type ConnectionInfo } from '../db/server.js';
 import type { Stage } from '../plan/plan.js';
+import { durationInterval } from '../sql/interval.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { type FolderMigration, lineColumn, readMigrationFolder } from './migration-folder.js';
 
@@ -16,7 +17,8 @@ export type ApplyEvent =
   | { readonly kind: 'lock-acquired' }
   | { readonly kind: 'file-start'; readonly file: FolderMigration; readonly index: number; readonly total: number }
   | { readonly kind: 'file-done'; readonly file: FolderMigration; readonly ms: number }
-  | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null }
+  /** `batchSize` and `pauseMs`: the pacing a batch ran with (batch events only). */
+  | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null; readonly batchSize: number | null; readonly pauseMs: number | null }
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
   | { readonly kind: 'retry'; readonly file: FolderMigration; readonly attempt: number; readonly delayMs: number; readonly reason: string };
 
@@ -28,6 +30,8 @@ export interface ApplyOptions {
   readonly dryRun?: boolean;
   /** Rows per backfill transaction, overriding the files' own value. */
   readonly batchSize?: number;
+  /** Pause between two backfill batches (a duration: `50ms`), overriding the files' own value. */
+  readonly batchPause?: string;
   /** lock_timeout for the session (files that SET LOCAL their own keep theirs). */
   readonly lockTimeout?: string;
   /** Retries of a file that hit lock_timeout. */
@@ -188,6 +192,11 @@ async function prepareSession(client: pg.Client, options: ApplyOptions): Promise
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new Error('batch size must be a positive integer');
     await client.query(`SET rlsgen.batch_size = ${quoteLiteral(String(options.batchSize))}`);
   }
+  if (options.batchPause !== undefined) {
+    const pause = durationInterval(options.batchPause);
+    if (pause === null) throw new Error(`batch pause must be a duration such as 50ms, not ${JSON.stringify(options.batchPause)}`);
+    await client.query(`SET rlsgen.batch_pause = ${quoteLiteral(pause)}`);
+  }
 }
 
 /** Drops an index that an interrupted CREATE INDEX CONCURRENTLY left invalid, so the file can build it again. */
@@ -223,8 +232,8 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
   client.on('notice', (notice) => {
     if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) return;
     try {
-      const d = JSON.parse(notice.detail) as { event: 'start' | 'batch' | 'done'; table: string; total: number; done: number; filled: number; unresolved?: number };
-      onEvent({ kind: 'backfill', table: d.table, event: d.event, done: d.done, total: d.total, filled: d.filled, unresolved: d.unresolved ?? null });
+      const d = JSON.parse(notice.detail) as { event: 'start' | 'batch' | 'done'; table: string; total: number; done: number; filled: number; unresolved?: number; batch_size?: number; pause_ms?: number };
+      onEvent({ kind: 'backfill', table: d.table, event: d.event, done: d.done, total: d.total, filled: d.filled, unresolved: d.unresolved ?? null, batchSize: d.batch_size ?? null, pauseMs: d.pause_ms ?? null });
       if (d.event === 'done') backfills.set(d.table, { table: d.table, filled: d.filled, unresolved: d.unresolved ?? 0 });
     } catch {
       // Not a progress notice of ours.

@@ -267,7 +267,7 @@ interface RawManifest {
     app: { name: string; create?: boolean };
     cross_tenant?: { name: string; create?: boolean; write?: boolean };
   };
-  migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number };
+  migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number; batch_pause?: string };
   context?: 'plain' | 'signed';
   target?: 'postgres' | 'citus';
   defaults?: { schema?: string; primary_key?: string };
@@ -653,6 +653,7 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
       lockTimeout: raw.migration?.lock_timeout ?? '2s',
       statementTimeout: raw.migration?.statement_timeout ?? '30s',
       batchSize: raw.migration?.batch_size ?? 5000,
+      batchPause: raw.migration?.batch_pause ?? '0',
     },
     context: raw.context ?? 'plain',
     target: raw.target ?? 'postgres',

@@ -81,6 +81,7 @@ export interface PlanSettings {
   readonly lockTimeout: string;
   readonly statementTimeout: string;
   readonly batchSize: number;
+  readonly batchPause: string;
   readonly context: 'plain' | 'signed';
 }
 
@@ -89,7 +90,10 @@ export type Step =
   | { readonly kind: 'add-tenant-column'; readonly table: TablePlan }
   | { readonly kind: 'tenant-index'; readonly table: TablePlan }
   | { readonly kind: 'backfill'; readonly table: TablePlan }
-  | { readonly kind: 'require-tenant'; readonly table: TablePlan }
+  /** VACUUM (ANALYZE) after a backfill rewrote the table's rows. */
+  | { readonly kind: 'vacuum'; readonly table: TablePlan }
+  /** After the backfill: the tenant foreign key (`foreignKey`, for a column rlsgen added) and, where rows must have a tenant, the NOT NULL check; both NOT VALID. */
+  | { readonly kind: 'require-tenant'; readonly table: TablePlan; readonly foreignKey: boolean }
   | { readonly kind: 'validate-tenant'; readonly table: TablePlan }
   | { readonly kind: 'set-not-null'; readonly table: TablePlan }
   | { readonly kind: 'add-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
@@ -115,7 +119,7 @@ export type StepKind = Step['kind'];
 
 export interface PlannedStep {
   readonly stage: Stage;
-  /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, a procedure that commits). */
+  /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, a procedure that commits, VACUUM). */
   readonly transactional: boolean;
   /** File name part after the number: `add_tenant_column_calls`. */
   readonly slug: string;
@@ -132,6 +136,7 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'add-tenant-column': 'prepare',
   'tenant-index': 'prepare',
   backfill: 'prepare',
+  vacuum: 'prepare',
   'require-tenant': 'prepare',
   'validate-tenant': 'prepare',
   'set-not-null': 'prepare',
@@ -149,4 +154,4 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'citus-distribute': 'distribute',
 };
 
-export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'backfill']);
+export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'backfill', 'vacuum']);

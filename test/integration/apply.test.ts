@@ -18,8 +18,8 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
     try {
       const r = runCli(['apply', '--dry-run', '--database-url', connectionUrl(db.connection)]);
       expect(r.code).toBe(0);
-      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 225 pending:');
-      expect(r.stdout).toContain('  0038_tenant_index_calls.sql  prepare  (outside a transaction)');
+      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 250 pending:');
+      expect(r.stdout).toContain('  0084_tenant_index_calls.sql  prepare  (outside a transaction)');
       const schema = await withClient(db.connection, (c) => c.query("SELECT to_regnamespace('rlsgen') AS s"));
       expect(schema.rows[0]).toEqual({ s: null });
     } finally {
@@ -33,11 +33,11 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       const url = connectionUrl(db.connection);
       const prepare = runCli(['apply', '--stage', 'prepare', '--database-url', url], { env: { CI: 'true' } });
       expect(prepare.code).toBe(0);
-      expect(prepare.stdout).toContain('applied 155 migration(s) (0001_bootstrap.sql .. 0155_set_not_null_performance_alerts.sql)');
+      expect(prepare.stdout).toContain('applied 180 migration(s) (0001_bootstrap.sql .. 0180_set_not_null_performance_alerts.sql)');
       expect(prepare.stdout).toContain('  backfill public.calls: 2 row(s) filled, 1 left without a tenant (rlsgen audit lists them)');
       expect(prepare.stdout).toContain('70 enforce-stage migration(s) pending: deploy the application');
       expect(runCli(['apply', '--database-url', url]).stdout).toContain('applied 70 migration(s)');
-      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 225 migration(s) of generated-sql already applied\n');
+      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 250 migration(s) of generated-sql already applied\n');
     } finally {
       await db.drop();
     }
@@ -51,9 +51,9 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
         applyMigrations({ connection: db.connection, dir: 'generated-sql' }),
         applyMigrations({ connection: db.connection, dir: 'generated-sql', onEvent: (e) => void events.push(e.kind) }),
       ]);
-      expect(a.applied.length + b.applied.length).toBe(225);
+      expect(a.applied.length + b.applied.length).toBe(250);
       expect([a.applied.length, b.applied.length]).toContain(0);
-      expect(await appliedCount(db.connection)).toBe(225);
+      expect(await appliedCount(db.connection)).toBe(250);
 
       const holder = new pg.Client(db.connection);
       await holder.connect();

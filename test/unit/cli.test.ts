@@ -56,7 +56,7 @@ describe('rlsgen generate', () => {
     expect(runCli(['generate', '--check'], { cwd: dir }).code).toBe(1);
     const written = runCli(['generate'], { cwd: dir });
     expect(written.code).toBe(0);
-    expect(written.stdout).toContain('wrote 225 migration(s) to generated-sql (rollbacks in generated-sql/down):');
+    expect(written.stdout).toContain('wrote 250 migration(s) to generated-sql (rollbacks in generated-sql/down):');
     expect(written.stdout).toContain('1. rlsgen apply --stage prepare');
     expect(runCli(['generate', '--check'], { cwd: dir })).toEqual({
       code: 0,
