@@ -47,6 +47,25 @@ INSERT INTO parents SELECT md5('p' || g)::uuid, md5('o' || (1 + g % 40))::uuid, 
 `;
 
 describe.each(testServers())('the backfill on $label', (server) => {
+  /** A database with the parents and children, their tenant columns added as generated, and `extra` run after; dropped after `fn`. */
+  async function withParents<T>(extra: string, fn: (connection: ConnectionInfo, files: Map<string, string>) => Promise<T>): Promise<T> {
+    const gen = generated(PARENTS);
+    const db = await freshDatabase(server, 'parents');
+    try {
+      await withClient(db.connection, async (c) => {
+        await c.query(PARENTS_SCHEMA);
+        await c.query(fileOf(gen.files, '_bootstrap.sql'));
+        await c.query(fileOf(gen.files, '_add_tenant_column_parents.sql'));
+        await c.query(fileOf(gen.files, '_add_tenant_column_children.sql'));
+        if (extra !== '') await c.query(extra);
+      });
+      return await fn(db.connection, gen.files);
+    } finally {
+      await db.drop();
+      gen.remove();
+    }
+  }
+
   describe('on keys that are sparse, random and text, through two hops and a first-of with an ambiguous non-key match', () => {
     const generatedFixture = generated(readFileSync('test/fixtures/backfill/policies.yaml', 'utf8'));
     let db: { connection: ConnectionInfo; drop: () => Promise<void> };
@@ -121,23 +140,14 @@ describe.each(testServers())('the backfill on $label', (server) => {
     }
 
     async function fillParents(unique: boolean): Promise<{ error: string | null }> {
-      const gen = generated(PARENTS);
-      const db = await freshDatabase(server, 'keyshare');
-      try {
-        await withClient(db.connection, async (c) => {
-          await c.query(PARENTS_SCHEMA);
-          await c.query(fileOf(gen.files, '_bootstrap.sql'));
-          await c.query(fileOf(gen.files, '_add_tenant_column_parents.sql'));
-          await c.query(fileOf(gen.files, '_add_tenant_column_children.sql'));
-          if (unique) await c.query('CREATE UNIQUE INDEX parents_tenant_id_id_key ON parents (tenant_id, id)');
-        });
-        const app = await childInserted(db.connection, 'p77');
+      return withParents(unique ? 'CREATE UNIQUE INDEX parents_tenant_id_id_key ON parents (tenant_id, id)' : '', async (connection, files) => {
+        const app = await childInserted(connection, 'p77');
         try {
-          return await withClient(db.connection, async (c) => {
+          return await withClient(connection, async (c) => {
             c.on('notice', () => undefined);
             await c.query("SET lock_timeout = '300ms'");
             try {
-              await c.query(fileOf(gen.files, '_backfill_parents.sql').replace("'2s'", "'300ms'"));
+              await c.query(fileOf(files, '_backfill_parents.sql').replace("'2s'", "'300ms'"));
               return { error: null };
             } catch (error) {
               return { error: (error as Error).message };
@@ -147,10 +157,7 @@ describe.each(testServers())('the backfill on $label', (server) => {
           await app.query('ROLLBACK');
           await app.end();
         }
-      } finally {
-        await db.drop();
-        gen.remove();
-      }
+      });
     }
 
     it('fills the rows: with no unique index on the column yet, the fill is a non-key update', async () => {
@@ -164,19 +171,10 @@ describe.each(testServers())('the backfill on $label', (server) => {
 
   describe('pacing', () => {
     it('takes a batch size and a pause changed while it runs, and keeps them for the next tables', async () => {
-      const gen = generated(PARENTS);
-      const db = await freshDatabase(server, 'pacing');
-      try {
-        await withClient(db.connection, async (c) => {
-          await c.query(PARENTS_SCHEMA);
-          await c.query("INSERT INTO children (parent_id) SELECT md5('p' || g)::uuid FROM generate_series(1, 3000) AS g");
-          await c.query(fileOf(gen.files, '_bootstrap.sql'));
-          await c.query(fileOf(gen.files, '_add_tenant_column_parents.sql'));
-          await c.query(fileOf(gen.files, '_add_tenant_column_children.sql'));
-        });
+      await withParents("INSERT INTO children (parent_id) SELECT md5('p' || g)::uuid FROM generate_series(1, 3000) AS g", async (connection, files) => {
         const seen: { table: string; batch: number; pause: number; total: number }[] = [];
         let changed = false;
-        const result = await withClient(db.connection, async (c) => {
+        const result = await withClient(connection, async (c) => {
           const change = new Promise<void>((resolve, reject) => {
             c.on('notice', (n) => {
               if (n.detail === undefined) return;
@@ -186,14 +184,14 @@ describe.each(testServers())('the backfill on $label', (server) => {
               if (changed) return;
               changed = true;
               // A DBA slowing the backfill down from another session.
-              withClient(db.connection, (other) =>
+              withClient(connection, (other) =>
                 other.query("UPDATE rlsgen.backfill_progress SET batch_size = 2000, batch_pause = '20ms' WHERE table_name = 'public.parents'"),
               ).then(() => resolve(), reject);
             });
           });
-          await c.query(fileOf(gen.files, '_backfill_parents.sql'));
+          await c.query(fileOf(files, '_backfill_parents.sql'));
           await change;
-          await c.query(fileOf(gen.files, '_backfill_children.sql'));
+          await c.query(fileOf(files, '_backfill_children.sql'));
           return (await c.query<{ batch: string; pause: string }>("SELECT current_setting('rlsgen.batch_size') AS batch, current_setting('rlsgen.batch_pause') AS pause")).rows[0];
         });
         const parents = seen.filter((s) => s.table === 'public.parents');
@@ -206,33 +204,22 @@ describe.each(testServers())('the backfill on $label', (server) => {
         expect(parents.length).toBeLessThan(20000 / 500);
         expect(seen.filter((s) => s.table === 'public.children').every((s) => s.batch === 2000 && s.pause === 20)).toBe(true);
         expect(result).toEqual({ batch: '2000', pause: '00:00:00.02' });
-        await withClient(db.connection, async (c) => {
+        await withClient(connection, async (c) => {
           const { rows } = await c.query<{ open: string; progress: string }>(
             "SELECT (SELECT count(*) FROM parents WHERE tenant_id IS NULL) + (SELECT count(*) FROM children WHERE tenant_id IS NULL) AS open, (SELECT count(*) FROM rlsgen.backfill_progress) AS progress",
           );
           expect(rows[0]).toEqual({ open: '0', progress: '0' });
         });
-      } finally {
-        await db.drop();
-        gen.remove();
-      }
+      });
     });
 
     it('refuses a batch size or a pause that cannot pace a backfill', async () => {
-      const gen = generated(PARENTS);
-      const db = await freshDatabase(server, 'pacing');
-      try {
-        await withClient(db.connection, async (c) => {
-          await c.query(PARENTS_SCHEMA);
-          await c.query(fileOf(gen.files, '_bootstrap.sql'));
-          await c.query(fileOf(gen.files, '_add_tenant_column_parents.sql'));
+      await withParents('', async (connection) => {
+        await withClient(connection, async (c) => {
           await expect(c.query("INSERT INTO rlsgen.backfill_progress (table_name, batch_size) VALUES ('public.parents', 0)")).rejects.toThrow(/check constraint/);
           await expect(c.query("INSERT INTO rlsgen.backfill_progress (table_name, batch_pause) VALUES ('public.parents', '-1s')")).rejects.toThrow(/check constraint/);
         });
-      } finally {
-        await db.drop();
-        gen.remove();
-      }
+      });
     });
   });
 });

@@ -73,6 +73,12 @@ describe('rlsgen generate', () => {
     expect(missing.stderr).toBe('error: manifest missing.yaml does not exist\n');
   });
 
+  it('rejects a --batch-pause that is not a duration', () => {
+    const bad = runCli(['apply', '--batch-pause', 'a while', '--database-url', 'postgres://localhost/none']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--batch-pause must be a duration such as 50ms, 2s or 0');
+  });
+
   it('rejects a --probe-role without role=login', () => {
     const bad = runCli(['verify', '--probe-role', 'crm_app', '--database-url', 'postgres://localhost/none']);
     expect(bad.code).toBe(2);
