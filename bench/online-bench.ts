@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
     writers: { type: 'string', default: '4' },
     readers: { type: 'string', default: '2' },
     rate: { type: 'string', default: '60' },
-    'batch-size': { type: 'string', default: '5000' },
+    'batch-size': { type: 'string', default: '2000' },
     'lock-timeout': { type: 'string', default: '1s' },
     'baseline-seconds': { type: 'string', default: '10' },
     'reader-seconds': { type: 'string', default: '30' },
@@ -217,11 +217,24 @@ function handScript(connection: ConnectionInfo): () => Promise<Migration> {
   };
 }
 
+type Contestant = 'rlsgen' | 'hand' | 'handWithForeignKey';
+
 interface LoopComparison {
   readonly rows: number;
-  readonly rlsgen: number[];
-  readonly hand: number[];
-  readonly handWithForeignKey: number[];
+  /** Wall time of each round. */
+  readonly wall: Record<Contestant, number[]>;
+  /** CPU time of the server process that ran it, where the server runs on this machine (null elsewhere). */
+  readonly cpu: Record<Contestant, (number | null)[]>;
+}
+
+/** User + system CPU of a local process in ms, from /proc (Linux), or null. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** The backfill of calls alone, without load, on identical copies: each contestant's wall time per round, in alternating order. */
@@ -231,12 +244,12 @@ async function compareLoops(server: ServerHandle, template: string, dir: string)
   const bootstrap = fileText('_bootstrap.sql');
   const rlsgenBackfill = fileText('_backfill_calls.sql');
   const handBackfill = readHandSteps().find((s) => s.name === 'calls: backfill')?.sql ?? '';
-  const contestants: Record<'rlsgen' | 'hand' | 'handWithForeignKey', (c: pg.Client) => Promise<void>> = {
+  const contestants: Record<Contestant, (c: pg.Client) => Promise<void>> = {
     rlsgen: async (c) => void (await c.query(rlsgenBackfill)),
     hand: async (c) => void (await c.query(handBackfill)),
     handWithForeignKey: async (c) => void (await c.query(handBackfill)),
   };
-  const out: LoopComparison = { rows: 0, rlsgen: [], hand: [], handWithForeignKey: [] };
+  const out: LoopComparison = { rows: 0, wall: { rlsgen: [], hand: [], handWithForeignKey: [] }, cpu: { rlsgen: [], hand: [], handWithForeignKey: [] } };
   const names = Object.keys(contestants) as (keyof typeof contestants)[];
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
@@ -250,9 +263,13 @@ async function compareLoops(server: ServerHandle, template: string, dir: string)
           if (name === 'handWithForeignKey') await c.query('ALTER TABLE calls ADD CONSTRAINT calls_company_id_fkey FOREIGN KEY (company_id) REFERENCES companies (id) NOT VALID');
           await c.query(`SET hand.batch_size = '${BATCH}'`);
           await c.query('CHECKPOINT').catch(() => undefined);
+          const pid = Number((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+          const cpuBefore = cpuMs(pid);
           const started = performance.now();
           await contestants[name](c);
-          out[name].push(performance.now() - started);
+          out.wall[name].push(performance.now() - started);
+          const cpuAfter = cpuMs(pid);
+          out.cpu[name].push(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
           const { rows } = await c.query<{ n: string; open: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE company_id IS NULL) AS open FROM calls');
           if (rows[0]?.open !== '0') throw new Error(`${name} left ${rows[0]?.open} calls without a tenant`);
           (out as { rows: number }).rows = Number(rows[0]?.n);
@@ -357,18 +374,30 @@ async function main(): Promise<void> {
       targets.push(`longest application statement from ${label(ROW_COUNTS[0] ?? 0)} to ${label(ROW_COUNTS[ROW_COUNTS.length - 1] ?? 0)} rows: ${ms(first)} -> ${ms(last)}`);
     }
     if (loops !== null) {
-      const r = perSecond(loops.rows, median(loops.rlsgen));
-      const h = perSecond(loops.rows, median(loops.hand));
-      const f = perSecond(loops.rows, median(loops.handWithForeignKey));
-      const each = (v: readonly number[]): string => v.map((x) => seconds(x)).join(', ');
+      const wallRate = (c: Contestant): number => perSecond(loops.rows, median(loops.wall[c]));
+      const cpus = (c: Contestant): number[] | null => (loops.cpu[c].every((x) => x !== null) ? (loops.cpu[c] as number[]) : null);
+      const line = (name: string, c: Contestant): string => {
+        const cpu = cpus(c);
+        const each = loops.wall[c].map((x) => seconds(x)).join(', ');
+        return `| ${name} | ${rate(wallRate(c))} | ${each} | ${cpu === null ? 'n/a' : `${rate(perSecond(loops.rows, median(cpu)))} (${cpu.map((x) => seconds(x)).join(', ')})`} |`;
+      };
       lines.push(
-        `backfill of ${loops.rows.toLocaleString('en-US')} calls alone, no load, median of ${ROUNDS} alternated rounds:`,
-        `  rlsgen.backfill                          ${rate(r)} rows/s (${each(loops.rlsgen)})`,
-        `  hand-written loop                        ${rate(h)} rows/s (${each(loops.hand)})`,
-        `  hand-written loop, tenant foreign key on ${rate(f)} rows/s (${each(loops.handWithForeignKey)})`,
+        `backfill of ${loops.rows.toLocaleString('en-US')} calls alone, no load, ${ROUNDS} alternated rounds (medians; CPU: the server process that ran it, which other work on the machine disturbs less than wall time):`,
+        '| backfill | rows/s | wall per round | rows per CPU second (CPU per round) |',
+        '| --- | --- | --- | --- |',
+        line('rlsgen.backfill', 'rlsgen'),
+        line('hand-written loop', 'hand'),
+        line('hand-written loop, tenant foreign key in place', 'handWithForeignKey'),
         '',
       );
-      targets.push(`backfill throughput, no load: ${(r / h).toFixed(2)}x the hand-written loop (target >= 1.0x): ${r >= h ? 'met' : 'NOT met'}; ${(r / f).toFixed(2)}x the loop with the foreign key in place`);
+      const r = wallRate('rlsgen');
+      const h = wallRate('hand');
+      const cr = cpus('rlsgen');
+      const ch = cpus('hand');
+      const cpuRatio = cr === null || ch === null ? '' : `; per CPU second ${(median(ch) / median(cr)).toFixed(2)}x`;
+      targets.push(
+        `backfill throughput, no load: ${(r / h).toFixed(2)}x the hand-written loop${cpuRatio} (target >= 1.0x): ${r >= h ? 'met' : 'NOT met'}; ${(r / wallRate('handWithForeignKey')).toFixed(2)}x the loop with the foreign key in place`,
+      );
     }
     if (reader !== null) {
       lines.push(

@@ -219,7 +219,10 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     previousSettings !== null &&
     JSON.stringify([previousSettings.appRole, previousSettings.crossTenantRole]) !==
       JSON.stringify([settings.appRole, settings.crossTenantRole]);
-  if (previous === null || rolesChanged || schemas.some((s) => !previousSchemas.has(s))) {
+  // A state written before batch_pause existed was bootstrapped with the
+  // earlier backfill procedure, which new backfill files cannot call.
+  const olderProcedure = previous !== null && (previous.migration as Partial<Model['migration']>).batchPause === undefined;
+  if (previous === null || rolesChanged || olderProcedure || schemas.some((s) => !previousSchemas.has(s))) {
     steps.push({ kind: 'bootstrap', schemas });
   }
 

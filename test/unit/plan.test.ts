@@ -248,6 +248,13 @@ describe('planTenancy: incremental', () => {
     ]);
   });
 
+  it('bootstraps again over a state generated with the earlier backfill procedure', () => {
+    const older = modelOf(base);
+    const { batchPause: _dropped, ...migration } = older.migration;
+    const result = planTenancy({ ...older, migration: migration as Model['migration'] }, modelOf(base));
+    expect(result.ok && result.plan.steps.map((s) => s.slug)).toEqual(['bootstrap']);
+  });
+
   it('a table that must now be NOT NULL: the check, not the foreign key it has already', () => {
     const keep = base.replace('contacts: { backfill: owner_id -> users }', 'contacts: { backfill: owner_id -> users, unresolved: keep }');
     const plan = planOf(base, keep);

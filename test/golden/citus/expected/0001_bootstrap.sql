@@ -83,6 +83,13 @@ CREATE TABLE IF NOT EXISTS rlsgen.backfill_progress (
   started_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- A database bootstrapped by an earlier rlsgen has the table without them.
+ALTER TABLE rlsgen.backfill_progress
+  ADD COLUMN IF NOT EXISTS rows_done bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS rows_total bigint,
+  ADD COLUMN IF NOT EXISTS batch_size bigint CHECK (batch_size BETWEEN 1 AND 1000000),
+  ADD COLUMN IF NOT EXISTS batch_pause interval CHECK (batch_pause >= interval '0'),
+  ADD COLUMN IF NOT EXISTS started_at timestamptz NOT NULL DEFAULT now();
 
 -- Constraints rlsgen replaced (single-column foreign keys superseded by
 -- composite ones; foreign keys set aside while Citus distributes the tables),
@@ -95,6 +102,25 @@ CREATE TABLE IF NOT EXISTS rlsgen.replaced_constraints (
   purpose text NOT NULL DEFAULT 'composite',
   PRIMARY KEY (table_name, constraint_name)
 );
+
+-- One batch: batch_update with its first and last key, bound with the key's
+-- own type, and the rows it updated. A polymorphic function: PL/pgSQL keeps
+-- one compiled copy per key type, so backfills of tables keyed by uuid and by
+-- bigint can follow each other in one session.
+CREATE OR REPLACE FUNCTION rlsgen.backfill_batch(batch_update text, first_key anyelement, last_key anyelement)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $rlsgen$
+DECLARE
+  affected bigint;
+BEGIN
+  EXECUTE batch_update USING first_key, last_key;
+  GET DIAGNOSTICS affected = ROW_COUNT;
+  RETURN affected;
+END
+$rlsgen$;
+-- Security invoker, and only the migration calls it.
+REVOKE EXECUTE ON FUNCTION rlsgen.backfill_batch(text, anyelement, anyelement) FROM PUBLIC;
 
 -- rlsgen.backfill fills one table's tenant column in batches of primary-key
 -- ranges, committing after each batch (a procedure called outside a
@@ -113,23 +139,6 @@ CREATE TABLE IF NOT EXISTS rlsgen.replaced_constraints (
 -- arguments. A change made while a backfill runs carries over to the
 -- backfills that follow it in the same session.
 -- Progress is reported with RAISE NOTICE (rows done of total).
--- One batch: batch_update with its first and last key, bound with the key's
--- own type, and the rows it updated. A polymorphic function: PL/pgSQL keeps
--- one compiled copy per key type, so backfills of tables keyed by uuid and by
--- bigint can follow each other in one session.
-CREATE OR REPLACE FUNCTION rlsgen.backfill_batch(batch_update text, first_key anyelement, last_key anyelement)
-RETURNS bigint
-LANGUAGE plpgsql
-AS $rlsgen$
-DECLARE
-  affected bigint;
-BEGIN
-  EXECUTE batch_update USING first_key, last_key;
-  GET DIAGNOSTICS affected = ROW_COUNT;
-  RETURN affected;
-END
-$rlsgen$;
-
 DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text);
 CREATE OR REPLACE PROCEDURE rlsgen.backfill(
   target_table regclass,
