@@ -26,5 +26,5 @@ END
 $rlsgen$;
 ALTER TABLE public.inbox ADD CONSTRAINT inbox_company_id_fkey
   FOREIGN KEY (company_id) REFERENCES public.companies (id) NOT VALID;
-ALTER TABLE public.inbox ADD CONSTRAINT inbox_company_id_not_null
+ALTER TABLE public.inbox ADD CONSTRAINT inbox_company_id_not_null_check
   CHECK (company_id IS NOT NULL) NOT VALID;

@@ -26,5 +26,5 @@ END
 $rlsgen$;
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_fkey
   FOREIGN KEY (organization_id) REFERENCES public.organizations (id) NOT VALID;
-ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_not_null
+ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_not_null_check
   CHECK (organization_id IS NOT NULL) NOT VALID;

@@ -26,5 +26,5 @@ END
 $rlsgen$;
 ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_fkey"
   FOREIGN KEY ("Org ID") REFERENCES "CRM Data"."Organisations" (id) NOT VALID;
-ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_not_null"
+ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_not_null_check"
   CHECK ("Org ID" IS NOT NULL) NOT VALID;
