@@ -22,7 +22,9 @@
  *     during the constraint steps after the backfill. lock_timeout and retry
  *     must keep every application statement under lock_timeout + 200 ms.
  *
- * Row counts from --rows or RLSGEN_BENCH_ROWS (comma-separated).
+ * Row counts from --rows or RLSGEN_BENCH_ROWS (comma-separated). The server:
+ * embedded PostgreSQL, --pg-bin /usr/lib/postgresql/15/bin for installed
+ * binaries, or --database-url.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -40,6 +42,7 @@ import { type LatencySummary, type Sample, startLoad, summarize } from './online
 const { values: args } = parseArgs({
   options: {
     'database-url': { type: 'string' },
+    'pg-bin': { type: 'string' },
     rows: { type: 'string', default: process.env['RLSGEN_BENCH_ROWS'] ?? '1000000' },
     writers: { type: 'string', default: '4' },
     readers: { type: 'string', default: '2' },
@@ -304,7 +307,7 @@ function row(rows: number, name: string, run: Run): string {
 }
 
 async function main(): Promise<void> {
-  const server = await benchServer(args['database-url']);
+  const server = await benchServer(args['database-url'], args['pg-bin']);
   const work = mkdtempSync(join(tmpdir(), 'rlsgen-online-'));
   const lockTimeoutMs = parseDuration(LOCK_TIMEOUT);
   const lines: string[] = [];
