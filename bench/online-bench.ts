@@ -16,7 +16,7 @@
  *   - the backfill alone, without load, on identical copies of calls:
  *     rlsgen.backfill against the hand-written loop, and against the same loop
  *     with the tenant foreign key already in place (the order rlsgen used to
- *     generate), alternated over --rounds rounds;
+ *     generate), alternated over --rounds rounds (0 skips it);
  *   - rlsgen prepare with a long-running reader: a report query holding ACCESS
  *     SHARE on calls for --reader-seconds, during the first DDL step and again
  *     during the constraint steps after the backfill. lock_timeout and retry
@@ -195,6 +195,7 @@ function rlsgenPrepare(connection: ConnectionInfo, dir: string, readers: boolean
     const onEvent = (e: ApplyEvent): void => {
       if (e.kind === 'file-start') phases.push({ name: e.file.fileName, at: performance.now() });
       if (e.kind === 'retry') phases.push({ name: `${e.file.fileName} (waiting ${e.delayMs} ms to retry)`, at: performance.now() });
+      if (e.kind === 'waiting-for-table') phases.push({ name: `${e.file.fileName} (waiting for ${e.holders.length} long transaction(s) on ${e.table})`, at: performance.now() });
       if (e.kind === 'backfill' && e.event === 'start') started = performance.now();
       if (e.kind === 'backfill' && e.event === 'done') {
         backfillMs += performance.now() - started;
@@ -346,8 +347,10 @@ async function main(): Promise<void> {
         const hand = await underLoad(theirs, rows, handScript(theirs));
         await dropDatabase(server, names[2] ?? '');
         if (index === 0) {
-          process.stderr.write(`${label(rows)} rows: the backfill alone, no load, ${ROUNDS} rounds...\n`);
-          loops = await compareLoops(server, template, dir);
+          if (ROUNDS > 0) {
+            process.stderr.write(`${label(rows)} rows: the backfill alone, no load, ${ROUNDS} rounds...\n`);
+            loops = await compareLoops(server, template, dir);
+          }
           if (!args['no-long-reader']) {
             process.stderr.write(`${label(rows)} rows: rlsgen apply --stage prepare under load, with a ${READER_SECONDS} s report holding ACCESS SHARE on calls...\n`);
             const db = await cloneOf(server, template, names[3] ?? '');

@@ -8,6 +8,7 @@ import type { Stage } from '../plan/plan.js';
 import { durationInterval } from '../sql/interval.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { type FolderMigration, lineColumn, readMigrationFolder } from './migration-folder.js';
+import { type LongHolder, waitForLongHolders } from './wait-for-long-holders.js';
 
 /** One bigint key for every `rlsgen apply`/`rollback` on a database ("rlsgen" in ASCII). */
 export const APPLY_LOCK_KEY = '125822483809646';
@@ -20,6 +21,8 @@ export type ApplyEvent =
   /** `batchSize` and `pauseMs`: the pacing a batch ran with (batch events only). */
   | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null; readonly batchSize: number | null; readonly pauseMs: number | null }
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
+  /** A file waits, without queueing for its lock, while long transactions hold locks on its table. */
+  | { readonly kind: 'waiting-for-table'; readonly file: FolderMigration; readonly table: string; readonly holders: readonly LongHolder[] }
   | { readonly kind: 'retry'; readonly file: FolderMigration; readonly attempt: number; readonly delayMs: number; readonly reason: string };
 
 export interface ApplyOptions {
@@ -38,6 +41,8 @@ export interface ApplyOptions {
   readonly retries?: number;
   /** Wait for a concurrent apply to finish (default) or fail at once. */
   readonly wait?: boolean;
+  /** How long a file waits for long transactions on its table to end before it queues for its lock anyway (default 10 minutes). */
+  readonly maxHolderWaitMs?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -218,7 +223,9 @@ async function dropInvalidIndex(client: pg.Client, file: FolderMigration, onEven
  * `rlsgen apply`: applies the pending migrations of `dir` with
  * postgres-migrations, one transaction per file (except the files marked to
  * run outside one), under an advisory lock so that two applies never run at
- * once. A file that hits lock_timeout is retried with backoff; a file that
+ * once. A file that locks a table out of the application's reach first waits,
+ * without queueing, while long transactions hold locks on it; a file that
+ * hits lock_timeout is retried with backoff; a file that
  * fails rolls back and stops the run, with PostgreSQL's error mapped to the
  * file's line.
  */
@@ -272,6 +279,13 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
           if (!file.transactional) await dropInvalidIndex(client, file, onEvent);
           onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
           started = Date.now();
+          const table = file.meta?.table;
+          if (file.transactional && table !== undefined) {
+            await waitForLongHolders(client, table, {
+              maxWaitMs: options.maxHolderWaitMs ?? 600_000,
+              onWait: (holders) => onEvent({ kind: 'waiting-for-table', file, table, holders }),
+            });
+          }
         }
         try {
           const result = await client.query(config);

@@ -1,11 +1,19 @@
 import cliProgress from 'cli-progress';
 import type { ApplyEvent } from '../apply/apply-migrations.js';
+import type { LongHolder } from '../apply/wait-for-long-holders.js';
 import { BackfillRate, formatRate } from './backfill-rate.js';
 import type { Output } from './output.js';
 
 /** The pacing of the last batch: `batch 2,000, pause 50 ms`. */
 const pacing = (batchSize: number | null, pauseMs: number | null): string =>
   batchSize === null ? '' : `batch ${batchSize.toLocaleString('en-US')}${pauseMs !== null && pauseMs > 0 ? `, pause ${pauseMs} ms` : ''}`;
+
+/** `waiting for 1 long transaction on public.calls to end before locking it: pid 4242 (report), 31 s`. */
+function waitingFor(table: string, holders: readonly LongHolder[]): string {
+  const list = holders.map((h) => `pid ${h.pid}${h.application === '' ? '' : ` (${h.application})`}, ${Math.round(h.seconds)} s`).join('; ');
+  const count = holders.length === 1 ? '1 long transaction' : `${holders.length} long transactions`;
+  return `waiting for ${count} on ${table} to end before locking it: ${list}`;
+}
 
 /**
  * Turns apply events into progress: bars on a terminal (migrations, and rows
@@ -52,6 +60,9 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           case 'invalid-index-dropped':
             multi.log(`dropped ${event.index}, left invalid by an interrupted build; building it again\n`);
             break;
+          case 'waiting-for-table':
+            multi.log(`${event.file.fileName}: ${waitingFor(event.table, event.holders)}\n`);
+            break;
           case 'lock-acquired':
             break;
           default: {
@@ -94,6 +105,9 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           break;
         case 'invalid-index-dropped':
           output.err(`  dropped ${event.index}, left invalid by an interrupted build; building it again`);
+          break;
+        case 'waiting-for-table':
+          output.err(`  ${event.file.fileName}: ${waitingFor(event.table, event.holders)}`);
           break;
         case 'file-start':
         case 'lock-acquired':

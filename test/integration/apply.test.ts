@@ -147,7 +147,8 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       const release = setTimeout(() => void holder.query('COMMIT'), 3000);
       const dir = mkdtempSync(join(tmpdir(), 'rlsgen-retry-'));
       for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
-      const result = await applyMigrations({ connection: db.connection, dir, onEvent: (e) => void events.push(e) });
+      // No waiting for long transactions: the lock request itself times out and is retried.
+      const result = await applyMigrations({ connection: db.connection, dir, maxHolderWaitMs: 0, onEvent: (e) => void events.push(e) });
       clearTimeout(release);
       expect(result.applied.map((f) => f.fileName)).toEqual(['0001_bootstrap.sql', '0002_add_tenant_column_twilio_settings.sql']);
       const retries = events.filter((e) => e.kind === 'retry');
@@ -155,6 +156,50 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       expect(retries[0]).toMatchObject({ file: { fileName: '0002_add_tenant_column_twilio_settings.sql' }, attempt: 1 });
     } finally {
       await holder.end().catch(() => undefined);
+      await db.drop();
+    }
+  });
+
+  it('waits for a long transaction on the table without queueing for its lock, so the application is not held behind it', async () => {
+    const db = await crmDatabase(server);
+    const holder = new pg.Client({ ...db.connection, application_name: 'long report' });
+    const app = new pg.Client(db.connection);
+    await holder.connect();
+    await app.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM public.twilio_settings');
+      await new Promise((r) => setTimeout(r, 600));
+      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-long-holder-'));
+      for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
+      const events: ApplyEvent[] = [];
+      let appMs = -1;
+      const onEvent = (e: ApplyEvent): void => {
+        events.push(e);
+        if (e.kind !== 'waiting-for-table') return;
+        // While rlsgen waits, the application's statements on the table go through at once; then the report ends.
+        void (async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          const started = performance.now();
+          await app.query("SET statement_timeout = '5s'");
+          await app.query('UPDATE public.twilio_settings SET id = id WHERE false');
+          appMs = performance.now() - started;
+          await holder.query('COMMIT');
+        })();
+      };
+      // lock_timeout 300ms: the report, open for longer, counts as long.
+      const result = await applyMigrations({ connection: db.connection, dir, lockTimeout: '300ms', onEvent });
+      expect(result.applied.map((f) => f.fileName)).toEqual(['0001_bootstrap.sql', '0002_add_tenant_column_twilio_settings.sql']);
+      const waits = events.filter((e) => e.kind === 'waiting-for-table');
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toMatchObject({ file: { fileName: '0002_add_tenant_column_twilio_settings.sql' }, table: 'public.twilio_settings', holders: [{ application: 'long report' }] });
+      expect(events.filter((e) => e.kind === 'retry')).toEqual([]);
+      expect(appMs).toBeGreaterThanOrEqual(0);
+      // Not queued behind an ACCESS EXCLUSIVE request: well under the 5 s it would wait otherwise.
+      expect(appMs).toBeLessThan(2000);
+    } finally {
+      await holder.end().catch(() => undefined);
+      await app.end().catch(() => undefined);
       await db.drop();
     }
   });
