@@ -91,7 +91,7 @@ async function loadTemplate(connection: ConnectionInfo, rows: number): Promise<v
     await loadCrmRows(c, { tenants: TENANTS, contacts: rows, deals: 0 });
     await c.query(`UPDATE contacts SET company_id = NULL WHERE id IN (SELECT id FROM contacts ORDER BY id LIMIT ${Math.floor(rows / 100)})`);
     await c.query(
-      `INSERT INTO users (id, company_id, email) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + g % ${TENANTS}))::uuid, 'x' || g FROM generate_series(${TENANTS * 2 + 1}, ${SHAPE.users}) g`,
+      `INSERT INTO users (id, company_id, email, password_hash) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + g % ${TENANTS}))::uuid, 'x' || g, 'x' FROM generate_series(${TENANTS * 2 + 1}, ${SHAPE.users}) g`,
     );
     await loadCallRows(c, rows, SHAPE.users);
     await c.query('RESET session_replication_role');
