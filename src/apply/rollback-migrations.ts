@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { clientConfig, type ConnectionInfo } from '../db/server.js';
 import { DISABLE_TRANSACTION_MARKER } from '../render/render-plan.js';
-import { type ApplyEvent, ApplyError, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
+import { ApplyError, isConnectionLoss, toApplyError } from './apply-errors.js';
+import { type ApplyEvent, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
+import { assertPrivileges, assertTrustedRlsgenSchema } from './preflight.js';
+import { watchConnection } from './run-migration.js';
 
 export interface RollbackOptions {
   readonly connection: ConnectionInfo;
@@ -30,28 +33,34 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
   const client = new pg.Client(clientConfig(options.connection, 'rlsgen rollback'));
-  client.on('error', () => undefined);
+  const watch = watchConnection(client);
   await client.connect();
   let locked = false;
+  const role = options.connection.user;
   try {
+    await client.query('SET search_path = pg_catalog, pg_temp');
     await acquireApplyLock(client, options.wait ?? true, onEvent);
     locked = true;
-    const exists = await client.query<{ ok: boolean }>("SELECT to_regclass('rlsgen.migrations') IS NOT NULL AS ok");
+    await assertTrustedRlsgenSchema(client, files, role);
+    const exists = await client.query<{ ok: boolean }>("SELECT pg_catalog.to_regclass('rlsgen.migrations') IS NOT NULL AS ok");
     if (exists.rows[0]?.ok !== true) return { rolledBack: [] };
-    const { rows } = await client.query<{ id: number; hash: string }>('SELECT id, hash FROM rlsgen.migrations WHERE id > $1 ORDER BY id DESC', [
+    const { rows } = await client.query<{ id: number; name: string; hash: string }>('SELECT id, name, hash FROM rlsgen.migrations WHERE id > $1 ORDER BY id DESC', [
       options.to,
     ]);
     const targets = rows.map((row) => {
       const file = files.find((f) => f.id === row.id);
-      if (file === undefined) throw new ApplyError(`applied migration ${row.id} is missing from ${options.dir}`, null);
-      if (file.hash !== row.hash) throw new ApplyError(`${file.path} changed after it was applied; its rollback may not match`, file);
-      if (!existsSync(file.downPath)) throw new ApplyError(`${file.downPath} (the rollback of ${file.fileName}) is missing`, file);
+      if (file === undefined) throw new ApplyError(`migration ${row.id} (${row.name}) is applied to this database but missing from ${options.dir}: restore it from version control`, null, {}, 'missing');
+      if (file.hash !== row.hash) throw new ApplyError(`${file.path} changed after it was applied; its rollback may not match (restore it from version control)`, file, {}, 'changed');
+      if (!existsSync(file.downPath)) throw new ApplyError(`${file.downPath} (the rollback of ${file.fileName}) is missing: restore it from version control`, file, {}, 'missing');
       return file;
     });
     if (options.dryRun === true) return { rolledBack: targets };
+    const scripts = new Map(targets.map((f) => [f.id, readFileSync(f.downPath, 'utf8')]));
+    await assertPrivileges(client, targets.map((f) => ({ path: f.downPath, sql: scripts.get(f.id) ?? '', table: f.meta?.table })), 'rollback', role);
+    await client.query('SET client_min_messages = notice');
     const done: FolderMigration[] = [];
     for (const [index, file] of targets.entries()) {
-      const sql = readFileSync(file.downPath, 'utf8');
+      const sql = scripts.get(file.id) ?? '';
       const last = options.to === 0 && file.id === 1;
       onEvent({ kind: 'file-start', file, index: index + 1, total: targets.length });
       const started = Date.now();
@@ -70,13 +79,22 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
         }
       } catch (error) {
         if (transactional) await client.query('ROLLBACK').catch(() => undefined);
-        const e = error as { message?: string; code?: string };
-        throw new ApplyError(`rollback ${file.downPath} failed: ${e.message ?? String(error)}`, file, e.code === undefined ? {} : { code: e.code });
+        const failed = toApplyError(error, { ...file, path: file.downPath, sql, transactional }, watch.serverReason(), role);
+        const advice =
+          failed.kind === 'connection-lost'
+            ? 'run rollback again once the server accepts connections: it continues with the migrations still recorded'
+            : transactional
+              ? 'the rollback script was rolled back: nothing of it remains; fix the cause and run rollback again'
+              : 'this script runs outside a transaction: the statements before the failing one stay done; check them, then run rollback again';
+        throw new ApplyError(`rollback ${file.downPath} failed: ${failed.message}`, failed.file, failed.details, failed.kind, advice);
       }
       done.push(file);
       onEvent({ kind: 'file-done', file, ms: Date.now() - started });
     }
     return { rolledBack: done };
+  } catch (error) {
+    if (isConnectionLoss(error) && !(error instanceof ApplyError)) throw toApplyError(error, null, watch.serverReason(), role);
+    throw error;
   } finally {
     if (locked) await releaseApplyLock(client);
     await client.end().catch(() => undefined);

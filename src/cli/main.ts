@@ -75,7 +75,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
     .addHelpText(
       'after',
-      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage.',
+      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
     )
     .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean }) => {
       exit.code = await runApply(output, options);
@@ -133,9 +133,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('--role <role>', 'the application role (default: the manifest\'s)')
     .option('--tenant-column <column>', 'without a manifest: the column that marks tenant tables', 'company_id')
+    .option('-d, --dir <dir>', "migrations folder, to compare the rlsgen schema's functions with what it creates", 'generated-sql')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json', 'sarif']).default('text'))
     .addHelpText('after', '\nExit codes: 0 no error-severity finding, 1 at least one, 2 usage or no database.')
-    .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; format: 'text' | 'json' | 'sarif' }) => {
+    .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; dir: string; format: 'text' | 'json' | 'sarif' }) => {
       exit.code = await runLint(output, options, VERSION);
     });
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readRlsgenCatalog } from '../apply/rlsgen-catalog.js';
 import type {
   CitusInfo,
   CitusShardPolicies,
@@ -331,7 +332,9 @@ export async function introspectDatabase(client: pg.ClientBase): Promise<DbSnaps
     });
   });
 
+  const rlsgen = await readRlsgenCatalog(client);
   return Object.freeze({
+    rlsgen,
     serverVersionNum: Number(info?.version ?? 0),
     database: info?.database ?? '',
     currentUser: info?.current_user ?? '',

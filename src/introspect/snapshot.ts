@@ -1,3 +1,5 @@
+import type { RlsgenCatalog } from '../apply/rlsgen-catalog.js';
+
 /**
  * What rlsgen knows about a live database, read once from the catalogs and
  * then only passed around: lint, diff, init, audit and verify are pure
@@ -160,6 +162,8 @@ export interface RoleSettingInfo {
 }
 
 export interface DbSnapshot {
+  /** rlsgen's own schema and its objects; absent from snapshots that did not read it. */
+  readonly rlsgen?: RlsgenCatalog;
   readonly serverVersionNum: number;
   readonly database: string;
   readonly currentUser: string;

@@ -1,3 +1,4 @@
+import type { GeneratedObjects } from '../apply/generated-objects.js';
 import type { DbSnapshot, QualifiedName } from '../introspect/snapshot.js';
 import type { Model } from '../manifest/model.js';
 import { RULES } from './registry.js';
@@ -12,6 +13,8 @@ export interface LintOptions {
   readonly setting?: string;
   /** Run only these rules (default: all). */
   readonly rules?: readonly LintRule[];
+  /** What the migrations folder creates in the rlsgen schema (read with readGeneratedObjects). */
+  readonly generated?: GeneratedObjects | null;
 }
 
 export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintContext {
@@ -30,6 +33,7 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
     setting: model?.tenant.setting ?? options.setting ?? 'app.company_id',
     tenantTables,
     exemptTables,
+    generated: options.generated ?? null,
   };
 }
 

@@ -27,6 +27,7 @@ import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
 import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
 import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
+import { requireTrustedRlsgenSchema } from './rules/require-trusted-rlsgen-schema.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
 /** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus.test.ts and, on a real cluster, test/integration/citus.test.ts). */
@@ -59,5 +60,6 @@ export const RULES: readonly LintRule[] = [
   requireSecurityInvokerView,
   requireTenantIndex,
   requireTenantPredicate,
+  requireTrustedRlsgenSchema,
   requireWithCheck,
 ];

@@ -1,3 +1,4 @@
+import type { GeneratedObjects } from '../apply/generated-objects.js';
 import type { DbSnapshot, QualifiedName, TableInfo } from '../introspect/snapshot.js';
 import type { Model } from '../manifest/model.js';
 
@@ -26,6 +27,8 @@ export interface LintContext {
   readonly tenantTables: readonly TableInfo[];
   /** Tables the manifest declares exempt (or the tenant table itself). */
   readonly exemptTables: readonly QualifiedName[];
+  /** What the migration files create in the rlsgen schema, when the folder is at hand. */
+  readonly generated?: GeneratedObjects | null;
 }
 
 /**

@@ -267,7 +267,7 @@ interface RawManifest {
     app: { name: string; create?: boolean };
     cross_tenant?: { name: string; create?: boolean; write?: boolean };
   };
-  migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number };
+  migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number; owner?: string };
   context?: 'plain' | 'signed';
   target?: 'postgres' | 'citus';
   defaults?: { schema?: string; primary_key?: string };
@@ -358,6 +358,7 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
   checkIdentifier(['defaults', 'schema'], defaultSchema);
   checkIdentifier(['tenant', 'column'], raw.tenant.column);
   checkIdentifier(['roles', 'app', 'name'], raw.roles.app.name);
+  if (raw.migration?.owner !== undefined) checkIdentifier(['migration', 'owner'], raw.migration.owner);
 
   // Tables: names, duplicates.
   interface Entry {
@@ -653,6 +654,7 @@ function buildModel(raw: RawManifest, file: string, map: SourceMap): LoadResult 
       lockTimeout: raw.migration?.lock_timeout ?? '2s',
       statementTimeout: raw.migration?.statement_timeout ?? '30s',
       batchSize: raw.migration?.batch_size ?? 5000,
+      ...(raw.migration?.owner === undefined ? {} : { owner: raw.migration.owner }),
     },
     context: raw.context ?? 'plain',
     target: raw.target ?? 'postgres',

@@ -86,6 +86,8 @@ export interface MigrationSettings {
   readonly lockTimeout: string;
   readonly statementTimeout: string;
   readonly batchSize: number;
+  /** The role that owns the rlsgen schema and its objects; absent: the role that applies. */
+  readonly owner?: string;
 }
 
 export interface Model {

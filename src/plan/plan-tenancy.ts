@@ -59,6 +59,7 @@ export function planSettings(model: Model): PlanSettings {
     lockTimeout: model.migration.lockTimeout,
     statementTimeout: model.migration.statementTimeout,
     batchSize: model.migration.batchSize,
+    owner: model.migration.owner ?? null,
     context: model.context,
   };
 }

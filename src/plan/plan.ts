@@ -81,6 +81,8 @@ export interface PlanSettings {
   readonly lockTimeout: string;
   readonly statementTimeout: string;
   readonly batchSize: number;
+  /** The role that owns the rlsgen schema and its objects (null: the role that applies). */
+  readonly owner: string | null;
   readonly context: 'plain' | 'signed';
 }
 

@@ -31,6 +31,8 @@ export interface FileMeta {
   readonly table?: string;
   /** Index built CONCURRENTLY by the file: [schema, name]. */
   readonly index?: readonly [string, string];
+  /** The bootstrap's: the role that owns the rlsgen schema and its objects (manifest `migration.owner`). */
+  readonly owner?: string;
 }
 
 const display = (name: TableName): string => quoteQualified(name.schema, name.name);
@@ -55,6 +57,8 @@ function settingsContext(s: PlanSettings): object {
             create: cross.create,
             write: cross.write,
           },
+    owner: s.owner === null ? null : SqlText.ident(s.owner),
+    ownerDisplay: SqlText.comment(s.owner ?? ''),
     lockTimeout: SqlText.literal(s.lockTimeout),
     statementTimeout: SqlText.literal(s.statementTimeout),
     batchSize: s.batchSize,
@@ -198,10 +202,11 @@ function stepContext(step: Step, settings: PlanSettings): object {
   }
 }
 
-function metaFor(step: Step, stage: Stage): FileMeta {
+function metaFor(step: Step, stage: Stage, settings: PlanSettings): FileMeta {
   const base = { step: step.kind, stage };
   switch (step.kind) {
     case 'bootstrap':
+      return settings.owner === null ? base : { ...base, owner: settings.owner };
     case 'exempt-tables':
     case 'citus-prepare':
     case 'citus-distribute':
@@ -245,7 +250,7 @@ export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): Migra
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
     const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional };
-    const meta = metaFor(planned.step, planned.stage);
+    const meta = metaFor(planned.step, planned.stage, plan.settings);
     const kind = planned.step.kind;
     const downTransactional = kind === 'tenant-index' ? false : true;
     const base = `${pad(id)}_${planned.slug}`;

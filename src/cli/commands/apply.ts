@@ -5,7 +5,7 @@ import { setContextSecret } from '../../apply/set-context-secret.js';
 import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { connectionFrom, printApplyError } from './common.js';
+import { applyFailureStatus, connectionFrom, printApplyError } from './common.js';
 
 export interface ApplyCliOptions {
   readonly dir: string;
@@ -58,7 +58,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
   } catch (error) {
     progress.stop();
     printApplyError(output, error);
-    return EXIT.findings;
+    return applyFailureStatus(error);
   }
 }
 
@@ -72,7 +72,7 @@ export async function runRollback(output: Output, options: { dir: string; databa
     return EXIT.ok;
   } catch (error) {
     printApplyError(output, error);
-    return EXIT.findings;
+    return applyFailureStatus(error);
   }
 }
 

@@ -195,3 +195,7 @@ BEGIN
   COMMIT;
 END
 $rlsgen$;
+
+-- Only rlsgen apply calls the procedure, as the role that applies: nobody
+-- else needs to execute it (new routines are executable by PUBLIC).
+REVOKE ALL ON PROCEDURE rlsgen.backfill FROM PUBLIC;
