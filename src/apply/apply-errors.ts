@@ -109,7 +109,7 @@ export const isLockTimeout = (error: unknown): boolean => (error as { code?: unk
 function permissionHint(message: string, file: FolderMigration | null, role: string): { hint: string; line?: number; excerpt?: string } | null {
   const needing = (kind: string): { line?: number; excerpt?: string } => {
     if (file === null) return {};
-    const found = requiredPrivileges([{ path: file.path, sql: file.sql }], 'INSERT').find((r) => r.path !== null && r.need.kind === kind);
+    const found = requiredPrivileges([{ path: file.path, sql: file.sql, generated: file.meta !== null }], 'INSERT').find((r) => r.path !== null && r.need.kind === kind);
     return found === undefined ? {} : { line: found.line, excerpt: found.statement };
   };
   const database = /^permission denied for database (.+)$/.exec(message);

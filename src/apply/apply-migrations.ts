@@ -228,7 +228,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     if (options.dryRun === true || selected.length === 0) {
       return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
     }
-    await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table })), 'apply', role);
+    await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null })), 'apply', role);
     await prepareSession(client, options, namedOwner(files));
     const done: FolderMigration[] = [];
     for (const file of selected) {

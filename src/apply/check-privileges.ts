@@ -199,7 +199,8 @@ function evaluate(requirement: Requirement, facts: Facts): Gap | null {
   const { need } = requirement;
   const { me } = facts;
   const su = me.superuser;
-  const absent = (exists: boolean | undefined): boolean | null => (exists === true ? null : requirement.createdByRun || requirement.ifExists);
+  // null: the object exists; true: its absence is fine; false: it is missing.
+  const absent = (exists: boolean | undefined): boolean | null => (exists === true ? null : requirement.createdByRun || requirement.ifExists || !requirement.generated);
   const role = quoteIdent(me.role);
   const databaseCreate = gap(`CREATE on database ${me.database}`, `GRANT CREATE ON DATABASE ${quoteIdent(me.database)} TO ${role}`);
   switch (need.kind) {
@@ -251,7 +252,7 @@ function evaluate(requirement: Requirement, facts: Facts): Gap | null {
     }
     case 'role-exists': {
       const r = facts.roles.get(need.role);
-      if (r?.exists === true || requirement.createdByRun) return null;
+      if (r?.exists === true || requirement.createdByRun || !requirement.generated) return null;
       return gap(`role ${need.role} does not exist`, `create it (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN), or correct the manifest`);
     }
     case 'role-settings': {

@@ -33,6 +33,12 @@ export interface Requirement {
   readonly createdByRun: boolean;
   /** `IF EXISTS`: nothing is needed when the object does not exist. */
   readonly ifExists: boolean;
+  /**
+   * The file is rlsgen's: the objects it names must exist before the run.
+   * A hand-written file may create them in ways the preflight cannot see
+   * (dynamic SQL): a missing object is then left to PostgreSQL to report.
+   */
+  readonly generated: boolean;
   /** The file that needs it (null: apply's own bookkeeping). */
   readonly path: string | null;
   readonly line: number;
@@ -46,6 +52,8 @@ export interface PreflightFile {
   readonly sql: string;
   /** The table the file is about (generated files say so in their first line). */
   readonly table?: string | undefined;
+  /** rlsgen wrote the file (it has rlsgen's first line). */
+  readonly generated: boolean;
 }
 
 const qualified = (parts: readonly string[]): string | null => (parts.length === 2 ? parts.map((p) => quoteIdent(p)).join('.') : null);
@@ -64,7 +72,7 @@ interface Found {
  */
 export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping: 'INSERT' | 'DELETE'): Requirement[] {
   const created = new Set<string>();
-  const out: Requirement[] = [{ need: { kind: 'bookkeeping', write: bookkeeping }, createdByRun: false, ifExists: false, path: null, line: 0, statement: '' }];
+  const out: Requirement[] = [{ need: { kind: 'bookkeeping', write: bookkeeping }, createdByRun: false, ifExists: false, generated: true, path: null, line: 0, statement: '' }];
   for (const file of files) {
     const statements = splitStatements(file.sql);
     for (const statement of statements) {
@@ -75,6 +83,7 @@ export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping:
           need: f.need,
           createdByRun: created.has(createdKey(f.need)),
           ifExists: f.ifExists === true,
+          generated: file.generated,
           path: file.path,
           line: statement.line,
           statement: excerpt(statement),
@@ -89,7 +98,7 @@ export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping:
     const dynamic = statements.find((s) => ['do', 'call'].includes(word(s.tokens[0])));
     if (file.table !== undefined && dynamic !== undefined) {
       const need: Need = word(dynamic.tokens[0]) === 'call' ? { kind: 'table-privilege', table: file.table, privilege: 'UPDATE' } : { kind: 'table-owner', table: file.table };
-      out.push({ need, createdByRun: false, ifExists: false, path: file.path, line: dynamic.line, statement: excerpt(dynamic) });
+      out.push({ need, createdByRun: false, ifExists: false, generated: file.generated, path: file.path, line: dynamic.line, statement: excerpt(dynamic) });
     }
   }
   return out;

@@ -56,7 +56,7 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
     });
     if (options.dryRun === true) return { rolledBack: targets };
     const scripts = new Map(targets.map((f) => [f.id, readFileSync(f.downPath, 'utf8')]));
-    await assertPrivileges(client, targets.map((f) => ({ path: f.downPath, sql: scripts.get(f.id) ?? '', table: f.meta?.table })), 'rollback', role);
+    await assertPrivileges(client, targets.map((f) => ({ path: f.downPath, sql: scripts.get(f.id) ?? '', table: f.meta?.table, generated: f.meta !== null })), 'rollback', role);
     await client.query('SET client_min_messages = notice');
     const done: FolderMigration[] = [];
     for (const [index, file] of targets.entries()) {

@@ -72,12 +72,13 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--dry-run', 'list what would run; change nothing', false)
     .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
+    .option('--retries <n>', 'retries of a file that hits lock_timeout, each after a longer wait (0.5 s, 1 s, 2 s... up to 30 s)', (v) => nonNegativeInt(v, '--retries'), 8)
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
     .addHelpText(
       'after',
       '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
     )
-    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean }) => {
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; retries: number; wait: boolean }) => {
       exit.code = await runApply(output, options);
     });
 

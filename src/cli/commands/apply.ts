@@ -14,6 +14,7 @@ export interface ApplyCliOptions {
   readonly dryRun: boolean;
   readonly batchSize?: number;
   readonly lockTimeout: string;
+  readonly retries?: number;
   readonly wait: boolean;
 }
 
@@ -29,6 +30,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
       dryRun: options.dryRun,
       lockTimeout: options.lockTimeout,
       wait: options.wait,
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
       onEvent: progress.onEvent,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     });
