@@ -5,7 +5,7 @@ import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { ApplyError, ApplyLockedError, ApplyRefusedError, isConnectionLoss, toApplyError } from './apply-errors.js';
 import { MIGRATIONS_TABLE, RLSGEN_SCHEMA } from './generated-objects.js';
 import { type FolderMigration, folderGaps, readMigrationFolder } from './migration-folder.js';
-import { assertPrivileges, assertTrustedRlsgenSchema, namedOwner } from './preflight.js';
+import { assertPrivileges, inspectRlsgenSchema, namedOwner, refuseUntrusted } from './preflight.js';
 import { type RunEvent, runMigration, watchConnection } from './run-migration.js';
 
 export { ApplyError, ApplyLockedError, ApplyRefusedError } from './apply-errors.js';
@@ -219,9 +219,14 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     await client.query('SET search_path = pg_catalog, pg_temp');
     await acquireApplyLock(client, options.wait ?? true, onEvent);
     locked = true;
-    await assertTrustedRlsgenSchema(client, files, role);
+    // The folder is checked against what is recorded first (a file missing
+    // or changed explains any difference in rlsgen's objects), once reading
+    // the bookkeeping table is known to run nothing but a table scan.
+    const inspection = await inspectRlsgenSchema(client, files, role);
+    refuseUntrusted(inspection, true);
     const applied = await appliedRows(client);
     checkAgainstFolder(files, applied, options.dir);
+    refuseUntrusted(inspection);
     const appliedIds = new Set(applied.map((r) => r.id));
     const pending = files.filter((f) => !appliedIds.has(f.id));
     const selected = selectPending(pending, options.stage ?? 'all');

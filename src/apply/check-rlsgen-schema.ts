@@ -1,4 +1,4 @@
-import { digestBody, type GeneratedObjects, RLSGEN_SCHEMA } from './generated-objects.js';
+import { digestBody, type GeneratedObjects, MIGRATIONS_TABLE, RLSGEN_SCHEMA } from './generated-objects.js';
 import type { AclEntry, RlsgenCatalog, RlsgenObject, RoleMembership } from './rlsgen-catalog.js';
 
 /**
@@ -25,6 +25,8 @@ export interface RlsgenProblem {
   readonly object: string;
   readonly owner: string;
   readonly problems: readonly string[];
+  /** The problem concerns the schema itself or the bookkeeping table: apply must not even read rlsgen.migrations. */
+  readonly bookkeeping: boolean;
 }
 
 /** The anchor roles: the named owner, or the table owners. */
@@ -68,13 +70,14 @@ export function checkRlsgenSchema(catalog: RlsgenCatalog, generated: GeneratedOb
   const ownerProblem = (owner: string): string[] => (trusted(owner) ? [] : [`owned by ${owner}, a role apply does not trust`]);
 
   const schemaProblems = [...ownerProblem(catalog.schema.owner), ...aclProblems(catalog.schema.acl, catalog.schema.owner, `schema ${RLSGEN_SCHEMA}`, granted, generated !== null)];
-  if (schemaProblems.length > 0) out.push({ object: `schema ${RLSGEN_SCHEMA}`, owner: catalog.schema.owner, problems: schemaProblems });
+  if (schemaProblems.length > 0) out.push({ object: `schema ${RLSGEN_SCHEMA}`, owner: catalog.schema.owner, problems: schemaProblems, bookkeeping: true });
 
   for (const object of catalog.objects) {
     const problems = [...ownerProblem(object.owner), ...objectProblems(object, generated)];
     const grantKey = object.kind === 'function' || object.kind === 'procedure' ? `routine ${RLSGEN_SCHEMA}.${object.name}` : `table ${RLSGEN_SCHEMA}.${object.name}`;
     problems.push(...aclProblems(object.acl, object.owner, grantKey, granted, generated !== null));
-    if (problems.length > 0) out.push({ object: object.kind === 'trigger' ? object.label : `${object.kind} ${object.label}`, owner: object.owner, problems });
+    const bookkeeping = object.name === MIGRATIONS_TABLE || (object.kind === 'trigger' && object.label.endsWith(` on ${RLSGEN_SCHEMA}.${MIGRATIONS_TABLE}`));
+    if (problems.length > 0) out.push({ object: object.kind === 'trigger' ? object.label : `${object.kind} ${object.label}`, owner: object.owner, problems, bookkeeping });
   }
   return out;
 }

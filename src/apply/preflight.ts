@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ApplyRefusedError } from './apply-errors.js';
 import { checkPrivileges } from './check-privileges.js';
-import { checkRlsgenSchema, type TrustAnchors } from './check-rlsgen-schema.js';
+import { checkRlsgenSchema, type RlsgenProblem, type TrustAnchors } from './check-rlsgen-schema.js';
 import { readGeneratedObjects } from './generated-objects.js';
 import type { FolderMigration } from './migration-folder.js';
 import { readRlsgenCatalog, readTableOwners } from './rlsgen-catalog.js';
@@ -19,17 +19,28 @@ export async function trustAnchors(client: pg.ClientBase, files: readonly Folder
   return { namedOwner: namedOwner(files), owners: owners.length > 0 ? owners : [role] };
 }
 
+/** What apply found in the rlsgen schema, to refuse with (see {@link refuseUntrusted}). */
+export interface RlsgenInspection {
+  readonly problems: readonly RlsgenProblem[];
+  readonly anchors: TrustAnchors;
+}
+
 /**
- * Refuses to run when the rlsgen schema holds anything apply does not
- * trust: an object owned by another role than the trusted ones, executable
- * by PUBLIC, granted to roles rlsgen did not grant it to, or a function or
- * procedure whose body is not what the migration files create. Runs on every
- * apply and rollback, before anything in that schema is read or called.
+ * Compares the rlsgen schema with what the migration files create, reading
+ * only the catalogs: objects owned by another role than the trusted ones,
+ * executable by PUBLIC, granted to roles rlsgen did not grant them to, or
+ * functions and procedures whose body is not the generated one. Runs on
+ * every apply and rollback, before anything in that schema is read or called.
  */
-export async function assertTrustedRlsgenSchema(client: pg.ClientBase, files: readonly FolderMigration[], role: string): Promise<void> {
+export async function inspectRlsgenSchema(client: pg.ClientBase, files: readonly FolderMigration[], role: string): Promise<RlsgenInspection> {
   const anchors = await trustAnchors(client, files, role);
-  const problems = checkRlsgenSchema(await readRlsgenCatalog(client), readGeneratedObjects(files), anchors);
-  if (problems.length === 0) return;
+  return { problems: checkRlsgenSchema(await readRlsgenCatalog(client), readGeneratedObjects(files), anchors), anchors };
+}
+
+/** Throws the refusal when the inspection found anything (`bookkeepingOnly`: only what forbids reading rlsgen.migrations). */
+export function refuseUntrusted(inspection: RlsgenInspection, bookkeepingOnly = false): void {
+  const { problems, anchors } = inspection;
+  if (problems.length === 0 || (bookkeepingOnly && !problems.some((p) => p.bookkeeping))) return;
   const trusted = anchors.namedOwner === null ? anchors.owners.join(', ') : `${anchors.namedOwner} (migration.owner)`;
   throw new ApplyRefusedError(
     `the rlsgen schema holds ${problems.length} object(s) apply does not trust; nothing was run`,

@@ -5,7 +5,7 @@ import { DISABLE_TRANSACTION_MARKER } from '../render/render-plan.js';
 import { ApplyError, isConnectionLoss, toApplyError } from './apply-errors.js';
 import { type ApplyEvent, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
-import { assertPrivileges, assertTrustedRlsgenSchema } from './preflight.js';
+import { assertPrivileges, inspectRlsgenSchema, refuseUntrusted } from './preflight.js';
 import { watchConnection } from './run-migration.js';
 
 export interface RollbackOptions {
@@ -41,7 +41,8 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
     await client.query('SET search_path = pg_catalog, pg_temp');
     await acquireApplyLock(client, options.wait ?? true, onEvent);
     locked = true;
-    await assertTrustedRlsgenSchema(client, files, role);
+    const inspection = await inspectRlsgenSchema(client, files, role);
+    refuseUntrusted(inspection, true);
     const exists = await client.query<{ ok: boolean }>("SELECT pg_catalog.to_regclass('rlsgen.migrations') IS NOT NULL AS ok");
     if (exists.rows[0]?.ok !== true) return { rolledBack: [] };
     const { rows } = await client.query<{ id: number; name: string; hash: string }>('SELECT id, name, hash FROM rlsgen.migrations WHERE id > $1 ORDER BY id DESC', [
@@ -54,6 +55,7 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
       if (!existsSync(file.downPath)) throw new ApplyError(`${file.downPath} (the rollback of ${file.fileName}) is missing: restore it from version control`, file, {}, 'missing');
       return file;
     });
+    refuseUntrusted(inspection);
     if (options.dryRun === true) return { rolledBack: targets };
     const scripts = new Map(targets.map((f) => [f.id, readFileSync(f.downPath, 'utf8')]));
     await assertPrivileges(client, targets.map((f) => ({ path: f.downPath, sql: scripts.get(f.id) ?? '', table: f.meta?.table, generated: f.meta !== null })), 'rollback', role);
