@@ -6,7 +6,7 @@ import { ApplyError, isConnectionLoss, toApplyError } from './apply-errors.js';
 import { type ApplyEvent, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
 import { assertPrivileges, inspectRlsgenSchema, refuseUntrusted } from './preflight.js';
-import { watchConnection } from './run-migration.js';
+import { LockRetriesExhausted, lockTimeoutError, retryOnLockTimeout, watchConnection } from './run-migration.js';
 
 export interface RollbackOptions {
   readonly connection: ConnectionInfo;
@@ -15,6 +15,8 @@ export interface RollbackOptions {
   readonly to: number;
   readonly dryRun?: boolean;
   readonly wait?: boolean;
+  /** Retries of a script that hit lock_timeout. */
+  readonly retries?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -67,27 +69,37 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
       onEvent({ kind: 'file-start', file, index: index + 1, total: targets.length });
       const started = Date.now();
       const transactional = !sql.includes(DISABLE_TRANSACTION_MARKER);
+      const script = { ...file, path: file.downPath, sql, transactional };
       try {
-        if (transactional) {
-          await client.query('BEGIN');
-          await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
-          // The bootstrap's rollback drops the rlsgen schema, which must be empty by then.
-          if (last) await client.query('DROP TABLE rlsgen.migrations');
-          await client.query(sql);
-          await client.query('COMMIT');
-        } else {
-          await client.query(sql);
-          await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
-        }
+        await retryOnLockTimeout(script, { retries: options.retries ?? 8, onEvent }, async () => {
+          if (!transactional) {
+            await client.query(sql);
+            await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
+            return;
+          }
+          try {
+            await client.query('BEGIN');
+            await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
+            // The bootstrap's rollback drops the rlsgen schema, which must be empty by then.
+            if (last) await client.query('DROP TABLE rlsgen.migrations');
+            await client.query(sql);
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        });
       } catch (error) {
-        if (transactional) await client.query('ROLLBACK').catch(() => undefined);
-        const failed = toApplyError(error, { ...file, path: file.downPath, sql, transactional }, watch.serverReason(), role);
+        const cause = error instanceof LockRetriesExhausted ? error.error : error;
+        let failed = toApplyError(cause, script, watch.serverReason(), role);
+        const again = failed.kind === 'connection-lost' ? 'run rollback again once the server accepts connections' : 'fix the cause and run rollback again';
         const advice =
           failed.kind === 'connection-lost'
-            ? 'run rollback again once the server accepts connections: it continues with the migrations still recorded'
+            ? `${again}: it continues with the migrations still recorded`
             : transactional
-              ? 'the rollback script was rolled back: nothing of it remains; fix the cause and run rollback again'
-              : 'this script runs outside a transaction: the statements before the failing one stay done; check them, then run rollback again';
+              ? `the rollback script was rolled back: nothing of it remains; ${again}`
+              : `this script runs outside a transaction: the statements before the failing one stay done; check them, then ${again}`;
+        if (error instanceof LockRetriesExhausted) failed = lockTimeoutError(error, script, failed, advice);
         throw new ApplyError(`rollback ${file.downPath} failed: ${failed.message}`, failed.file, failed.details, failed.kind, advice);
       }
       done.push(file);

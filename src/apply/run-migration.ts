@@ -66,6 +66,63 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** 500 ms, 1 s, 2 s... up to 30 s. */
 export const defaultBackoff = (attempt: number): number => Math.min(30_000, 250 * 2 ** attempt);
 
+/** A file that hit lock_timeout on its first try and on every retry. */
+export class LockRetriesExhausted extends Error {
+  override readonly name = 'LockRetriesExhausted';
+  constructor(
+    readonly error: unknown,
+    readonly retries: number,
+    readonly waitedMs: number,
+    /** Where the last timeout happened, when not in the file's own statements. */
+    readonly step: string | null,
+  ) {
+    super((error as Error).message);
+  }
+}
+
+/**
+ * Runs `attempt` again after each lock_timeout it hits, up to
+ * `options.retries` times, waiting longer each time (the wait is when other
+ * sessions get the lock they queued for). `attempt` names the step it is in
+ * through `at`, for the message. Other errors pass through at once.
+ */
+export async function retryOnLockTimeout(
+  file: FolderMigration,
+  options: Pick<RunOptions, 'retries' | 'onEvent' | 'backoffMs'>,
+  attempt: (at: (step: string | null) => void) => Promise<void>,
+): Promise<void> {
+  const backoff = options.backoffMs ?? defaultBackoff;
+  let waited = 0;
+  for (let n = 1; ; n++) {
+    let step: string | null = null;
+    try {
+      await attempt((s) => void (step = s));
+      return;
+    } catch (error) {
+      if (!isLockTimeout(error) || isConnectionLoss(error)) throw error;
+      if (n > options.retries) throw new LockRetriesExhausted(error, options.retries, waited, step);
+      const delayMs = backoff(n);
+      waited += delayMs;
+      options.onEvent({ kind: 'retry', file, attempt: n, delayMs, reason: step === null ? 'lock_timeout: another transaction holds a conflicting lock' : `lock_timeout in ${step}` });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** The ApplyError of a file that timed out on every retry. */
+export function lockTimeoutError(gaveUp: LockRetriesExhausted, file: FolderMigration, failed: ApplyError, advice: string): ApplyError {
+  return new ApplyError(
+    `${failed.message}, on every one of ${gaveUp.retries} retries over ${Math.round(gaveUp.waitedMs / 1000)} s${gaveUp.step === null ? '' : ` (in ${gaveUp.step})`}`,
+    file,
+    {
+      ...failed.details,
+      hint: `another transaction kept a lock that conflicts with this migration${file.meta?.table === undefined ? '' : ` on ${file.meta.table}`}; find it with SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start`,
+    },
+    'lock-timeout',
+    advice,
+  );
+}
+
 /**
  * Runs one migration file, as postgres-migrations would (the file's text as
  * one query, its row in rlsgen.migrations with the same name and hash), in
@@ -75,46 +132,21 @@ export const defaultBackoff = (attempt: number): number => Math.min(30_000, 250 
  * carrying PostgreSQL's message and SQLSTATE and the advice that holds.
  */
 export async function runMigration(file: FolderMigration, options: RunOptions): Promise<void> {
-  const backoff = options.backoffMs ?? defaultBackoff;
-  let waited = 0;
-  for (let attempt = 1; ; attempt++) {
-    let step = `${file.fileName}`;
-    try {
-      if (file.transactional) await runInTransaction(file, options);
-      else {
-        step = 'the clean-up of an invalid index';
-        await dropInvalidIndex(file, options);
-        step = file.fileName;
-        await options.client.query(file.sql);
-        await record(file, options.client);
-      }
-      return;
-    } catch (error) {
-      if (error instanceof ApplyError) throw error;
-      if (isLockTimeout(error) && !isConnectionLoss(error) && attempt <= options.retries) {
-        const delayMs = backoff(attempt);
-        waited += delayMs;
-        const reason =
-          step === file.fileName ? 'lock_timeout: another transaction holds a conflicting lock' : 'lock_timeout in DROP INDEX CONCURRENTLY of the invalid index left by an interrupted build';
-        options.onEvent({ kind: 'retry', file, attempt, delayMs, reason });
-        await sleep(delayMs);
-        continue;
-      }
-      const failed = toApplyError(error, file, options.watch.serverReason(), options.role);
-      if (isLockTimeout(error)) {
-        throw new ApplyError(
-          `${failed.message}, on every one of ${options.retries} retries over ${Math.round(waited / 1000)} s${step === file.fileName ? '' : ` (in ${step})`}`,
-          file,
-          {
-            ...failed.details,
-            hint: `another transaction kept a lock that conflicts with this migration${file.meta?.table === undefined ? '' : ` on ${file.meta.table}`}; find it with SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start`,
-          },
-          'lock-timeout',
-          adviceFor(file, 'lock-timeout'),
-        );
-      }
-      throw failed;
+  try {
+    await retryOnLockTimeout(file, options, async (at) => {
+      if (file.transactional) return runInTransaction(file, options);
+      at('DROP INDEX CONCURRENTLY of the invalid index left by an interrupted build');
+      await dropInvalidIndex(file, options);
+      at(null);
+      await options.client.query(file.sql);
+      await record(file, options.client);
+    });
+  } catch (error) {
+    if (error instanceof ApplyError) throw error;
+    if (error instanceof LockRetriesExhausted) {
+      throw lockTimeoutError(error, file, toApplyError(error.error, file, options.watch.serverReason(), options.role), adviceFor(file, 'lock-timeout'));
     }
+    throw toApplyError(error, file, options.watch.serverReason(), options.role);
   }
 }
 

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ApplyEvent, ApplyError, applyMigrations } from '../../src/apply/apply-migrations.js';
+import { rollbackMigrations } from '../../src/apply/rollback-migrations.js';
 import { type ConnectionInfo, connectionUrl, withClient } from '../../src/db/server.js';
 import { type CliResult, runCli, runCliAsync } from '../helpers/cli.js';
 import { crmDatabase, freshDatabase, type TestServer, testServers } from '../helpers/servers.js';
@@ -129,6 +130,27 @@ describe('each failure has one message, one piece of advice and its exit status'
           '',
         ].join('\n'),
       );
+      expect((await recorded(db)).length).toBe(10);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('rollback retries a script that hits lock_timeout with the same backoff', async () => {
+    const db = await database(server);
+    const dir = firstFiles(11, 'rollback-retry');
+    await applyMigrations({ connection: db, dir });
+    const holder = new pg.Client(db);
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE public.calls IN ACCESS SHARE MODE');
+      const release = setTimeout(() => void holder.query('COMMIT'), 2500);
+      const events: ApplyEvent[] = [];
+      const result = await rollbackMigrations({ connection: db, dir, to: 10, onEvent: (e) => void events.push(e) });
+      clearTimeout(release);
+      expect(result.rolledBack.map((f) => f.fileName)).toEqual(['0011_add_tenant_column_calls.sql']);
+      expect(events.find((e) => e.kind === 'retry')).toMatchObject({ attempt: 1, delayMs: 500, reason: 'lock_timeout: another transaction holds a conflicting lock' });
       expect((await recorded(db)).length).toBe(10);
     } finally {
       await holder.end();

@@ -67,12 +67,15 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
 export async function runRollback(output: Output, options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }): Promise<number> {
   const connection = connectionFrom(output, options.databaseUrl);
   if (connection === null) return EXIT.usage;
+  const progress = progressReporter(output);
   try {
-    const result = await rollbackMigrations({ connection, dir: options.dir, to: options.to, dryRun: options.dryRun });
+    const result = await rollbackMigrations({ connection, dir: options.dir, to: options.to, dryRun: options.dryRun, onEvent: progress.onEvent });
+    progress.stop();
     const verb = options.dryRun ? 'would roll back' : 'rolled back';
     output.out(`${verb} ${result.rolledBack.length} migration(s)${result.rolledBack.length > 0 ? `, newest first: ${result.rolledBack.map((f) => f.fileName).join(', ')}` : ''}`);
     return EXIT.ok;
   } catch (error) {
+    progress.stop();
     printApplyError(output, error);
     return applyFailureStatus(error);
   }
