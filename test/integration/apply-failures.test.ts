@@ -165,14 +165,14 @@ describe('each failure has one message, one piece of advice and its exit status'
     appendFileSync(join(edited, '0001_bootstrap.sql'), '-- edited\n');
     const transactional = apply(db, '-d', edited);
     expect(transactional.stderr).toBe(
-      `${edited}/0001_bootstrap.sql error: ${edited}/0001_bootstrap.sql changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)\n`,
+      `error: ${edited}/0001_bootstrap.sql changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)\n`,
     );
     expect(transactional.code).toBe(2);
     cpSync(join(dir, '0001_bootstrap.sql'), join(edited, '0001_bootstrap.sql'));
     appendFileSync(join(edited, '0061_backfill_calls.sql'), '-- edited\n');
     const backfill = apply(db, '-d', edited);
     expect(backfill.stderr).toBe(
-      `${edited}/0061_backfill_calls.sql error: ${edited}/0061_backfill_calls.sql changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)\n`,
+      `error: ${edited}/0061_backfill_calls.sql changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)\n`,
     );
     expect(backfill.code).toBe(2);
   });

@@ -80,7 +80,8 @@ export function printApplyError(output: Output, error: unknown): void {
     return;
   }
   const d = error.details;
-  const where = error.file === null ? '' : `${displayPath(error.file.path)}${d.line === undefined ? '' : `:${d.line}:${d.column ?? 1}`} `;
+  // A message that starts with the file's path (a file changed after it was applied) needs no prefix.
+  const where = error.file === null || error.message.startsWith(error.file.path) ? '' : `${displayPath(error.file.path)}${d.line === undefined ? '' : `:${d.line}:${d.column ?? 1}`} `;
   output.err(`${output.paint('bold', where)}${output.paint('red', `error${d.code === undefined ? '' : `[${d.code}]`}`)}: ${error.message}`);
   if (d.excerpt !== undefined) for (const line of d.excerpt.split('\n')) output.err(`  | ${line}`);
   if (d.detail !== undefined) output.err(`  detail: ${d.detail}`);
