@@ -91,6 +91,8 @@ function routineAt(tokens: readonly SqlToken[], at: number, file: string): Gener
   for (let j = close + 1; j < tokens.length; j++) {
     const t = tokens[j] as SqlToken;
     if (isPunct(t, ';')) return null;
+    // A SQL-standard body (PostgreSQL 14+) is stored parsed; prosrc is empty.
+    if (wordsAt(tokens, j, 'begin', 'atomic')) return { kind: kindToken.value, name: name.parts[1] as string, bodyDigest: digestBody(''), file };
     const body = tokens[j + 1];
     if (t.kind === 'word' && t.value === 'as' && (body?.kind === 'dollar' || body?.kind === 'string')) {
       return { kind: kindToken.value, name: name.parts[1] as string, bodyDigest: digestBody(body.value), file };

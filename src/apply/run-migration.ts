@@ -138,7 +138,10 @@ export async function runMigration(file: FolderMigration, options: RunOptions): 
       at('DROP INDEX CONCURRENTLY of the invalid index left by an interrupted build');
       await dropInvalidIndex(file, options);
       at(null);
+      options.watch.takeWarnings();
       await options.client.query(file.sql);
+      const warnings = options.watch.takeWarnings();
+      if (warnings.length > 0) throw ungranted(file, warnings);
       await record(file, options.client);
     });
   } catch (error) {
