@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { RlsgenProblem } from './check-rlsgen-schema.js';
 import type { MissingPrivilege } from './check-privileges.js';
-import { type FolderMigration, lineColumn } from './migration-folder.js';
+import { lineColumn } from '../sql/read-sql.js';
+import type { FolderMigration } from './migration-folder.js';
 import { requiredPrivileges } from './required-privileges.js';
 
 /**

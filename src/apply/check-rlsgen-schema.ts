@@ -32,8 +32,8 @@ export interface RlsgenProblem {
 /** The anchor roles: the named owner, or the table owners. */
 export const anchorRoles = (anchors: TrustAnchors): readonly string[] => (anchors.namedOwner === null ? anchors.owners : [anchors.namedOwner]);
 
-/** Every role `role` has the rights of, directly or through other roles (itself included). */
-function closure(roles: readonly RoleMembership[], role: string): Set<string> {
+/** Every role `role` belongs to, directly or through other roles (itself included). */
+export function memberClosure(roles: readonly Pick<RoleMembership, 'name' | 'memberOf'>[], role: string): Set<string> {
   const byName = new Map(roles.map((r) => [r.name, r]));
   const seen = new Set<string>();
   const visit = (name: string): void => {
@@ -49,7 +49,7 @@ function closure(roles: readonly RoleMembership[], role: string): Set<string> {
 export function trustedOwner(roles: readonly RoleMembership[], anchors: TrustAnchors): (role: string) => boolean {
   const anchorSet = new Set(anchorRoles(anchors));
   const superusers = new Set(roles.filter((r) => r.superuser).map((r) => r.name));
-  return (role) => superusers.has(role) || [...closure(roles, role)].some((r) => anchorSet.has(r));
+  return (role) => superusers.has(role) || [...memberClosure(roles, role)].some((r) => anchorSet.has(r));
 }
 
 const short = (digest: string): string => digest.slice(0, 12);

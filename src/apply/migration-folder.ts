@@ -61,10 +61,3 @@ export function folderGaps(files: readonly FolderMigration[]): { readonly id: nu
   }
   return gaps;
 }
-
-/** 1-based line and column of a 1-based character position in a text. */
-export function lineColumn(text: string, position: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, position - 1));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
-}

@@ -1,3 +1,4 @@
+import { memberClosure } from '../apply/check-rlsgen-schema.js';
 import type { RlsgenCatalog } from '../apply/rlsgen-catalog.js';
 
 /**
@@ -185,12 +186,5 @@ export function findTableInfo(snapshot: DbSnapshot, name: QualifiedName): TableI
 
 /** Every role `role` belongs to, directly or through other roles (itself included). */
 export function roleClosure(snapshot: DbSnapshot, role: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const parent of snapshot.roles.find((r) => r.name === name)?.memberOf ?? []) visit(parent);
-  };
-  visit(role);
-  return seen;
+  return memberClosure(snapshot.roles, role);
 }

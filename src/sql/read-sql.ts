@@ -138,12 +138,15 @@ export function splitStatements(text: string): SqlStatement[] {
   return out;
 }
 
-/** 1-based line of an offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** 1-based line and column of a 1-based character position in a text (PostgreSQL's error positions). */
+export function lineColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, position - 1));
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
 }
+
+/** 1-based line of a 0-based offset. */
+export const lineOf = (text: string, offset: number): number => lineColumn(text, offset + 1).line;
 
 /** True when the tokens from `at` are these words (lower case), in order. */
 export function wordsAt(tokens: readonly SqlToken[], at: number, ...words: readonly string[]): boolean {
