@@ -57,8 +57,6 @@ export interface RunOptions {
   /** The connecting role, for permission hints. */
   readonly role: string;
   readonly onEvent: (event: RunEvent) => void;
-  /** Waits between retries (tests shorten them). */
-  readonly backoffMs?: (attempt: number) => number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,10 +86,9 @@ export class LockRetriesExhausted extends Error {
  */
 export async function retryOnLockTimeout(
   file: FolderMigration,
-  options: Pick<RunOptions, 'retries' | 'onEvent' | 'backoffMs'>,
+  options: Pick<RunOptions, 'retries' | 'onEvent'>,
   attempt: (at: (step: string | null) => void) => Promise<void>,
 ): Promise<void> {
-  const backoff = options.backoffMs ?? defaultBackoff;
   let waited = 0;
   for (let n = 1; ; n++) {
     let step: string | null = null;
@@ -101,7 +98,7 @@ export async function retryOnLockTimeout(
     } catch (error) {
       if (!isLockTimeout(error) || isConnectionLoss(error)) throw error;
       if (n > options.retries) throw new LockRetriesExhausted(error, options.retries, waited, step);
-      const delayMs = backoff(n);
+      const delayMs = defaultBackoff(n);
       waited += delayMs;
       options.onEvent({ kind: 'retry', file, attempt: n, delayMs, reason: step === null ? 'lock_timeout: another transaction holds a conflicting lock' : `lock_timeout in ${step}` });
       await sleep(delayMs);
