@@ -6,7 +6,7 @@ import { ApplyError, isConnectionLoss, toApplyError } from './apply-errors.js';
 import { type ApplyEvent, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
 import { assertPrivileges, inspectRlsgenSchema, refuseUntrusted } from './preflight.js';
-import { LockRetriesExhausted, lockTimeoutError, retryOnLockTimeout, watchConnection } from './run-migration.js';
+import { LockRetriesExhausted, lockTimeoutError, retryOnLockTimeout, ungranted, watchConnection } from './run-migration.js';
 
 export interface RollbackOptions {
   readonly connection: ConnectionInfo;
@@ -72,8 +72,15 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
       const script = { ...file, path: file.downPath, sql, transactional };
       try {
         await retryOnLockTimeout(script, { retries: options.retries ?? 8, onEvent }, async () => {
-          if (!transactional) {
+          // A REVOKE that PostgreSQL answers with "no privileges could be revoked" fails the script.
+          const run = async (): Promise<void> => {
+            watch.takeWarnings();
             await client.query(sql);
+            const warnings = watch.takeWarnings();
+            if (warnings.length > 0) throw ungranted(script, warnings);
+          };
+          if (!transactional) {
+            await run();
             await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
             return;
           }
@@ -82,7 +89,7 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
             await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
             // The bootstrap's rollback drops the rlsgen schema, which must be empty by then.
             if (last) await client.query('DROP TABLE rlsgen.migrations');
-            await client.query(sql);
+            await run();
             await client.query('COMMIT');
           } catch (error) {
             await client.query('ROLLBACK').catch(() => undefined);

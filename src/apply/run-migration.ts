@@ -172,7 +172,7 @@ async function runInTransaction(file: FolderMigration, options: RunOptions): Pro
 }
 
 /** A GRANT or REVOKE that PostgreSQL answered with a warning instead of doing it: an error, and the file rolls back. */
-function ungranted(file: FolderMigration, warnings: readonly Notice[]): ApplyError {
+export function ungranted(file: FolderMigration, warnings: readonly Notice[]): ApplyError {
   const first = warnings[0] as Notice;
   const verb = first.code === '01007' ? 'grant' : 'revoke';
   const object = /for (?:column "[^"]*" of relation )?"([^"]+)"/.exec(first.message ?? '')?.[1] ?? '';
