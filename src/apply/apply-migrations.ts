@@ -230,10 +230,10 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     const appliedIds = new Set(applied.map((r) => r.id));
     const pending = files.filter((f) => !appliedIds.has(f.id));
     const selected = selectPending(pending, options.stage ?? 'all');
-    if (options.dryRun === true || selected.length === 0) {
-      return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
-    }
+    if (selected.length === 0) return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
+    // A dry run checks the privileges too: what it lists could then run.
     await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null })), 'apply', role);
+    if (options.dryRun === true) return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
     await prepareSession(client, options, namedOwner(files));
     const done: FolderMigration[] = [];
     for (const file of selected) {

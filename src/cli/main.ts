@@ -69,7 +69,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(
       new Option('--stage <stage>', 'prepare: stop before the enforce stage (row-level security on); enforce: stop before the Citus distribute stage').choices(['prepare', 'enforce', 'all']).default('all'),
     )
-    .option('--dry-run', 'list what would run; change nothing', false)
+    .option('--dry-run', 'list what would run, after checking the privileges it needs; change nothing', false)
     .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
     .option('--retries <n>', 'retries of a file that hits lock_timeout, each after a longer wait (0.5 s, 1 s, 2 s... up to 30 s)', (v) => nonNegativeInt(v, '--retries'), 8)

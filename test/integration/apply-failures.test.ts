@@ -254,6 +254,7 @@ describe('each failure has one message, one piece of advice and its exit status'
       ].join('\n'),
     );
     expect(refused.code).toBe(2);
+    expect(apply(weak, '-d', top, '--dry-run').stderr).toBe(refused.stderr);
     // Dynamic SQL the preflight cannot read: PostgreSQL's error, with the privilege named.
     await withClient(db, (c) => c.query(`CREATE SCHEMA rlsgen AUTHORIZATION ${weak.user}`));
     const hidden = folder('schema-dynamic', { '0001_schema.sql': "DO $$ BEGIN EXECUTE 'CREATE SCHEMA ' || 'app_extra'; END $$;\n" });
