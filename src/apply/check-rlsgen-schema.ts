@@ -1,3 +1,4 @@
+import { quoteIdent } from '../sql/quote.js';
 import { digestBody, type GeneratedObjects, MIGRATIONS_TABLE, RLSGEN_SCHEMA } from './generated-objects.js';
 import type { AclEntry, RlsgenCatalog, RlsgenObject, RoleMembership } from './rlsgen-catalog.js';
 
@@ -69,13 +70,24 @@ export function checkRlsgenSchema(catalog: RlsgenCatalog, generated: GeneratedOb
   const out: RlsgenProblem[] = [];
   const ownerProblem = (owner: string): string[] => (trusted(owner) ? [] : [`owned by ${owner}, a role apply does not trust`]);
 
-  const schemaProblems = [...ownerProblem(catalog.schema.owner), ...aclProblems(catalog.schema.acl, catalog.schema.owner, `schema ${RLSGEN_SCHEMA}`, granted, generated !== null)];
+  const schemaProblems = [
+    ...ownerProblem(catalog.schema.owner),
+    ...aclProblems(catalog.schema.acl, catalog.schema.owner, `schema ${RLSGEN_SCHEMA}`, granted, generated !== null, `SCHEMA ${RLSGEN_SCHEMA}`),
+  ];
   if (schemaProblems.length > 0) out.push({ object: `schema ${RLSGEN_SCHEMA}`, owner: catalog.schema.owner, problems: schemaProblems, bookkeeping: true });
 
   for (const object of catalog.objects) {
+    if (object.extension !== null) {
+      // An extension's objects are its script's, with its privileges: only who owns them, and whether a migration installs it, matter.
+      const foreign = generated !== null && !generated.extensions.includes(object.extension) ? [`part of extension ${object.extension}, which no migration of rlsgen installs`] : [];
+      const problems = [...ownerProblem(object.owner), ...foreign];
+      if (problems.length > 0) out.push({ object: `${object.kind} ${object.label}`, owner: object.owner, problems, bookkeeping: false });
+      continue;
+    }
     const problems = [...ownerProblem(object.owner), ...objectProblems(object, generated)];
     const grantKey = object.kind === 'function' || object.kind === 'procedure' ? `routine ${RLSGEN_SCHEMA}.${object.name}` : `table ${RLSGEN_SCHEMA}.${object.name}`;
-    problems.push(...aclProblems(object.acl, object.owner, grantKey, granted, generated !== null));
+    const on = object.kind === 'function' || object.kind === 'procedure' ? `ROUTINE ${object.label}` : object.kind === 'sequence' ? `SEQUENCE ${object.label}` : `TABLE ${object.label}`;
+    problems.push(...aclProblems(object.acl, object.owner, grantKey, granted, generated !== null, on));
     const bookkeeping = object.name === MIGRATIONS_TABLE || (object.kind === 'trigger' && object.label.endsWith(` on ${RLSGEN_SCHEMA}.${MIGRATIONS_TABLE}`));
     if (problems.length > 0) out.push({ object: object.kind === 'trigger' ? object.label : `${object.kind} ${object.label}`, owner: object.owner, problems, bookkeeping });
   }
@@ -114,15 +126,16 @@ function objectProblems(object: RlsgenObject, generated: GeneratedObjects | null
   }
 }
 
-function aclProblems(acl: readonly AclEntry[], owner: string, object: string, granted: ReadonlySet<string>, strict: boolean): string[] {
+/** Privileges nobody should hold, or no migration grants; each with the REVOKE that removes it (`on`: `ROUTINE rlsgen.f(...)`). */
+function aclProblems(acl: readonly AclEntry[], owner: string, object: string, granted: ReadonlySet<string>, strict: boolean, on: string): string[] {
   const out: string[] = [];
   for (const entry of acl) {
     if (entry.grantee === owner) continue;
-    const who = entry.grantee === 'PUBLIC' ? 'PUBLIC' : entry.grantee;
     const what = `${entry.privilege}${entry.grantable ? ' WITH GRANT OPTION' : ''}`;
-    if (entry.grantee === 'PUBLIC' || entry.privilege === 'CREATE') out.push(`${who} has ${what} on it`);
+    const revoke = `REVOKE ${entry.privilege} ON ${on} FROM ${entry.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(entry.grantee)}`;
+    if (entry.grantee === 'PUBLIC' || entry.privilege === 'CREATE') out.push(`${entry.grantee} has ${what} on it (${revoke})`);
     else if (strict && (entry.grantable || !granted.has(`${object}\u0000${entry.grantee}\u0000${entry.privilege}`))) {
-      out.push(`${who} has ${what} on it, which no migration of rlsgen grants`);
+      out.push(`${entry.grantee} has ${what} on it, which no migration of rlsgen grants (${revoke})`);
     }
   }
   return out;

@@ -34,6 +34,8 @@ export interface GeneratedObjects {
   /** Tables, by name (the bookkeeping table included). */
   readonly tables: readonly string[];
   readonly grants: readonly GeneratedGrant[];
+  /** Extensions the files create (with no schema named, they land in the first schema of apply's search_path: rlsgen). */
+  readonly extensions: readonly string[];
 }
 
 export const digestBody = (body: string): string => createHash('sha256').update(body, 'utf8').digest('hex');
@@ -57,6 +59,7 @@ export function readGeneratedObjects(files: readonly { readonly fileName: string
   const routines: GeneratedRoutine[] = [];
   const tables = new Set<string>([MIGRATIONS_TABLE]);
   const grants = new Map<string, GeneratedGrant>();
+  const extensions = new Set<string>();
   const visit = (tokens: readonly SqlToken[], file: string): void => {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as SqlToken;
@@ -70,13 +73,17 @@ export function readGeneratedObjects(files: readonly { readonly fileName: string
         if (routine !== null) routines.push(routine);
         const table = tableAt(tokens, i);
         if (table !== null) tables.add(table);
+        if (wordsAt(tokens, i + 1, 'extension')) {
+          const name = nameAt(tokens, wordsAt(tokens, i + 2, 'if', 'not', 'exists') ? i + 5 : i + 2);
+          if (name !== null) extensions.add(name.parts[0] as string);
+        }
       } else if (t.value === 'grant') {
         for (const g of grantsAt(tokens, i)) grants.set(`${g.object}\u0000${g.grantee}\u0000${g.privilege}`, g);
       }
     }
   };
   for (const file of files) visit(tokenize(file.sql), file.fileName);
-  return { routines, tables: [...tables], grants: [...grants.values()] };
+  return { routines, tables: [...tables], grants: [...grants.values()], extensions: [...extensions] };
 }
 
 function routineAt(tokens: readonly SqlToken[], at: number, file: string): GeneratedRoutine | null {

@@ -33,6 +33,8 @@ export interface RlsgenObject {
   readonly acl: readonly AclEntry[];
   /** pg_proc.prosrc for routines; null otherwise. */
   readonly body: string | null;
+  /** The extension the object belongs to (`CREATE EXTENSION` put it there), or null. */
+  readonly extension: string | null;
 }
 
 export interface RoleMembership {
@@ -55,6 +57,12 @@ const ACL = (column: string, kind: string, owner: string): string => `COALESCE((
            'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
            'privilege', a.privilege_type, 'grantable', a.is_grantable))
     FROM pg_catalog.aclexplode(COALESCE(${column}, pg_catalog.acldefault(${kind}, ${owner}))) AS a), '[]'::json)`;
+
+/** The extension an object belongs to, from pg_depend. */
+const EXTENSION = (catalog: string, oid: string): string => `(
+  SELECT e.extname::text FROM pg_catalog.pg_depend AS d JOIN pg_catalog.pg_extension AS e ON e.oid = d.refobjid
+   WHERE d.classid = '${catalog}'::pg_catalog.regclass AND d.objid = ${oid}
+     AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e')`;
 
 /**
  * Reads the rlsgen schema and everything in it from the catalogs, with
@@ -85,23 +93,24 @@ export async function readRlsgenCatalog(client: pg.ClientBase): Promise<RlsgenCa
             c.relname AS name, pg_catalog.format('%I.%I', $2::text, c.relname) AS label,
             pg_catalog.pg_get_userbyid(c.relowner) AS owner,
             ${ACL('c.relacl', `(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char"`, 'c.relowner')} AS acl,
-            NULL::text AS body
+            NULL::text AS body,
+            ${EXTENSION('pg_catalog.pg_class', 'c.oid')} AS extension
        FROM pg_catalog.pg_class AS c
       WHERE c.relnamespace = $1::oid AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')
      UNION ALL
      SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'f' THEN 'function' ELSE 'aggregate' END,
             p.proname, p.oid::pg_catalog.regprocedure::text, pg_catalog.pg_get_userbyid(p.proowner),
-            ${ACL('p.proacl', `'f'`, 'p.proowner')}, p.prosrc
+            ${ACL('p.proacl', `'f'`, 'p.proowner')}, p.prosrc, ${EXTENSION('pg_catalog.pg_proc', 'p.oid')}
        FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = $1::oid
      UNION ALL
-     SELECT 'type', t.typname, pg_catalog.format('%I.%I', $2::text, t.typname), pg_catalog.pg_get_userbyid(t.typowner), '[]'::json, NULL
+     SELECT 'type', t.typname, pg_catalog.format('%I.%I', $2::text, t.typname), pg_catalog.pg_get_userbyid(t.typowner), '[]'::json, NULL, ${EXTENSION('pg_catalog.pg_type', 't.oid')}
        FROM pg_catalog.pg_type AS t
       WHERE t.typnamespace = $1::oid AND t.typrelid = 0 AND NOT (t.typcategory = 'A' AND t.typelem <> 0)
      UNION ALL
-     SELECT 'operator', o.oprname, o.oid::pg_catalog.regoperator::text, pg_catalog.pg_get_userbyid(o.oprowner), '[]'::json, NULL
+     SELECT 'operator', o.oprname, o.oid::pg_catalog.regoperator::text, pg_catalog.pg_get_userbyid(o.oprowner), '[]'::json, NULL, ${EXTENSION('pg_catalog.pg_operator', 'o.oid')}
        FROM pg_catalog.pg_operator AS o WHERE o.oprnamespace = $1::oid
      UNION ALL
-     SELECT 'trigger', g.tgname, pg_catalog.format('trigger %I on %I.%I', g.tgname, $2::text, c.relname), pg_catalog.pg_get_userbyid(c.relowner), '[]'::json, NULL
+     SELECT 'trigger', g.tgname, pg_catalog.format('trigger %I on %I.%I', g.tgname, $2::text, c.relname), pg_catalog.pg_get_userbyid(c.relowner), '[]'::json, NULL, NULL
        FROM pg_catalog.pg_trigger AS g JOIN pg_catalog.pg_class AS c ON c.oid = g.tgrelid
       WHERE c.relnamespace = $1::oid AND NOT g.tgisinternal
      ORDER BY 1, 3`,

@@ -167,6 +167,23 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     expect(runCli(['apply', '--database-url', url]).code).toBe(0);
   });
 
+  it('the signed context: pgcrypto, installed into rlsgen by the bootstrap, is trusted there', async () => {
+    const db = await freshDatabase(server, 'signed');
+    drops.unshift(db.drop);
+    await runSqlFile(db.connection, 'test/golden/modes/schema.sql');
+    await withClient(db.connection, (c) => c.query('DROP EXTENSION IF EXISTS pgcrypto'));
+    const dir = 'test/golden/signed/expected';
+    const url = connectionUrl(db.connection);
+    expect(runCli(['apply', '--stage', 'prepare', '-d', dir, '--database-url', url]).code).toBe(0);
+    const where = await withClient(db.connection, async (c) => (await c.query("SELECT extnamespace::regnamespace::text AS s FROM pg_extension WHERE extname = 'pgcrypto'")).rows[0]);
+    expect(where).toEqual({ s: 'rlsgen' });
+    const again = runCli(['apply', '-d', dir, '--database-url', url]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    const snapshot = await withClient(db.connection, introspectDatabase);
+    expect(lintDatabase(snapshot, { model: null, generated: readGeneratedObjects(readMigrationFolder(dir)), rules: [requireTrustedRlsgenSchema] })).toEqual([]);
+  });
+
   it('migration.owner: the schema and everything in it belong to the named role, and apply trusts it', async () => {
     const owner = `rlsgen_owner_${randomBytes(3).toString('hex')}`;
     const dir = join(work, owner);

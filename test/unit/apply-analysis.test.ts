@@ -113,6 +113,7 @@ describe('the trust check of the rlsgen schema', () => {
     owner,
     acl: [{ grantee: owner, privilege: 'EXECUTE', grantable: false }, ...acl],
     body: source,
+    extension: null,
   });
   const catalog = (owner: string, objects: RlsgenObject[]): RlsgenCatalog => ({
     schema: { owner, acl: [{ grantee: owner, privilege: 'USAGE', grantable: false }, { grantee: owner, privilege: 'CREATE', grantable: false }] },
@@ -139,14 +140,30 @@ describe('the trust check of the rlsgen schema', () => {
     expect(problems[1]?.problems).toEqual([
       'owned by weak, a role apply does not trust',
       expect.stringMatching(/^its body differs from what rlsgen generated \(sha256 [0-9a-f]{12} in the database, [0-9a-f]{12} in 0001_bootstrap\.sql\)$/),
-      'PUBLIC has EXECUTE on it',
+      'PUBLIC has EXECUTE on it (REVOKE EXECUTE ON ROUTINE rlsgen.backfill(regclass,name,name,text,integer,text) FROM PUBLIC)',
     ]);
   });
 
   it('a body edited by a trusted owner is still refused; so is anything rlsgen does not create', () => {
-    const view: RlsgenObject = { kind: 'view', name: 'migrations_v', label: 'rlsgen.migrations_v', owner: 'postgres', acl: [], body: null };
+    const view: RlsgenObject = { kind: 'view', name: 'migrations_v', label: 'rlsgen.migrations_v', owner: 'postgres', acl: [], body: null, extension: null };
     const problems = checkRlsgenSchema(catalog('postgres', [procedure('postgres', `${body}-- edited`), view]), generated, anchors);
     expect(problems.map((p) => p.problems[0])).toEqual([expect.stringMatching(/^its body differs/), 'not created by any migration of rlsgen']);
+  });
+
+  it("an extension a migration installs in the schema (pgcrypto, for the signed context) is the extension's", () => {
+    const crypt = (extension: string): RlsgenObject => ({
+      kind: 'function',
+      name: 'crypt',
+      label: 'rlsgen.crypt(text,text)',
+      owner: 'postgres',
+      acl: [{ grantee: 'PUBLIC', privilege: 'EXECUTE', grantable: false }],
+      body: 'pg_crypt',
+      extension,
+    });
+    const signedObjects = readGeneratedObjects(signed);
+    expect(signedObjects.extensions).toEqual(['pgcrypto']);
+    expect(checkRlsgenSchema(catalog('postgres', [crypt('pgcrypto')]), signedObjects, anchors)).toEqual([]);
+    expect(checkRlsgenSchema(catalog('postgres', [crypt('hstore')]), signedObjects, anchors).map((p) => p.problems)).toEqual([['part of extension hstore, which no migration of rlsgen installs']]);
   });
 
   it('with migration.owner, only that role (and its members, and superusers) is trusted', () => {
