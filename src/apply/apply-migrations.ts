@@ -232,7 +232,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     const selected = selectPending(pending, options.stage ?? 'all');
     if (selected.length === 0) return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
     // A dry run checks the privileges too: what it lists could then run.
-    await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null })), 'apply', role);
+    await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null, owner: f.meta?.owner })), 'apply', role);
     if (options.dryRun === true) return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
     await prepareSession(client, options, namedOwner(files));
     const done: FolderMigration[] = [];

@@ -54,6 +54,8 @@ export interface PreflightFile {
   readonly table?: string | undefined;
   /** rlsgen wrote the file (it has rlsgen's first line). */
   readonly generated: boolean;
+  /** The role the file makes the owner of rlsgen's objects (the bootstrap, with manifest `migration.owner`). */
+  readonly owner?: string | undefined;
 }
 
 const qualified = (parts: readonly string[]): string | null => (parts.length === 2 ? parts.map((p) => quoteIdent(p)).join('.') : null);
@@ -92,6 +94,9 @@ export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping:
       for (const key of createdBy(statement.tokens)) created.add(key);
       for (const f of found) if (f.need.kind === 'role-create' || f.need.kind === 'extension') created.add(createdKey(f.need));
       if (word(statement.tokens[0]) === 'do') for (const key of createdInBodies(statement.tokens)) created.add(key);
+    }
+    if (file.owner !== undefined) {
+      out.push({ need: { kind: 'become-role', role: file.owner }, createdByRun: false, ifExists: false, generated: file.generated, path: file.path, line: 1, statement: `migration.owner: ${file.owner}` });
     }
     // Generated files name their table: the DO blocks and procedures that
     // alter it through dynamic SQL need its owner too.

@@ -59,6 +59,7 @@ function settingsContext(s: PlanSettings): object {
           },
     owner: s.owner === null ? null : SqlText.ident(s.owner),
     ownerDisplay: SqlText.comment(s.owner ?? ''),
+    ownerLiteral: SqlText.literal(s.owner ?? ''),
     lockTimeout: SqlText.literal(s.lockTimeout),
     statementTimeout: SqlText.literal(s.statementTimeout),
     batchSize: s.batchSize,

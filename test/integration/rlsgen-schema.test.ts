@@ -157,7 +157,8 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     // Restored from the file, then opened to PUBLIC: refused again.
     await withClient(db.connection, async (c) => {
       await c.query('DROP PROCEDURE rlsgen.backfill');
-      const source = bootstrap.sql.slice(bootstrap.sql.indexOf('CREATE OR REPLACE PROCEDURE rlsgen.backfill'), bootstrap.sql.lastIndexOf('$rlsgen$;') + '$rlsgen$;'.length);
+      const start = bootstrap.sql.indexOf('CREATE OR REPLACE PROCEDURE rlsgen.backfill');
+      const source = bootstrap.sql.slice(start, bootstrap.sql.indexOf('$rlsgen$;', start) + '$rlsgen$;'.length);
       await c.query(source);
     });
     const opened = runCli(['apply', '--database-url', url]);

@@ -16,6 +16,12 @@ const file = (prefix: string) => {
   return found;
 };
 
+/** The text between the dollar quotes of rlsgen.backfill's body. */
+function backfillBody(sql: string): string {
+  const start = sql.indexOf('AS $rlsgen$', sql.indexOf('PROCEDURE rlsgen.backfill')) + 'AS $rlsgen$'.length;
+  return sql.slice(start, sql.indexOf('$rlsgen$', start));
+}
+
 describe('reading SQL back', () => {
   it('splits at top-level semicolons only, whatever the quoting', () => {
     const sql = [
@@ -36,7 +42,7 @@ describe('what the migration files create in the rlsgen schema', () => {
   it('reads each routine body exactly as pg_proc.prosrc will hold it', () => {
     const generated = readGeneratedObjects(folder);
     const bootstrap = file('0001_').sql;
-    const body = bootstrap.slice(bootstrap.indexOf('AS $rlsgen$', bootstrap.indexOf('PROCEDURE rlsgen.backfill')) + 'AS $rlsgen$'.length, bootstrap.lastIndexOf('$rlsgen$'));
+    const body = backfillBody(bootstrap);
     expect(generated.routines.find((r) => r.name === 'backfill')).toEqual({ kind: 'procedure', name: 'backfill', bodyDigest: sha(body), file: '0001_bootstrap.sql' });
     expect(generated.routines.filter((r) => r.name.startsWith('fill_')).length).toBeGreaterThan(20);
     expect([...generated.tables].sort()).toEqual(['backfill_progress', 'migrations', 'replaced_constraints']);
@@ -91,6 +97,12 @@ describe('what the migration files need from the role that applies them', () => 
     );
   });
 
+  it('migration.owner: the right to become that role, for the bootstrap that hands its objects over', () => {
+    const bootstrap = file('0001_');
+    const found = requiredPrivileges([{ path: bootstrap.path, sql: bootstrap.sql, generated: true, owner: 'rlsgen_owner' }], 'INSERT');
+    expect(found.filter((r) => r.need.kind === 'become-role')).toEqual([expect.objectContaining({ need: { kind: 'become-role', role: 'rlsgen_owner' }, line: 1 })]);
+  });
+
   it('a backfill: EXECUTE on the procedure and UPDATE on its table', () => {
     const found = needs('0061_');
     expect(found.map((f) => f.need)).toEqual(
@@ -105,7 +117,7 @@ describe('what the migration files need from the role that applies them', () => 
 describe('the trust check of the rlsgen schema', () => {
   const generated = readGeneratedObjects(folder);
   const bootstrap = file('0001_').sql;
-  const body = bootstrap.slice(bootstrap.indexOf('AS $rlsgen$', bootstrap.indexOf('PROCEDURE rlsgen.backfill')) + 'AS $rlsgen$'.length, bootstrap.lastIndexOf('$rlsgen$'));
+  const body = backfillBody(bootstrap);
   const procedure = (owner: string, source: string, acl: RlsgenObject['acl'] = []): RlsgenObject => ({
     kind: 'procedure',
     name: 'backfill',
