@@ -70,7 +70,16 @@ const display = (quoted: string): string => parts(quoted).join('.');
  * the run can go ahead. Reads only pg_catalog.
  */
 export async function checkPrivileges(client: pg.ClientBase, requirements: readonly Requirement[]): Promise<MissingPrivilege[]> {
-  const needs = requirements.map((r) => r.need);
+  const facts = await readFacts(client, requirements.map((r) => r.need));
+  const gaps = requirements.flatMap((requirement) => {
+    const gap = evaluate(requirement, facts);
+    return gap === null ? [] : [{ gap, requirement }];
+  });
+  return groupGaps(gaps);
+}
+
+/** What the catalogs say about every object and role the needs name, as the connecting role sees them. */
+async function readFacts(client: pg.ClientBase, needs: readonly Need[]): Promise<Facts> {
   const pick = <K extends Need['kind']>(kind: K): Extract<Need, { kind: K }>[] => needs.filter((n): n is Extract<Need, { kind: K }> => n.kind === kind);
   const rlsgenTable = `${quoteIdent(RLSGEN_SCHEMA)}.${quoteIdent(MIGRATIONS_TABLE)}`;
   const tableNames = [...new Set([...pick('table-owner'), ...pick('table-privilege'), ...pick('table-grant')].map((n) => n.table).concat(pick('index-owner').map((n) => n.index), [rlsgenTable]))];
@@ -128,7 +137,7 @@ export async function checkPrivileges(client: pg.ClientBase, requirements: reado
        FROM pg_catalog.unnest($1::text[]) AS n(name) LEFT JOIN pg_catalog.pg_extension AS e ON e.extname = n.name`,
     [extensionNames],
   );
-  const facts = {
+  return {
     me,
     tables: new Map(tables.rows.map((r) => [r.name, r])),
     schemas: new Map(schemas.rows.map((r) => [r.name, r])),
@@ -137,10 +146,10 @@ export async function checkPrivileges(client: pg.ClientBase, requirements: reado
     extensions: new Map(extensions.rows.map((r) => [r.name, r])),
     rlsgenTable,
   };
-  const gaps = requirements.flatMap((requirement) => {
-    const gap = evaluate(requirement, facts);
-    return gap === null ? [] : [{ gap, requirement }];
-  });
+}
+
+/** One entry per missing privilege, with every statement that needs it. */
+function groupGaps(gaps: readonly { readonly gap: Gap; readonly requirement: Requirement }[]): MissingPrivilege[] {
   // Ownership covers every privilege on the object: report the ownership only.
   const owned = new Set(gaps.flatMap(({ gap }) => (gap.owner === undefined ? [] : [gap.subject])));
   const missing = new Map<string, { what: string; fix: string; subjects: string[]; neededBy: Requirement[] }>();
