@@ -8,6 +8,10 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // A guard against hangs, not a speed target (those live in the
+          // benchmarks): the CLI tests spawn the built binary, which a busy
+          // CI machine can make take seconds.
+          testTimeout: 60_000,
         },
       },
       {

@@ -23,7 +23,7 @@ async function osUser(name: string): Promise<{ uid: number; gid: number } | null
  * The `postgres` OS user a server started as root runs as, created (with its
  * group) when the machine has none, as PostgreSQL's packages do.
  */
-async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
+export async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
   const existing = await osUser('postgres');
   if (existing !== null) return existing;
   try {

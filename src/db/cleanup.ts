@@ -2,7 +2,9 @@
  * Throwaway servers must go away when the run fails or is interrupted
  * (Ctrl-C, a CI timeout's SIGTERM). Providers register an async cleanup
  * here; on the first SIGINT/SIGTERM every cleanup runs, then the process
- * exits with 128 + the signal number, as shells expect.
+ * exits with 128 + the signal number, as shells expect. Signals that come
+ * while the cleanups run (a second Ctrl-C) wait for them instead of killing
+ * the process halfway: removing a container is a round trip to its engine.
  */
 type Cleanup = () => Promise<void>;
 
@@ -29,8 +31,8 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
 export function registerCleanup(fn: Cleanup): Cleanup {
   if (!installed) {
     installed = true;
-    process.once('SIGINT', () => onSignal('SIGINT', 130));
-    process.once('SIGTERM', () => onSignal('SIGTERM', 143));
+    process.on('SIGINT', () => onSignal('SIGINT', 130));
+    process.on('SIGTERM', () => onSignal('SIGTERM', 143));
   }
   let done: Promise<void> | null = null;
   const stop: Cleanup = () => {

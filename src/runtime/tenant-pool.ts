@@ -25,11 +25,22 @@ export interface TenantContextOptions<T extends TenantIdType = 'uuid'> {
   readonly secret?: string | Buffer;
   /** Signed mode: token lifetime in seconds (default 300; 0 for none). */
   readonly tokenTtlSeconds?: number;
+  /**
+   * The longest a `withTenant` transaction may stay open, in milliseconds
+   * (default 60,000; 0 for no bound). Past it the transaction is rolled back,
+   * its connection closed, and `withTenant` rejects, whatever the callback
+   * is waiting for. The same value is set, transaction-locally, as
+   * `idle_in_transaction_session_timeout`, so the server ends the
+   * transaction too when the application process itself is stuck.
+   */
+  readonly transactionTimeoutMs?: number;
 }
 
 export interface WithTenantOptions {
   /** The user id for `legacy_owner` rows (rows without a tenant stay visible to their owner). */
   readonly userId?: unknown;
+  /** This transaction's bound, instead of the pool's `transactionTimeoutMs`. */
+  readonly transactionTimeoutMs?: number;
 }
 
 export class TenantContextError extends Error {
@@ -51,6 +62,20 @@ function setLocal(name: string, value: string): string {
 
 const PROPAGATE_SET = "SET LOCAL citus.propagate_set_commands = 'local'";
 
+/** PostgreSQL's bound on a transaction left idle; rlsgen sets it with the tenant. */
+const IDLE_TIMEOUT = 'idle_in_transaction_session_timeout';
+
+function checkTimeout(ms: number): number {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new TenantContextError(`transactionTimeoutMs must be a whole number of milliseconds (0: no bound), got ${ms}`);
+  return ms;
+}
+
+/** `SELECT set_config($1, $2, true), ...`: every name and value a bind parameter. */
+function setConfigs(client: pg.PoolClient, pairs: readonly (readonly [string, string])[]): Promise<pg.QueryResult> {
+  const calls = pairs.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+  return client.query(`SELECT ${calls.join(', ')}`, pairs.flat());
+}
+
 const GUARDED = Symbol('rlsgen tenant pool');
 
 interface GuardedPool {
@@ -71,6 +96,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
   readonly mode: ContextMode;
   private readonly secret: Buffer | undefined;
   private readonly ttl: number;
+  private readonly timeoutMs: number;
   private readonly connect: () => Promise<pg.PoolClient>;
 
   constructor(
@@ -84,6 +110,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
     this.mode = options.mode ?? 'plain';
     this.secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'hex') : options.secret;
     this.ttl = options.tokenTtlSeconds ?? 300;
+    this.timeoutMs = checkTimeout(options.transactionTimeoutMs ?? 60_000);
     if (this.mode === 'signed' && (this.secret === undefined || this.secret.length < 32)) {
       throw new TenantContextError('signed mode needs the context secret (options.secret: 32 or more bytes, or their hex)');
     }
@@ -107,17 +134,19 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
   }
 
   /** The statements that open the tenant context, after BEGIN. */
-  private async openContext(client: pg.PoolClient, tenant: string, user: string | null): Promise<void> {
+  private async openContext(client: pg.PoolClient, tenant: string, user: string | null, timeoutMs: number): Promise<void> {
+    type Pair = readonly [string, string];
+    const timeout: Pair[] = timeoutMs === 0 ? [] : [[IDLE_TIMEOUT, String(timeoutMs)]];
+    const scope: Pair[] = [[this.setting, tenant], ...(user === null ? [] : [[this.userSetting, user] as const])];
     switch (this.mode) {
       case 'plain':
-        if (user === null) await client.query('SELECT set_config($1, $2, true)', [this.setting, tenant]);
-        else await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [this.setting, tenant, this.userSetting, user]);
+        await setConfigs(client, [...scope, ...timeout]);
         return;
       case 'citus':
         // Propagation is switched on here too: a role setting on the
         // application role does not reach the login roles that are its members.
         await client.query(
-          [PROPAGATE_SET, setLocal(this.setting, tenant), ...(user === null ? [] : [setLocal(this.userSetting, user)])].join('; '),
+          [PROPAGATE_SET, ...scope.map(([name, value]) => setLocal(name, value)), ...timeout.map(([name, value]) => `SET LOCAL ${name} = ${value}`)].join('; '),
         );
         return;
       case 'signed': {
@@ -126,8 +155,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
         const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         const expires = this.ttl === 0 ? 0 : Math.floor(Date.now() / 1000) + this.ttl;
         const token = signTenantToken(this.secret ?? Buffer.alloc(0), { tenant, expires, backendPid: rows[0]?.pid ?? 0 });
-        if (user === null) await client.query('SELECT set_config($1, $2, true)', [this.setting, token]);
-        else await client.query('SELECT set_config($1, $2, true), set_config($3, $4, true)', [this.setting, token, this.userSetting, user]);
+        await setConfigs(client, [[this.setting, token], ...scope.slice(1), ...timeout]);
         return;
       }
       default: {
@@ -142,11 +170,14 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
    * transaction-locally; commits when `fn` resolves, rolls back when it
    * throws, and always gives the connection back with nothing of the tenant
    * left on it (a broken connection is destroyed, not reused). The client
-   * passed to `fn` stops working when `fn` ends.
+   * passed to `fn` stops working when `fn` ends. A transaction still open
+   * after `transactionTimeoutMs` is rolled back (its connection closed) and
+   * never committed.
    */
   async withTenant<R>(tenantId: TenantIdOf<T>, fn: (client: pg.PoolClient) => Promise<R>, options: WithTenantOptions = {}): Promise<R> {
     const tenant = formatTenantId(this.type, tenantId);
     const user = options.userId === undefined ? null : formatTenantId(this.userType, options.userId);
+    const timeoutMs = options.transactionTimeoutMs === undefined ? this.timeoutMs : checkTimeout(options.transactionTimeoutMs);
     const client = await this.connect();
     let broken: Error | undefined;
     const onError = (error: Error): void => {
@@ -154,8 +185,11 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
     };
     client.on('error', onError);
     let open = true;
+    let expired: TenantContextError | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const scoped = new Proxy(client, {
       get(target, property, receiver) {
+        if (expired !== undefined) throw expired;
         if (!open) {
           throw new TenantContextError('this client belonged to a withTenant() call that has ended; run queries inside the callback');
         }
@@ -170,8 +204,23 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
     });
     try {
       await client.query('BEGIN');
-      await this.openContext(client, tenant, user);
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          expired = new TenantContextError(
+            `the withTenant() transaction was open longer than ${timeoutMs} ms (transactionTimeoutMs): it was rolled back and its connection closed; nothing was committed`,
+          );
+          broken ??= expired;
+          // Closing the connection ends the transaction on the server at once
+          // (it rolls back), whatever the callback is waiting for.
+          client.end().catch(() => undefined);
+        }, timeoutMs);
+        timer.unref();
+      }
+      await this.openContext(client, tenant, user, timeoutMs);
       const result = await fn(scoped);
+      // Once COMMIT is sent its outcome must not be in doubt: the bound ends here.
+      clearTimeout(timer);
+      if (expired !== undefined) throw expired;
       const commit = await client.query('COMMIT');
       // COMMIT of a transaction that failed inside fn (an error caught there) rolls back.
       if (commit.command === 'ROLLBACK') {
@@ -179,6 +228,10 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
       }
       return result;
     } catch (error) {
+      if (expired !== undefined) {
+        if (error === expired) throw error;
+        throw new TenantContextError(expired.message, { cause: error });
+      }
       if (broken === undefined) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
@@ -186,6 +239,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
       }
       throw error;
     } finally {
+      clearTimeout(timer);
       open = false;
       client.removeListener('error', onError);
       // A connection that failed mid-transaction is destroyed rather than reused.

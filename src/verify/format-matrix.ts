@@ -1,4 +1,5 @@
-import { cellStatus, type CheckStatus, failures, MATRIX_COLUMNS, type VerifyResult } from './result.js';
+import { MATRIX_COLUMNS } from './registry.js';
+import { cellStatus, type CheckStatus, failures, type VerifyResult } from './result.js';
 
 export interface MatrixStyle {
   readonly pass: (text: string) => string;

@@ -1,33 +1,7 @@
 /** What `rlsgen verify` found, as data: the CLI prints it as a matrix or JSON. */
 
-export type CheckId =
-  | 'read-own'
-  | 'read-other'
-  | 'count'
-  | 'join'
-  | 'unset-fresh'
-  | 'unset-pooled'
-  | 'empty'
-  | 'malformed'
-  | 'insert-other'
-  | 'update-other'
-  | 'delete-other'
-  | 'returning'
-  | 'hop'
-  | 'upsert'
-  | 'reference'
-  | 'truncate'
-  | 'row-security-off'
-  | 'set-role-owner'
-  | 'prepared'
-  | 'global-read'
-  | 'global-write'
-  | 'legacy-owner'
-  | 'cross-read'
-  | 'cross-write'
-  | 'signed-token'
-  | 'role-attributes'
-  | 'role-membership';
+/** The id of the probe that made a check (src/verify/registry.ts; docs/verify/<id>.md). */
+export type CheckId = string;
 
 export type CheckStatus = 'pass' | 'fail' | 'n/a';
 
@@ -57,24 +31,6 @@ export interface VerifyResult {
   readonly tables: readonly TableVerdict[];
   readonly serverVersion: string;
 }
-
-/** Matrix columns: each groups related checks; a cell fails when any of its checks fails. */
-export const MATRIX_COLUMNS: readonly { readonly title: string; readonly checks: readonly CheckId[] }[] = [
-  { title: 'read', checks: ['read-own', 'read-other', 'count', 'join'] },
-  { title: 'unset', checks: ['unset-fresh', 'unset-pooled', 'empty', 'malformed'] },
-  { title: 'write', checks: ['insert-other', 'update-other', 'delete-other', 'returning'] },
-  { title: 'hop', checks: ['hop'] },
-  { title: 'upsert', checks: ['upsert'] },
-  { title: 'ref', checks: ['reference'] },
-  { title: 'trunc', checks: ['truncate'] },
-  { title: 'rls-off', checks: ['row-security-off'] },
-  { title: 'owner', checks: ['set-role-owner'] },
-  { title: 'prep', checks: ['prepared'] },
-  { title: 'global', checks: ['global-read', 'global-write'] },
-  { title: 'legacy', checks: ['legacy-owner'] },
-  { title: 'cross', checks: ['cross-read', 'cross-write'] },
-  { title: 'signed', checks: ['signed-token'] },
-];
 
 export function cellStatus(checks: readonly CheckResult[], ids: readonly CheckId[]): CheckStatus {
   const relevant = checks.filter((c) => ids.includes(c.check));

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
@@ -10,22 +8,12 @@ import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { createTenantPool, TenantContextError, TenantIdError, TenantPool, withTenant } from '../../src/runtime/index.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
-import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { appLogin, crmDatabase, freshDatabase, runSqlFile, type TestServer, testServers } from '../helpers/servers.js';
+import { countItems, FaultyClient, itemCountMismatches, md5Uuid, runTenantStress, stressDatabase } from '../helpers/tenant-stress.js';
 
-const id = (key: string): string => {
-  const hex = createHash('md5').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
+const id = md5Uuid;
 const NADAN = id('company:nadan');
 const SUNSTONE = id('company:sunstone');
-
-async function generated(manifest: string): Promise<string> {
-  const out = join(mkdtempSync(join(tmpdir(), 'rlsgen-rt-')), 'generated-sql');
-  const r = generateMigrations({ manifestPath: manifest, outDir: out });
-  if (r.kind !== 'written') throw new Error(r.kind);
-  return out;
-}
 
 describe.each(testServers())('rlsgen/runtime on $label', (server: TestServer) => {
   let db: { connection: ConnectionInfo; drop: () => Promise<void> };
@@ -160,6 +148,69 @@ describe.each(testServers())('rlsgen/runtime on $label', (server: TestServer) =>
     }
   });
 
+  it('refuses a transaction open past transactionTimeoutMs: rolled back, connection closed, nothing left idle in transaction', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool, { transactionTimeoutMs: 300 });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const idleInTransaction = () =>
+      withClient(db.connection, async (c) => (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND state LIKE 'idle in transaction%'", [login.user])).rows[0]?.n);
+    try {
+      // A request awaiting something slow with its transaction open, then using the client again.
+      await expect(
+        tenants.withTenant(NADAN, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('expired, then queried')");
+          await sleep(800);
+          await client.query('SELECT 1');
+        }),
+      ).rejects.toThrow(/open longer than 300 ms \(transactionTimeoutMs\): it was rolled back and its connection closed/);
+      // One that resolves late without touching the client: not committed either.
+      await expect(
+        tenants.withTenant(NADAN, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('expired, then returned')");
+          await sleep(800);
+          return 'late';
+        }),
+      ).rejects.toThrow(TenantContextError);
+      expect(await idleInTransaction()).toBe(0);
+      const left = await withClient(db.connection, async (c) => (await c.query("SELECT count(*)::int AS n FROM pipelines WHERE name LIKE 'expired,%'")).rows[0]);
+      expect(left).toEqual({ n: 0 });
+      // Within the bound: committed, and the bound reached the server too; 0 leaves the server's value.
+      const settings = await tenants.withTenant(NADAN, async (c) => (await c.query("SELECT current_setting('idle_in_transaction_session_timeout') AS v")).rows[0]);
+      expect(settings).toEqual({ v: '300ms' });
+      const unbounded = await tenants.withTenant(NADAN, async (c) => (await c.query("SELECT current_setting('idle_in_transaction_session_timeout') AS v")).rows[0], { transactionTimeoutMs: 0 });
+      expect(unbounded).toEqual({ v: '0' });
+      expect(() => createTenantPool(new pg.Pool(login), { transactionTimeoutMs: -1 })).toThrow(/whole number of milliseconds/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('the server ends the transaction of an application process that is stuck', async () => {
+    const pool = new pg.Pool({ ...login, max: 1 });
+    const tenants = createTenantPool(pool, { transactionTimeoutMs: 400 });
+    // A child process watches the backend while this process is blocked (no timer of ours can fire).
+    const watch = `const pg = require('pg'); setTimeout(async () => { const c = new pg.Client(JSON.parse(process.env.ADMIN)); await c.connect();
+      const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [Number(process.env.PID)]); console.log(r.rows[0].n); await c.end(); }, 1500);`;
+    try {
+      let seen = '';
+      await expect(
+        tenants.withTenant(SUNSTONE, async (client) => {
+          await client.query("INSERT INTO pipelines (name) VALUES ('stuck')");
+          const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+          seen = execFileSync(process.execPath, ['-e', watch], { env: { ...process.env, ADMIN: JSON.stringify(db.connection), PID: String(pid) }, encoding: 'utf8' });
+          await client.query('SELECT 1');
+        }),
+      ).rejects.toThrow();
+      expect(seen.trim()).toBe('0');
+      const left = await withClient(db.connection, async (c) => (await c.query("SELECT count(*)::int AS n FROM pipelines WHERE name = 'stuck'")).rows[0]);
+      expect(left).toEqual({ n: 0 });
+      const after = await tenants.withTenant(SUNSTONE, async (c) => (await c.query<{ c: string }>('SELECT DISTINCT company_id AS c FROM pipelines')).rows);
+      expect(after).toEqual([{ c: SUNSTONE }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('citus mode: SET LOCAL with a validated, quoted literal', async () => {
     const pool = new pg.Pool({ ...login, max: 1 });
     const tenants = createTenantPool(pool, { mode: 'citus' });
@@ -235,49 +286,20 @@ describe.each(testServers())('signed tenant context on $label', (server) => {
 });
 
 describe.each(testServers())('stress on $label', (server) => {
-  it('20,000 requests over 100 tenants through 10 connections, with injected failures: nothing crosses tenants', async () => {
-    const db = await freshDatabase(server, 'stress');
+  it('20,000 requests over 100 tenants through 10 connections, one in seven failing (BEGIN, set_config, callback, statement): nothing crosses tenants', async () => {
+    const db = await stressDatabase(server, 'stress');
     try {
-      await runSqlFile(db.connection, 'test/fixtures/stress/schema.sql');
-      await applyMigrations({ connection: db.connection, dir: await generated('test/fixtures/stress/policies.yaml') });
       const login = await appLogin(db.connection, 'stress_app');
-      const pool = new pg.Pool({ ...login, max: 10 });
+      const pool = new pg.Pool({ ...login, max: 10, Client: FaultyClient });
       const raw = pool.connect.bind(pool);
       const tenants = createTenantPool(pool);
-      const ids = Array.from({ length: 100 }, (_, i) => id(`tenant:${i + 1}`));
-      const committed = new Map<string, number>(ids.map((t) => [t, 0]));
-      const violations: string[] = [];
-      let failed = 0;
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        for (;;) {
-          const n = next++;
-          if (n >= 20_000) return;
-          const tenant = ids[(n * 37) % 100] ?? '';
-          const inject = n % 7 === 3;
-          try {
-            await tenants.withTenant(tenant, async (client) => {
-              const seen = await client.query<{ c: string }>('SELECT DISTINCT company_id AS c FROM items');
-              for (const row of seen.rows) if (row.c !== tenant) violations.push(`read ${row.c} as ${tenant}`);
-              const inserted = await client.query<{ c: string }>('INSERT INTO items DEFAULT VALUES RETURNING company_id AS c');
-              if (inserted.rows[0]?.c !== tenant) violations.push(`inserted for ${inserted.rows[0]?.c} as ${tenant}`);
-              const updated = await client.query<{ c: string }>('UPDATE items SET hits = hits + 1 WHERE id = (SELECT id FROM items ORDER BY hits LIMIT 1) RETURNING company_id AS c');
-              for (const row of updated.rows) if (row.c !== tenant) violations.push(`updated ${row.c} as ${tenant}`);
-              if (inject) throw new Error('injected failure');
-            });
-            committed.set(tenant, (committed.get(tenant) ?? 0) + 1);
-          } catch (error) {
-            if ((error as Error).message !== 'injected failure') throw error;
-            failed++;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: 20 }, worker));
-      expect(violations).toEqual([]);
-      expect(failed).toBe(2857);
-      const counts = await withClient(db.connection, async (c) => (await c.query<{ c: string; n: number }>('SELECT company_id AS c, count(*)::int AS n FROM items GROUP BY 1')).rows);
-      for (const row of counts) expect(row.n, row.c).toBe(10 + (committed.get(row.c) ?? 0));
-      // Every pooled connection comes back with no tenant on it.
+      const before = await countItems(db.connection);
+      const result = await runTenantStress(tenants, 20_000, 20);
+      expect(result.violations).toEqual([]);
+      expect(result.failed).toEqual({ begin: 715, set_config: 714, callback: 714, statement: 714 });
+      expect(await itemCountMismatches(db.connection, before, result.committed)).toEqual([]);
+      // Every pooled connection comes back with no tenant on it, and none is left checked out.
+      expect([pool.waitingCount, pool.idleCount]).toEqual([0, pool.totalCount]);
       const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => raw()));
       try {
         for (const client of clients) {

@@ -45,7 +45,8 @@ describe('what the migration files create in the rlsgen schema', () => {
     const body = backfillBody(bootstrap);
     expect(generated.routines.find((r) => r.name === 'backfill')).toEqual({ kind: 'procedure', name: 'backfill', bodyDigest: sha(body), file: '0001_bootstrap.sql' });
     expect(generated.routines.filter((r) => r.name.startsWith('fill_')).length).toBeGreaterThan(20);
-    expect([...generated.tables].sort()).toEqual(['backfill_progress', 'migrations', 'replaced_constraints']);
+    expect([...generated.tables].sort()).toEqual(['backfill_progress', 'migrations', 'replaced_constraints', 'saved_state']);
+    expect(generated.routines.map((r) => r.name)).toEqual(expect.arrayContaining(['default_sequences', 'save_access', 'restore_access']));
     expect(generated.grants).toEqual([]);
   });
 

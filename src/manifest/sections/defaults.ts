@@ -1,0 +1,14 @@
+import type { RawManifest } from '../raw-manifest.js';
+import type { Reporter } from '../report.js';
+
+/** `defaults:`: the schema of tables named without one, and the primary key of tables that do not name theirs. */
+export interface ManifestDefaults {
+  readonly schema: string;
+  readonly primaryKey: string;
+}
+
+export function readDefaults(raw: RawManifest, report: Reporter): ManifestDefaults {
+  const schema = raw.defaults?.schema ?? 'public';
+  report.checkIdentifier(['defaults', 'schema'], schema);
+  return { schema, primaryKey: raw.defaults?.primary_key ?? 'id' };
+}

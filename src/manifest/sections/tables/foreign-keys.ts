@@ -1,0 +1,77 @@
+import type { ForeignKey, TableModel } from '../../model.js';
+import type { RawForeignKeyObject } from '../../raw-manifest.js';
+import { isParseError, parseTableRef } from '../../reference-syntax.js';
+import { didYouMean } from '../../suggest.js';
+import { modeOf } from '../../table-index.js';
+import { isTenantEntry, type TableKeyInput } from './table-key.js';
+
+/**
+ * `foreign_keys:` and `composite_foreign_keys:` the table's foreign keys;
+ * between two tenant tables each becomes a composite (tenant, column) key.
+ */
+export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreignKeys'> {
+  const { entry, mode, section, tenant } = input;
+  const { report, tables, defaults } = section;
+  const t = entry.raw;
+  const foreignKeys: ForeignKey[] = [];
+  for (const [column, spec] of Object.entries(t.foreign_keys ?? {})) {
+    report.checkIdentifier(input.at('foreign_keys'), column);
+    const text = typeof spec === 'string' ? spec : spec.references;
+    const fkPath = typeof spec === 'string' ? input.at('foreign_keys', column) : input.at('foreign_keys', column, 'references');
+    const ref = parseTableRef(text);
+    if (isParseError(ref)) {
+      report.error(fkPath, 'invalid-reference', `${JSON.stringify(text)}: ${ref.error}`, { help: 'write the referenced table, e.g. contacts or contacts(id)' });
+      continue;
+    }
+    const target = tables.resolve(ref);
+    if (target === undefined) {
+      report.error(fkPath, 'unknown-table', `foreign key ${column} references ${JSON.stringify(text)}, which is not declared in tables`, didYouMean(ref.table, tables.keys()));
+      continue;
+    }
+    const targetPk = target.raw.primary_key ?? defaults.primaryKey;
+    const references = ref.column ?? (isTenantEntry(target, tenant) ? tenant.key : targetPk);
+    const wantComposite = t.composite_foreign_keys !== false && (typeof spec === 'string' || spec.composite !== false);
+    const bothTenant = mode === 'tenant' && modeOf(target) === 'tenant';
+    if (wantComposite && bothTenant && references !== targetPk) {
+      report.warning(fkPath, 'composite-needs-primary-key', `foreign key ${column} references ${target.key}(${references}), not its primary key; it stays single-column`, { help: 'composite (tenant, column) keys are built on the referenced table\'s (tenant, primary key) index' });
+    }
+    const composite = wantComposite && bothTenant && references === targetPk;
+    const outside = (target.raw.partition_key ?? []).filter((c) => c !== tenant.column && c !== targetPk);
+    if (composite && outside.length > 0) {
+      report.error(fkPath, 'composite-partitioned-target', `${target.key} is partitioned by ${outside.join(', ')}: PostgreSQL allows no unique key on (${tenant.column}, ${targetPk}) there, so no composite key can reference it`, {
+        help: 'set `composite: false` on this key, or reference the whole key of the partitioned table',
+      });
+    }
+    const behaviour = readBehaviour(input, column, typeof spec === 'string' ? {} : spec, composite);
+    foreignKeys.push({ column, table: target.key, references, ...behaviour, composite });
+  }
+  return { foreignKeys };
+}
+
+type Behaviour = Pick<ForeignKey, 'onDelete' | 'onUpdate' | 'deferrable' | 'initiallyDeferred' | 'match'>;
+
+/**
+ * What the key does (actions, deferral, MATCH), kept exactly by the
+ * composite key that replaces it. ON UPDATE SET NULL / SET DEFAULT cannot be
+ * kept: PostgreSQL would null or reset every column of the composite key,
+ * the tenant column included, and its column list exists only for ON DELETE.
+ */
+function readBehaviour(input: TableKeyInput, column: string, spec: Partial<RawForeignKeyObject>, composite: boolean): Behaviour {
+  const { report } = input.section;
+  const onUpdate = spec.on_update ?? 'no_action';
+  if (composite && (onUpdate === 'set_null' || onUpdate === 'set_default')) {
+    report.error(input.at('foreign_keys', column, 'on_update'), 'composite-update-action', `on_update: ${onUpdate} cannot be kept by the composite (tenant, ${column}) key: PostgreSQL would ${onUpdate === 'set_null' ? 'null' : 'reset'} the tenant column too (a column list exists only for ON DELETE)`, {
+      help: 'set `composite: false` on this key (it stays single-column: lint reports it), or choose on_update: cascade, restrict or no_action',
+    });
+  }
+  if (spec.initially_deferred === true && spec.deferrable !== true) {
+    report.error(input.at('foreign_keys', column, 'initially_deferred'), 'deferred-not-deferrable', 'initially_deferred: true needs deferrable: true', { help: 'add `deferrable: true` (INITIALLY DEFERRED implies DEFERRABLE)' });
+  }
+  return {
+    onDelete: spec.on_delete ?? 'no_action',
+    onUpdate,
+    deferrable: spec.deferrable === true || spec.initially_deferred === true,
+    initiallyDeferred: spec.initially_deferred === true,
+    match: spec.match ?? 'simple',
+  };
+}

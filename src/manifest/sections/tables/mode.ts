@@ -1,0 +1,17 @@
+import type { TableModel } from '../../model.js';
+import type { TableKeyInput } from './table-key.js';
+
+/** `mode:` and `reason:` tenant, shared, or exempt (which needs its reason and takes no backfill). */
+export function readMode(input: TableKeyInput): Pick<TableModel, 'mode' | 'reason'> {
+  const { entry, mode, scoped, section } = input;
+  const t = entry.raw;
+  if (mode === 'exempt' && t.reason === undefined && !input.isTenantTable) {
+    section.report.error(['tables'], 'missing-reason', `exempt table ${entry.key} needs a \`reason\``, { help: 'say why the table is not tenant-scoped; the reason is copied into the generated SQL' }, entry.key);
+  }
+  if (!scoped) {
+    for (const field of ['backfill', 'unresolved', 'legacy_owner'] as const) {
+      if (t[field] !== undefined) section.report.error(input.at(), 'exempt-field', `\`${field}\` only applies to tenant and shared tables`, {}, field);
+    }
+  }
+  return { mode, reason: mode === 'exempt' ? (t.reason ?? (input.isTenantTable ? 'the tenant table itself' : null)) : null };
+}

@@ -1,0 +1,10 @@
+import type { CheckResult } from './result.js';
+
+/** What a probe's statement did: its value, or the error PostgreSQL raised. */
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly detail: string; readonly constraint: string };
+
+export const pass = (check: string, detail: string): CheckResult => ({ check, status: 'pass', detail });
+export const notApplicable = (check: string, detail: string): CheckResult => ({ check, status: 'n/a', detail });
+export const fail = (check: string, detail: string, sql?: string): CheckResult => (sql === undefined ? { check, status: 'fail', detail } : { check, status: 'fail', detail, sql });

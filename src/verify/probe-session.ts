@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { DbSnapshot, TableInfo } from '../introspect/snapshot.js';
+import type { Model, TenantType } from '../manifest/model.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import type { Outcome } from './check.js';
+
+/** Makes the token the application would set for a tenant (signed context). */
+export type Signer = (tenant: string, claims?: { expires?: number; backendPid?: number }) => string;
+
+/** A value of the tenant type that cannot be parsed, or null when every string is valid (text). */
+export function malformedValue(type: TenantType): string | null {
+  return type === 'text' ? null : 'not-a-tenant-id';
+}
+
+/**
+ * The connection the proof runs on, and how a probe acts on it. Everything
+ * runs on one connection inside one transaction that is rolled back at the
+ * end, so the database is left as it was: rows the proof needs are created
+ * as the connecting superuser, then every probe runs as the application role
+ * itself (SET SESSION AUTHORIZATION, so `current_user` and `session_user` are
+ * that role and neither superuser nor owner rights apply), each in a
+ * savepoint.
+ */
+export class ProbeSession {
+  readonly app: string;
+  readonly setting: string;
+
+  constructor(
+    readonly client: pg.ClientBase,
+    readonly model: Model,
+    readonly snapshot: DbSnapshot,
+    /** Signed context: makes the token the application would set for a tenant. */
+    readonly sign: Signer | null,
+    /** Logins to act as instead of a role (Citus opens worker connections as the current user, who must be able to log in). */
+    private readonly probeRoles: Readonly<Record<string, string>> = {},
+    /** Each probe in its own transaction (Citus) instead of a savepoint of one transaction. */
+    readonly isolated = false,
+  ) {
+    this.app = model.roles.app.name;
+    this.setting = model.tenant.setting;
+  }
+
+  /**
+   * Runs one probe and undoes it: in a savepoint of the proof's transaction,
+   * or, on Citus (which refuses to read placements another user modified in
+   * the same transaction), in a transaction of its own.
+   */
+  async run<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+    const [open, undo, close] = this.isolated
+      ? ['BEGIN', 'ROLLBACK', null]
+      : ['SAVEPOINT rlsgen_probe', 'ROLLBACK TO SAVEPOINT rlsgen_probe', 'RELEASE SAVEPOINT rlsgen_probe'];
+    await this.client.query(open);
+    try {
+      const value = await fn();
+      await this.client.query(undo);
+      return { ok: true, value };
+    } catch (error) {
+      await this.client.query(undo);
+      const e = error as Partial<pg.DatabaseError>;
+      return { ok: false, code: e.code ?? '', message: e.message ?? String(error), detail: e.detail ?? '', constraint: e.constraint ?? '' };
+    } finally {
+      if (close !== null) await this.client.query(close);
+    }
+  }
+
+  /** Runs `fn` as `role` with the tenant variable set to `tenant` (undefined: left as it is). */
+  as<T>(role: string, tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
+    return this.run(async () => {
+      await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.probeRoles[role] ?? role)}`);
+      // A login gets this from its role setting (ALTER ROLE ... SET, checked among the role checks);
+      // SET SESSION AUTHORIZATION does not apply role settings, so the proof sets it itself.
+      if (this.model.target === 'citus') await this.client.query("SET LOCAL citus.propagate_set_commands = 'local'");
+      if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
+      if (user !== undefined) await this.setLocal(this.model.user.setting, user);
+      return fn();
+    });
+  }
+
+  /** As the application role, with the tenant variable set to `tenant` (undefined: left as it is). */
+  asApp<T>(tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
+    return this.as(this.app, tenant, fn, user);
+  }
+
+  /**
+   * Sets a variable for the rest of the transaction, as the application does:
+   * set_config(..., true), or on Citus SET LOCAL, the only form Citus
+   * propagates to the workers.
+   */
+  async setLocal(name: string, value: string): Promise<void> {
+    if (this.model.target === 'citus') {
+      const [prefix, rest] = name.split('.') as [string, string];
+      await this.client.query(`SET LOCAL ${quoteIdent(prefix)}.${quoteIdent(rest)} = ${quoteLiteral(value)}`);
+    } else {
+      await this.client.query('SELECT set_config($1, $2, true)', [name, value]);
+    }
+  }
+
+  /** What the application sets for a tenant: the id itself, or a signed token for it. */
+  value(tenant: string): string {
+    const bad = malformedValue(this.model.tenant.type);
+    return this.sign === null || tenant === '' || tenant === bad ? tenant : this.sign(tenant);
+  }
+
+  /** The `n` column of the first row of a `SELECT count(*) AS n ...`. */
+  async count(sql: string): Promise<number> {
+    const { rows } = await this.client.query<{ n: string }>(sql);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The number of rows a statement changed. */
+  async affected(sql: string): Promise<number> {
+    return (await this.client.query(sql)).rowCount ?? 0;
+  }
+
+  /** How the failing statement is reproduced, as the application role. */
+  reproduce(tenant: string | null, sql: string, role = this.app): string {
+    const preamble = [`SET ROLE ${quoteIdent(role)};`];
+    if (tenant !== null) preamble.push(`SELECT set_config(${quoteLiteral(this.setting)}, ${quoteLiteral(tenant)}, false);`);
+    return `${preamble.join(' ')} ${sql}`;
+  }
+
+  /** The key (as text) of one row of `tenant`, the smallest, or null. */
+  async oneKey(name: string, key: string, col: string, tenant: string): Promise<string | null> {
+    const { rows } = await this.client.query<{ k: string }>(`SELECT ${key}::text AS k FROM ${name} WHERE ${col}::text = ${quoteLiteral(tenant)} ORDER BY 1 LIMIT 1`);
+    return rows[0]?.k ?? null;
+  }
+
+  private insertableColumns(info: TableInfo): string[] {
+    return info.columns.filter((c) => !c.generated).map((c) => c.name);
+  }
+
+  /** A row of the tenant (null: a global row), each insertable column as text. */
+  async rowOf(name: string, info: TableInfo, tenant: string | null): Promise<Record<string, string | null> | null> {
+    const col = quoteIdent(this.model.tenant.column);
+    const where = tenant === null ? `${col} IS NULL` : `${col}::text = ${quoteLiteral(tenant)}`;
+    const columns = this.insertableColumns(info);
+    const { rows } = await this.client.query<{ v: (string | null)[] }>(
+      `SELECT ARRAY[${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')}] AS v FROM ${name} AS t WHERE ${where} LIMIT 1`,
+    );
+    const values = rows[0]?.v;
+    return values === undefined ? null : Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null]));
+  }
+
+  /**
+   * `INSERT ... VALUES` of a row given as text: each value is quoted, then
+   * cast to its column's type (format_type() output from the catalog). A
+   * VALUES list, not INSERT ... SELECT, which Citus runs as COPY and refuses
+   * under row security.
+   */
+  insertValues(name: string, info: TableInfo, row: Readonly<Record<string, string | null>>, suffix = ''): string {
+    const columns = this.insertableColumns(info);
+    const type = (c: string): string => info.columns.find((x) => x.name === c)?.type ?? 'text';
+    const overriding = info.columns.some((c) => c.identity) ? ' OVERRIDING SYSTEM VALUE' : '';
+    const values = columns.map((c) => {
+      const v = row[c];
+      return v === null || v === undefined ? 'NULL' : `${quoteLiteral(v)}::${type(c)}`;
+    });
+    return `INSERT INTO ${name} (${columns.map(quoteIdent).join(', ')})${overriding} VALUES (${values.join(', ')})${suffix}`;
+  }
+
+  /** A key for a copied row that no existing row has. */
+  async freshKey(name: string, info: TableInfo, key: string): Promise<string> {
+    const pk = info.columns.find((c) => c.name === key);
+    if (pk?.type === 'uuid') return randomUUID();
+    if (pk?.typeCategory === 'N') return String(await this.count(`SELECT COALESCE(max(${quoteIdent(key)}), 0) + 1000000 AS n FROM ${name}`));
+    return `rlsgen-${randomUUID()}`;
+  }
+}

@@ -1,0 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PROBES } from '../../src/verify/registry.js';
+
+const files = readdirSync('src/verify/probes').map((f) => f.replace(/\.ts$/, '')).sort();
+const pages = readdirSync('docs/verify').map((f) => f.replace(/\.md$/, '')).sort();
+
+describe('verify probes, their files, their docs and the registry agree', () => {
+  it('one file per probe, named after its id, all registered once', () => {
+    expect(PROBES.map((p) => p.id).sort()).toEqual(files);
+    expect(new Set(PROBES.map((p) => p.id)).size).toBe(PROBES.length);
+  });
+
+  it('one documentation page per probe, with what it proves, how it works and when it fails', () => {
+    expect(pages).toEqual(files);
+    for (const probe of PROBES) {
+      const page = readFileSync(`docs/verify/${probe.id}.md`, 'utf8');
+      expect(page.startsWith(`# ${probe.id}\n`), probe.id).toBe(true);
+      expect(page, probe.id).toContain(`**Proves:** ${probe.proves}`);
+      for (const heading of ['## How', '## Fails when']) expect(page, `${probe.id} ${heading}`).toContain(heading);
+    }
+  });
+});
