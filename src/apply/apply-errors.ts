@@ -11,9 +11,10 @@ import { requiredPrivileges } from './required-privileges.js';
  * - `lock-timeout`: a file hit lock_timeout on every retry;
  * - `connection-lost`: the server ended the connection (its reason and SQLSTATE when it gave one);
  * - `ungranted`: a GRANT or REVOKE that PostgreSQL answered with "no privileges were granted/revoked";
- * - `changed`: an applied file was edited; `missing`: an applied file (or one before a pending file) is gone.
+ * - `changed`: an applied file was edited; `missing`: an applied file (or one before a pending file) is gone;
+ * - `superseded`: an applied file belongs to an enforce stage that a pending generation replaces.
  */
-export type FailureKind = 'statement' | 'lock-timeout' | 'connection-lost' | 'ungranted' | 'changed' | 'missing';
+export type FailureKind = 'statement' | 'lock-timeout' | 'connection-lost' | 'ungranted' | 'changed' | 'missing' | 'superseded';
 
 export interface ApplyErrorDetails {
   readonly code?: string;

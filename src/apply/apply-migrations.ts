@@ -4,9 +4,10 @@ import type { Stage } from '../plan/plan.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { ApplyError, ApplyLockedError, ApplyRefusedError, isConnectionLoss, toApplyError } from './apply-errors.js';
 import { MIGRATIONS_TABLE, RLSGEN_SCHEMA } from './generated-objects.js';
-import { type FolderMigration, folderGaps, readMigrationFolder } from './migration-folder.js';
+import { type FolderMigration, folderGaps, readMigrationFolder, supersededFiles } from './migration-folder.js';
 import { assertPrivileges, inspectRlsgenSchema, namedOwner, refuseUntrusted } from './preflight.js';
 import { type RunEvent, runMigration, watchConnection } from './run-migration.js';
+import { undoFailedStage } from './undo-failed-stage.js';
 
 export { ApplyError, ApplyLockedError, ApplyRefusedError } from './apply-errors.js';
 
@@ -52,6 +53,8 @@ export interface ApplyResult {
   readonly alreadyApplied: number;
   /** Files still pending after this run (the enforce stage after `--stage prepare`; all of them after a dry run). */
   readonly pending: readonly FolderMigration[];
+  /** Files never applied here that a later generation replaces (`generate --replace-enforce`): skipped, never run. */
+  readonly superseded: readonly FolderMigration[];
   readonly backfills: readonly BackfillReport[];
 }
 
@@ -136,6 +139,27 @@ function checkAgainstFolder(files: readonly FolderMigration[], applied: readonly
       'missing',
     );
   }
+}
+
+/**
+ * The files a pending generation replaces. One of them applied here means
+ * its enforce stage completed on this database, which the replacement was
+ * not planned from: refused, with the rollback that makes it apply.
+ */
+function checkSuperseded(files: readonly FolderMigration[], appliedIds: ReadonlySet<number>): Map<string, FolderMigration> {
+  const superseded = supersededFiles(files);
+  const clash = files.find((f) => appliedIds.has(f.id) && superseded.has(f.fileName) && !appliedIds.has(superseded.get(f.fileName)?.id ?? -1));
+  if (clash !== undefined) {
+    const by = superseded.get(clash.fileName);
+    const before = Math.min(...files.filter((f) => appliedIds.has(f.id) && superseded.has(f.fileName)).map((f) => f.id)) - 1;
+    throw new ApplyError(
+      `${clash.fileName} is applied to this database, but ${by?.fileName ?? 'a later migration'} replaces the enforce stage it belongs to (rlsgen generate --replace-enforce, for databases where that stage never completed); take that stage back first with rlsgen rollback --to ${before}, then apply`,
+      null,
+      {},
+      'superseded',
+    );
+  }
+  return superseded;
 }
 
 /** Which of the pending files this run applies. */
@@ -228,19 +252,26 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     checkAgainstFolder(files, applied, options.dir);
     refuseUntrusted(inspection);
     const appliedIds = new Set(applied.map((r) => r.id));
-    const pending = files.filter((f) => !appliedIds.has(f.id));
+    const superseded = checkSuperseded(files, appliedIds);
+    const skipped = files.filter((f) => !appliedIds.has(f.id) && superseded.has(f.fileName));
+    const pending = files.filter((f) => !appliedIds.has(f.id) && !superseded.has(f.fileName));
     const selected = selectPending(pending, options.stage ?? 'all');
-    if (selected.length === 0) return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
+    if (selected.length === 0) return { applied: [], alreadyApplied: applied.length, pending, superseded: skipped, backfills: [] };
     // A dry run checks the privileges too: what it lists could then run.
     await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null, owner: f.meta?.owner })), 'apply', role);
-    if (options.dryRun === true) return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
+    if (options.dryRun === true) return { applied: [], alreadyApplied: applied.length, pending, superseded: skipped, backfills: [] };
     await prepareSession(client, options, namedOwner(files));
     const done: FolderMigration[] = [];
     for (const file of selected) {
       current = file;
       onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
       const started = Date.now();
-      await runMigration(file, { client, watch, retries: options.retries ?? 8, role, onEvent: (e: RunEvent) => onEvent(e) });
+      const run = { client, watch, retries: options.retries ?? 8, role, onEvent: (e: RunEvent) => onEvent(e) };
+      try {
+        await runMigration(file, run);
+      } catch (error) {
+        throw error instanceof ApplyError ? await undoFailedStage(error, files, run) : error;
+      }
       done.push(file);
       onEvent({ kind: 'file-done', file, ms: Date.now() - started });
     }
@@ -249,6 +280,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
       applied: done,
       alreadyApplied: applied.length,
       pending: pending.filter((f) => !doneIds.has(f.id)),
+      superseded: skipped,
       backfills: [...backfills.values()],
     };
   } catch (error) {

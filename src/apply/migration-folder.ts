@@ -61,3 +61,15 @@ export function folderGaps(files: readonly FolderMigration[]): { readonly id: nu
   }
   return gaps;
 }
+
+/**
+ * The files a later file of the folder replaces (its `supersedes`, written
+ * by `rlsgen generate --replace-enforce`), each with the file that replaces it.
+ */
+export function supersededFiles(files: readonly FolderMigration[]): Map<string, FolderMigration> {
+  const out = new Map<string, FolderMigration>();
+  for (const file of files) {
+    for (const name of file.meta?.supersedes ?? []) if (!out.has(name)) out.set(name, file);
+  }
+  return out;
+}

@@ -55,8 +55,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('-o, --out <dir>', 'migrations folder', 'generated-sql')
     .option('--check', 'write nothing; exit 1 when the manifest has changes not generated yet (for CI)', false)
+    .option('--replace-enforce', 'the enforce stage generated last never completed anywhere (it failed and apply took it back): replace it instead of following it', false)
     .addOption(targetOption())
-    .action((options: { manifest: string; out: string; check: boolean; target?: Target }) => {
+    .action((options: { manifest: string; out: string; check: boolean; replaceEnforce: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = runGenerate(output, options);
     });

@@ -34,6 +34,12 @@ export interface FileMeta {
   readonly index?: readonly [string, string];
   /** The bootstrap's: the role that owns the rlsgen schema and its objects (manifest `migration.owner`). */
   readonly owner?: string;
+  /**
+   * Files of an enforce stage that never completed, which this file's
+   * generation replaces (`rlsgen generate --replace-enforce`): apply skips
+   * them where they are pending, and refuses where they are applied.
+   */
+  readonly supersedes?: readonly string[];
 }
 
 const display = (name: TableName): string => quoteQualified(name.schema, name.name);
@@ -316,15 +322,19 @@ const pad = (id: number): string => String(id).padStart(4, '0');
  * Renders every step of a plan into numbered migration files starting at
  * `firstId`. Pure: same plan and templates, same bytes.
  */
-export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): MigrationFile[] {
+export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, supersedes: readonly string[] = []): MigrationFile[] {
   const settings = settingsContext(plan.settings);
+  // The replaced files are named by the first file of the replacing enforce stage (or of the generation).
+  const firstEnforce = plan.steps.findIndex((s) => s.stage === 'enforce');
+  const carrier = supersedes.length === 0 ? -1 : Math.max(0, firstEnforce);
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
     const base = `${pad(id)}_${planned.slug}`;
     // The name under which the file saves what it changes (grants, defaults), for its rollback to restore exactly.
     const migration = SqlText.literal(base);
     const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional, migration };
-    const meta = metaFor(planned.step, planned.stage, plan.settings);
+    const own = metaFor(planned.step, planned.stage, plan.settings);
+    const meta = index === carrier ? { ...own, supersedes } : own;
     const kind = planned.step.kind;
     const downTransactional = kind !== 'tenant-index' && kind !== 'partition-index';
     return {

@@ -36,6 +36,10 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
     });
     progress.stop();
     const dir = relative(process.cwd(), options.dir) || options.dir;
+    const skipped = result.superseded;
+    if (skipped.length > 0) {
+      output.out(`${options.dryRun ? 'would skip' : 'skipped'} ${skipped.length} migration(s) never applied here that a later generation replaces (${skipped[0]?.fileName} .. ${skipped[skipped.length - 1]?.fileName})`);
+    }
     if (options.dryRun) {
       output.out(`${result.alreadyApplied} migration(s) of ${dir} already applied; ${result.pending.length} pending:`);
       for (const file of result.pending) output.out(`  ${file.fileName}  ${file.meta?.stage ?? ''}${file.transactional ? '' : '  (outside a transaction)'}`);

@@ -47,7 +47,7 @@ export function displayPath(path: string): string {
 /** Exit status of a failed apply or rollback: 2 when the input does not fit the database (nothing ran), 1 when a migration failed. */
 export function applyFailureStatus(error: unknown): number {
   if (error instanceof ApplyRefusedError) return 2;
-  if (error instanceof ApplyError && (error.kind === 'changed' || error.kind === 'missing')) return 2;
+  if (error instanceof ApplyError && (error.kind === 'changed' || error.kind === 'missing' || error.kind === 'superseded')) return 2;
   return 1;
 }
 
