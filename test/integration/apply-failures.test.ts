@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -24,6 +24,14 @@ afterAll(async () => {
 });
 
 const files = readdirSync('generated-sql').filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+/** The id of the generated file named `<id>_<name>.sql`. */
+const idOf = (name: string): number => {
+  const index = files.findIndex((f) => f.endsWith(`_${name}.sql`));
+  if (index < 0) throw new Error(`no generated file ${name}`);
+  return index + 1;
+};
+const fileOf = (name: string): string => files[idOf(name) - 1] ?? '';
+const prepareFiles = files.filter((f) => readFileSync(join('generated-sql', f), 'utf8').includes('"stage":"prepare"')).length;
 
 /** A folder with the first `n` generated files (and their rollbacks). */
 function firstFiles(n: number, name: string): string {
@@ -81,7 +89,8 @@ async function applyBackend(db: ConnectionInfo, like: string): Promise<number> {
 describe.each(testServers())('lock_timeout on $label', (server) => {
   it('a concurrent index build that times out, and whose invalid index cannot be dropped at first, completes once the lock is released', async () => {
     const db = await database(server);
-    await applyMigrations({ connection: db, dir: firstFiles(37, `first37-${server.versionNum}`) });
+    const before = idOf('tenant_index_calls') - 1;
+    await applyMigrations({ connection: db, dir: firstFiles(before, `first-${server.versionNum}`) });
     const holder = new pg.Client(db);
     await holder.connect();
     try {
@@ -92,16 +101,16 @@ describe.each(testServers())('lock_timeout on $label', (server) => {
       const events: ApplyEvent[] = [];
       const result = await applyMigrations({ connection: db, dir: 'generated-sql', stage: 'prepare', lockTimeout: '200ms', onEvent: (e) => void events.push(e) });
       await reading;
-      expect(result.applied[0]?.fileName).toBe('0038_tenant_index_calls.sql');
-      expect(result.applied.length).toBe(155 - 37);
-      const retries = events.flatMap((e) => (e.kind === 'retry' && e.file.fileName === '0038_tenant_index_calls.sql' ? [e.reason] : []));
+      expect(result.applied[0]?.fileName).toBe(fileOf('tenant_index_calls'));
+      expect(result.applied.length).toBe(prepareFiles - before);
+      const retries = events.flatMap((e) => (e.kind === 'retry' && e.file.fileName === fileOf('tenant_index_calls') ? [e.reason] : []));
       expect(retries).toContain('lock_timeout: another transaction holds a conflicting lock');
       expect(retries).toContain('lock_timeout in DROP INDEX CONCURRENTLY of the invalid index left by an interrupted build');
       const dropped = events.find((e) => e.kind === 'invalid-index-dropped');
       expect(dropped).toMatchObject({ index: 'public.calls_company_id_id_key' });
       const index = await withClient(db, async (c) => (await c.query("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'public.calls_company_id_id_key'::regclass")).rows[0]);
       expect(index).toEqual({ valid: true });
-      expect((await recorded(db)).length).toBe(155);
+      expect((await recorded(db)).length).toBe(prepareFiles);
     } finally {
       await holder.end().catch(() => undefined);
     }
@@ -123,14 +132,14 @@ describe('each failure has one message, one piece of advice and its exit status'
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(
         [
-          '  0011_add_tenant_column_calls.sql: lock_timeout: another transaction holds a conflicting lock; retry 1 in 500 ms',
-          'generated-sql/0011_add_tenant_column_calls.sql error[55P03]: canceling statement due to lock timeout, on every one of 1 retries over 1 s',
+          `  ${fileOf('add_tenant_column_calls')}: lock_timeout: another transaction holds a conflicting lock; retry 1 in 500 ms`,
+          `generated-sql/${fileOf('add_tenant_column_calls')} error[55P03]: canceling statement due to lock timeout, on every one of 1 retries over 1 s`,
           "  help: another transaction kept a lock that conflicts with this migration on public.calls; find it with SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start",
           '  the migration was rolled back: nothing of it remains; run apply again when that transaction has ended',
           '',
         ].join('\n'),
       );
-      expect((await recorded(db)).length).toBe(10);
+      expect((await recorded(db)).length).toBe(idOf('add_tenant_column_calls') - 1);
     } finally {
       await holder.end();
     }
@@ -138,7 +147,8 @@ describe('each failure has one message, one piece of advice and its exit status'
 
   it('rollback retries a script that hits lock_timeout with the same backoff', async () => {
     const db = await database(server);
-    const dir = firstFiles(11, 'rollback-retry');
+    const calls = idOf('add_tenant_column_calls');
+    const dir = firstFiles(calls, 'rollback-retry');
     await applyMigrations({ connection: db, dir });
     const holder = new pg.Client(db);
     await holder.connect();
@@ -147,11 +157,11 @@ describe('each failure has one message, one piece of advice and its exit status'
       await holder.query('LOCK TABLE public.calls IN ACCESS SHARE MODE');
       const release = setTimeout(() => void holder.query('COMMIT'), 2500);
       const events: ApplyEvent[] = [];
-      const result = await rollbackMigrations({ connection: db, dir, to: 10, onEvent: (e) => void events.push(e) });
+      const result = await rollbackMigrations({ connection: db, dir, to: calls - 1, onEvent: (e) => void events.push(e) });
       clearTimeout(release);
-      expect(result.rolledBack.map((f) => f.fileName)).toEqual(['0011_add_tenant_column_calls.sql']);
+      expect(result.rolledBack.map((f) => f.fileName)).toEqual([fileOf('add_tenant_column_calls')]);
       expect(events.find((e) => e.kind === 'retry')).toMatchObject({ attempt: 1, delayMs: 500, reason: 'lock_timeout: another transaction holds a conflicting lock' });
-      expect((await recorded(db)).length).toBe(10);
+      expect((await recorded(db)).length).toBe(calls - 1);
     } finally {
       await holder.end();
     }
@@ -159,9 +169,10 @@ describe('each failure has one message, one piece of advice and its exit status'
 
   it('an applied file edited, a transactional one and a backfill alike: refused, not "safe to run again"', async () => {
     const db = await database(server);
-    const dir = firstFiles(61, 'edited');
+    const backfill = idOf('backfill_calls');
+    const dir = firstFiles(backfill, 'edited');
     expect(apply(db, '-d', dir).code).toBe(0);
-    const edited = firstFiles(61, 'edited-copy');
+    const edited = firstFiles(backfill, 'edited-copy');
     appendFileSync(join(edited, '0001_bootstrap.sql'), '-- edited\n');
     const transactional = apply(db, '-d', edited);
     expect(transactional.stderr).toBe(
@@ -169,32 +180,35 @@ describe('each failure has one message, one piece of advice and its exit status'
     );
     expect(transactional.code).toBe(2);
     cpSync(join(dir, '0001_bootstrap.sql'), join(edited, '0001_bootstrap.sql'));
-    appendFileSync(join(edited, '0061_backfill_calls.sql'), '-- edited\n');
-    const backfill = apply(db, '-d', edited);
-    expect(backfill.stderr).toBe(
-      `error: ${edited}/0061_backfill_calls.sql changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)\n`,
+    appendFileSync(join(edited, fileOf('backfill_calls')), '-- edited\n');
+    const resumable = apply(db, '-d', edited);
+    expect(resumable.stderr).toBe(
+      `error: ${edited}/${fileOf('backfill_calls')} changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)\n`,
     );
-    expect(backfill.code).toBe(2);
+    expect(resumable.code).toBe(2);
   });
 
   it('a file missing in the middle, the last applied file missing, a gap before a pending file', async () => {
     const db = await database(server);
-    expect(apply(db, '-d', firstFiles(61, 'applied61')).code).toBe(0);
-    const middle = firstFiles(80, 'middle');
-    unlinkSync(join(middle, '0005_add_tenant_column_contacts.sql'));
+    const backfill = idOf('backfill_calls');
+    expect(apply(db, '-d', firstFiles(backfill, 'applied')).code).toBe(0);
+    const middle = firstFiles(backfill + 20, 'middle');
+    const contacts = idOf('add_tenant_column_contacts');
+    unlinkSync(join(middle, fileOf('add_tenant_column_contacts')));
     const m = apply(db, '-d', middle);
-    expect(m.stderr).toBe(`error: migration 5 (add_tenant_column_contacts) is applied to this database but missing from ${middle} (between the applied files): restore it from version control\n`);
+    expect(m.stderr).toBe(`error: migration ${contacts} (add_tenant_column_contacts) is applied to this database but missing from ${middle} (between the applied files): restore it from version control\n`);
     expect(m.code).toBe(2);
-    const last = firstFiles(60, 'last');
+    const last = firstFiles(backfill - 1, 'last');
     const l = apply(db, '-d', last);
-    expect(l.stderr).toBe(`error: migration 61 (backfill_calls) is applied to this database but missing from ${last} (the last applied file): restore it from version control\n`);
+    expect(l.stderr).toBe(`error: migration ${backfill} (backfill_calls) is applied to this database but missing from ${last} (the last applied file): restore it from version control\n`);
     expect(l.code).toBe(2);
-    const gap = firstFiles(80, 'gap');
-    unlinkSync(join(gap, '0070_backfill_quotes.sql'));
+    const gap = firstFiles(backfill + 20, 'gap');
+    const removed = backfill + 10;
+    unlinkSync(join(gap, files[removed - 1] ?? ''));
     const g = apply(db, '-d', gap);
-    expect(g.stderr).toBe(`error: migration 70 is missing from ${gap}: the files go from 0069_backfill_document_signatures.sql to 0071_backfill_workflows.sql; restore it (migrations run in order, without gaps)\n`);
+    expect(g.stderr).toBe(`error: migration ${removed} is missing from ${gap}: the files go from ${files[removed - 2]} to ${files[removed]}; restore it (migrations run in order, without gaps)\n`);
     expect(g.code).toBe(2);
-    expect((await recorded(db)).length).toBe(61);
+    expect((await recorded(db)).length).toBe(backfill);
   });
 
   it("a lost connection: the server's reason and SQLSTATE, and what is true of the file", async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,8 +73,8 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     const refused = runCli(['apply', '--database-url', weakUrl]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`error: ${weak.user} cannot run the pending migrations:`);
-    expect(refused.stderr).toMatch(/ownership of \d+ tables owned by postgres \(public\.twilio_settings, /);
-    expect(refused.stderr).toContain('needed by generated-sql/0002_add_tenant_column_twilio_settings.sql:');
+    expect(refused.stderr).toMatch(/ownership of \d+ tables owned by postgres \(public\.\w+, /);
+    expect(refused.stderr).toMatch(/needed by generated-sql\/0002_add_tenant_column_\w+\.sql:/);
     expect(refused.stderr).toContain('nothing was applied');
     expect(await withClient(db.connection, async (c) => (await c.query("SELECT to_regnamespace('rlsgen') AS s")).rows[0])).toEqual({ s: null });
 
@@ -127,7 +127,8 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     const member = await login(server, db.connection, `GRANT ${owner.user} TO $user`);
     const enforce = runCli(['apply', '--database-url', connectionUrl(member)]);
     expect(enforce.stderr).toBe('');
-    expect(enforce.stdout).toContain('applied 70 migration(s)');
+    const enforceFiles = readdirSync('generated-sql').filter((f) => f.endsWith('.sql') && readFileSync(join('generated-sql', f), 'utf8').includes('"stage":"enforce"')).length;
+    expect(enforce.stdout).toContain(`applied ${enforceFiles} migration(s)`);
     expect(runCli(['apply', '--database-url', connectionUrl(db.connection)]).stdout).toContain('nothing to apply');
     expect(await lintFindings(db.connection)).toEqual([]);
   });
