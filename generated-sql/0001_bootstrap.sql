@@ -399,3 +399,22 @@ BEGIN
   COMMIT;
 END
 $rlsgen$;
+
+-- rlsgen apply calls these routines as the role that applies: nobody else
+-- needs to execute them (a new routine is executable by PUBLIC). Every
+-- routine of the schema, whatever this file defines, except an extension's.
+DO $rlsgen$
+DECLARE
+  o record;
+BEGIN
+  FOR o IN
+    SELECT p.oid::pg_catalog.regprocedure AS routine
+      FROM pg_catalog.pg_proc AS p
+     WHERE p.pronamespace = 'rlsgen'::pg_catalog.regnamespace
+       AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend AS d
+                        WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE pg_catalog.format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', o.routine);
+  END LOOP;
+END
+$rlsgen$;

@@ -71,5 +71,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_phone_numbers_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.phone_numbers
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_phone_numbers_company_id();

@@ -82,5 +82,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_sms_messages_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.sms_messages
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_sms_messages_company_id();

@@ -81,5 +81,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_files_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.files
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_files_company_id();

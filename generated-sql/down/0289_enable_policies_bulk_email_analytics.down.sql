@@ -25,5 +25,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_bulk_email_analytics_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.bulk_email_analytics
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_bulk_email_analytics_company_id();

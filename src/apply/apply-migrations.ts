@@ -1,14 +1,17 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { migrate } from 'postgres-migrations';
 import { clientConfig, type ConnectionInfo } from '../db/server.js';
 import type { Stage } from '../plan/plan.js';
 import { durationInterval } from '../sql/interval.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { type FolderMigration, lineColumn, readMigrationFolder } from './migration-folder.js';
+import { ApplyError, ApplyLockedError, ApplyRefusedError, isConnectionLoss, toApplyError } from './apply-errors.js';
+import { MIGRATIONS_TABLE, RLSGEN_SCHEMA } from './generated-objects.js';
+import { type FolderMigration, folderGaps, readMigrationFolder, supersededFiles } from './migration-folder.js';
+import { assertPrivileges, inspectRlsgenSchema, namedOwner, refuseUntrusted } from './preflight.js';
+import { type RunEvent, runMigration, watchConnection } from './run-migration.js';
+import { undoFailedStage } from './undo-failed-stage.js';
 import { type LongHolder, waitForLongHolders } from './wait-for-long-holders.js';
+
+export { ApplyError, ApplyLockedError, ApplyRefusedError } from './apply-errors.js';
 
 /** One bigint key for every `rlsgen apply`/`rollback` on a database ("rlsgen" in ASCII). */
 export const APPLY_LOCK_KEY = '125822483809646';
@@ -20,9 +23,9 @@ export type ApplyEvent =
   | { readonly kind: 'file-done'; readonly file: FolderMigration; readonly ms: number }
   /** `batchSize` and `pauseMs`: the pacing a batch ran with (batch events only). */
   | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null; readonly batchSize: number | null; readonly pauseMs: number | null }
-  | { readonly kind: 'invalid-index-dropped'; readonly index: string }
   /** A file waits, without queueing for its lock, while long transactions hold locks on its table. */
   | { readonly kind: 'waiting-for-table'; readonly file: FolderMigration; readonly table: string; readonly holders: readonly LongHolder[] }
+  | { readonly kind: 'invalid-index-dropped'; readonly index: string }
   | { readonly kind: 'retry'; readonly file: FolderMigration; readonly attempt: number; readonly delayMs: number; readonly reason: string };
 
 export interface ApplyOptions {
@@ -35,14 +38,14 @@ export interface ApplyOptions {
   readonly batchSize?: number;
   /** Pause between two backfill batches (a duration: `50ms`), overriding the files' own value. */
   readonly batchPause?: string;
+  /** How long a file waits for long transactions on its table to end before it queues for its lock anyway (default 10 minutes). */
+  readonly maxHolderWaitMs?: number;
   /** lock_timeout for the session (files that SET LOCAL their own keep theirs). */
   readonly lockTimeout?: string;
   /** Retries of a file that hit lock_timeout. */
   readonly retries?: number;
   /** Wait for a concurrent apply to finish (default) or fail at once. */
   readonly wait?: boolean;
-  /** How long a file waits for long transactions on its table to end before it queues for its lock anyway (default 10 minutes). */
-  readonly maxHolderWaitMs?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -59,31 +62,9 @@ export interface ApplyResult {
   readonly alreadyApplied: number;
   /** Files still pending after this run (the enforce stage after `--stage prepare`; all of them after a dry run). */
   readonly pending: readonly FolderMigration[];
+  /** Files never applied here that a later generation replaces (`generate --replace-enforce`): skipped, never run. */
+  readonly superseded: readonly FolderMigration[];
   readonly backfills: readonly BackfillReport[];
-}
-
-/** A migration failed; positions are mapped back to the file. */
-export class ApplyError extends Error {
-  override readonly name = 'ApplyError';
-  constructor(
-    message: string,
-    readonly file: FolderMigration | null,
-    readonly details: {
-      readonly code?: string;
-      readonly line?: number;
-      readonly column?: number;
-      readonly hint?: string;
-      readonly detail?: string;
-      readonly where?: string;
-      readonly excerpt?: string;
-    } = {},
-  ) {
-    super(message);
-  }
-}
-
-export class ApplyLockedError extends Error {
-  override readonly name = 'ApplyLockedError';
 }
 
 interface AppliedRow {
@@ -95,9 +76,10 @@ interface AppliedRow {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function appliedRows(client: pg.Client): Promise<AppliedRow[]> {
-  const { rows } = await client.query<{ exists: boolean }>("SELECT to_regclass('rlsgen.migrations') IS NOT NULL AS exists");
+  const table = `${quoteIdent(RLSGEN_SCHEMA)}.${quoteIdent(MIGRATIONS_TABLE)}`;
+  const { rows } = await client.query<{ exists: boolean }>('SELECT pg_catalog.to_regclass($1) IS NOT NULL AS exists', [table]);
   if (rows[0]?.exists !== true) return [];
-  const result = await client.query<AppliedRow>('SELECT id, name, hash FROM rlsgen.migrations WHERE id > 0 ORDER BY id');
+  const result = await client.query<AppliedRow>(`SELECT id, name, hash FROM ${table} WHERE id > 0 ORDER BY id`);
   return result.rows;
 }
 
@@ -132,38 +114,61 @@ export async function releaseApplyLock(client: pg.Client): Promise<void> {
   await client.query(`SELECT pg_advisory_unlock(${APPLY_LOCK_KEY})`).catch(() => undefined);
 }
 
+/**
+ * The folder must hold every applied file unchanged, and no gap before a
+ * pending one: postgres-migrations' rule, with a message for each case.
+ */
 function checkAgainstFolder(files: readonly FolderMigration[], applied: readonly AppliedRow[], dir: string): void {
   for (const row of applied) {
     const file = files.find((f) => f.id === row.id);
     if (file === undefined) {
-      throw new ApplyError(`migration ${row.id} (${row.name}) is applied to this database but missing from ${dir}; restore it`, null);
+      const place = row.id < (applied[applied.length - 1]?.id ?? 0) ? 'between the applied files' : 'the last applied file';
+      throw new ApplyError(
+        `migration ${row.id} (${row.name}) is applied to this database but missing from ${dir} (${place}): restore it from version control`,
+        null,
+        {},
+        'missing',
+      );
     }
     if (file.hash !== row.hash || file.name !== row.name) {
       throw new ApplyError(
-        `${join(dir, file.fileName)} changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)`,
+        `${file.path} changed after it was applied to this database; applied migrations must never change (restore it from version control and put the change in a new migration)`,
         file,
+        {},
+        'changed',
       );
     }
   }
+  const gap = folderGaps(files)[0];
+  if (gap !== undefined) {
+    throw new ApplyError(
+      `migration ${gap.id} is missing from ${dir}: the files go from ${gap.before?.fileName ?? 'the start'} to ${gap.after.fileName}; restore it (migrations run in order, without gaps)`,
+      null,
+      {},
+      'missing',
+    );
+  }
 }
 
-function toApplyError(error: unknown, file: FolderMigration | null): ApplyError {
-  const e = error as Partial<pg.DatabaseError> & { message?: string };
-  const message = e.message ?? String(error);
-  if (file === null) return new ApplyError(message, null, e.code === undefined ? {} : { code: e.code });
-  const position = e.position === undefined ? null : Number(e.position);
-  const details: { -readonly [K in keyof ApplyError['details']]: ApplyError['details'][K] } = {};
-  if (e.code !== undefined) details.code = e.code;
-  if (e.hint !== undefined) details.hint = e.hint;
-  if (e.detail !== undefined) details.detail = e.detail;
-  if (e.where !== undefined) details.where = e.where;
-  if (position !== null && Number.isFinite(position)) {
-    const { line, column } = lineColumn(file.sql, position);
-    details.line = line;
-    details.column = column;
-    details.excerpt = `${file.sql.split('\n')[line - 1] ?? ''}\n${' '.repeat(column - 1)}^`;
+/**
+ * The files a pending generation replaces. One of them applied here means
+ * its enforce stage completed on this database, which the replacement was
+ * not planned from: refused, with the rollback that makes it apply.
+ */
+function checkSuperseded(files: readonly FolderMigration[], appliedIds: ReadonlySet<number>): Map<string, FolderMigration> {
+  const superseded = supersededFiles(files);
+  const clash = files.find((f) => appliedIds.has(f.id) && superseded.has(f.fileName) && !appliedIds.has(superseded.get(f.fileName)?.id ?? -1));
+  if (clash !== undefined) {
+    const by = superseded.get(clash.fileName);
+    const before = Math.min(...files.filter((f) => appliedIds.has(f.id) && superseded.has(f.fileName)).map((f) => f.id)) - 1;
+    throw new ApplyError(
+      `${clash.fileName} is applied to this database, but ${by?.fileName ?? 'a later migration'} replaces the enforce stage it belongs to (rlsgen generate --replace-enforce, for databases where that stage never completed); take that stage back first with rlsgen rollback --to ${before}, then apply`,
+      null,
+      {},
+      'superseded',
+    );
   }
-  return new ApplyError(message, file, details);
+  return superseded;
 }
 
 /** Which of the pending files this run applies. */
@@ -176,23 +181,36 @@ export function selectPending(pending: readonly FolderMigration[], stage: Stage 
   return firstLater < 0 ? [...pending] : pending.slice(0, firstLater);
 }
 
-/** Session settings for the migration run. */
-async function prepareSession(client: pg.Client, options: ApplyOptions): Promise<void> {
-  // postgres-migrations keeps its bookkeeping table `migrations` in the first
-  // schema of search_path. rlsgen's files qualify every name, so the session
-  // runs with search_path = rlsgen, keeping that table out of the
-  // application's schema (where a `migrations` table of its own may exist).
-  await client.query('CREATE SCHEMA IF NOT EXISTS rlsgen');
-  await client.query(`CREATE TABLE IF NOT EXISTS rlsgen.migrations (
-    id integer PRIMARY KEY,
-    name varchar(100) UNIQUE NOT NULL,
-    hash varchar(40) NOT NULL,
-    executed_at timestamp DEFAULT current_timestamp
-  )`);
-  await client.query('SET search_path TO rlsgen');
+/**
+ * Creates rlsgen's schema and bookkeeping table when missing (owned by the
+ * role the migrations name, if any) and sets the session up for the files.
+ */
+async function prepareSession(client: pg.Client, options: ApplyOptions, owner: string | null): Promise<void> {
+  const schema = await client.query<{ exists: boolean; table: boolean }>(
+    `SELECT pg_catalog.to_regnamespace($1) IS NOT NULL AS exists, pg_catalog.to_regclass($2) IS NOT NULL AS table`,
+    [quoteIdent(RLSGEN_SCHEMA), `${quoteIdent(RLSGEN_SCHEMA)}.${quoteIdent(MIGRATIONS_TABLE)}`],
+  );
+  // No IF NOT EXISTS: a schema someone else creates between the trust check and here fails the run instead of being used.
+  if (schema.rows[0]?.exists !== true) await client.query(`CREATE SCHEMA ${quoteIdent(RLSGEN_SCHEMA)}${owner === null ? '' : ` AUTHORIZATION ${quoteIdent(owner)}`}`);
+  if (schema.rows[0]?.table !== true) {
+    // postgres-migrations' table, so that either tool recognises what the other applied.
+    await client.query(`CREATE TABLE rlsgen.migrations (
+      id integer PRIMARY KEY,
+      name varchar(100) UNIQUE NOT NULL,
+      hash varchar(40) NOT NULL,
+      executed_at timestamp DEFAULT current_timestamp
+    )`);
+    if (owner !== null) await client.query(`ALTER TABLE rlsgen.migrations OWNER TO ${quoteIdent(owner)}`);
+  }
+  // rlsgen's files qualify every name; a hand-written file's unqualified
+  // names land in rlsgen, never in the application's schemas. pg_catalog is
+  // searched first (implicitly), temporary objects last.
+  await client.query('SET search_path TO rlsgen, pg_temp');
   await client.query(`SET lock_timeout = ${quoteLiteral(options.lockTimeout ?? '2s')}`);
   // Non-transactional files (concurrent index builds, batched backfills) run long by design.
   await client.query('SET statement_timeout = 0');
+  // GRANT and REVOKE report what they could not do as warnings: they must reach apply.
+  await client.query('SET client_min_messages = notice');
   if (options.batchSize !== undefined) {
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new Error('batch size must be a positive integer');
     await client.query(`SET rlsgen.batch_size = ${quoteLiteral(String(options.batchSize))}`);
@@ -204,36 +222,21 @@ async function prepareSession(client: pg.Client, options: ApplyOptions): Promise
   }
 }
 
-/** Drops an index that an interrupted CREATE INDEX CONCURRENTLY left invalid, so the file can build it again. */
-async function dropInvalidIndex(client: pg.Client, file: FolderMigration, onEvent: (e: ApplyEvent) => void): Promise<void> {
-  const index = file.meta?.index;
-  if (index === undefined) return;
-  const qualified = `${quoteIdent(index[0])}.${quoteIdent(index[1])}`;
-  const { rows } = await client.query<{ valid: boolean }>(
-    'SELECT i.indisvalid AS valid FROM pg_index AS i WHERE i.indexrelid = to_regclass($1)',
-    [qualified],
-  );
-  if (rows[0] !== undefined && !rows[0].valid) {
-    await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified}`);
-    onEvent({ kind: 'invalid-index-dropped', index: qualified });
-  }
-}
-
 /**
- * `rlsgen apply`: applies the pending migrations of `dir` with
- * postgres-migrations, one transaction per file (except the files marked to
- * run outside one), under an advisory lock so that two applies never run at
- * once. A file that locks a table out of the application's reach first waits,
- * without queueing, while long transactions hold locks on it; a file that
- * hits lock_timeout is retried with backoff; a file that
- * fails rolls back and stops the run, with PostgreSQL's error mapped to the
- * file's line.
+ * `rlsgen apply`: applies the pending migrations of `dir`, read in place,
+ * one transaction per file (except the files marked to run outside one),
+ * under an advisory lock so that two applies never run at once. Before the
+ * first file it refuses to run when the rlsgen schema holds anything it does
+ * not trust, and when the connecting role lacks a privilege a pending file
+ * needs (nothing is applied then). A file that hits lock_timeout is retried
+ * with backoff; a file that fails stops the run, with PostgreSQL's error
+ * mapped to the file's line.
  */
 export async function applyMigrations(options: ApplyOptions): Promise<ApplyResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
   const client = new pg.Client(clientConfig(options.connection, 'rlsgen apply'));
-  client.on('error', () => undefined);
+  const watch = watchConnection(client);
   await client.connect();
   const backfills = new Map<string, BackfillReport>();
   client.on('notice', (notice) => {
@@ -247,92 +250,64 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     }
   });
   let locked = false;
+  let current: FolderMigration | null = null;
+  const role = options.connection.user;
   try {
+    // Until the rlsgen schema is checked, nothing may resolve a name through it (or through any schema but pg_catalog).
+    await client.query('SET search_path = pg_catalog, pg_temp');
     await acquireApplyLock(client, options.wait ?? true, onEvent);
     locked = true;
+    // The folder is checked against what is recorded first (a file missing
+    // or changed explains any difference in rlsgen's objects), once reading
+    // the bookkeeping table is known to run nothing but a table scan.
+    const inspection = await inspectRlsgenSchema(client, files, role);
+    refuseUntrusted(inspection, true);
     const applied = await appliedRows(client);
     checkAgainstFolder(files, applied, options.dir);
+    refuseUntrusted(inspection);
     const appliedIds = new Set(applied.map((r) => r.id));
-    const pending = files.filter((f) => !appliedIds.has(f.id));
+    const superseded = checkSuperseded(files, appliedIds);
+    const skipped = files.filter((f) => !appliedIds.has(f.id) && superseded.has(f.fileName));
+    const pending = files.filter((f) => !appliedIds.has(f.id) && !superseded.has(f.fileName));
     const selected = selectPending(pending, options.stage ?? 'all');
-    if (options.dryRun === true || selected.length === 0) {
-      return { applied: [], alreadyApplied: applied.length, pending, backfills: [] };
-    }
-    await prepareSession(client, options);
-
-    // postgres-migrations loads a whole folder: give it the applied files and this run's selection.
-    const runDir = mkdtempSync(join(tmpdir(), 'rlsgen-apply-'));
-    const bySql = new Map(selected.map((f) => [f.sql, f]));
+    if (selected.length === 0) return { applied: [], alreadyApplied: applied.length, pending, superseded: skipped, backfills: [] };
+    // A dry run checks the privileges too: what it lists could then run.
+    await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null, owner: f.meta?.owner })), 'apply', role);
+    if (options.dryRun === true) return { applied: [], alreadyApplied: applied.length, pending, superseded: skipped, backfills: [] };
+    await prepareSession(client, options, namedOwner(files));
     const done: FolderMigration[] = [];
-    let current: FolderMigration | null = null;
-    let lastError: unknown = null;
-    let started = 0;
-    // postgres-migrations only calls query(); this object forwards to the
-    // real client and watches which file runs, so that errors keep their
-    // SQLSTATE and position (the library rethrows the message only).
-    const watcher = {
-      query: async (config: string | pg.QueryConfig) => {
-        const text = typeof config === 'string' ? config : config.text;
-        const file = bySql.get(text);
-        if (file !== undefined) {
-          current = file;
-          if (!file.transactional) await dropInvalidIndex(client, file, onEvent);
-          onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
-          started = Date.now();
-          const table = file.meta?.table;
-          if (file.transactional && table !== undefined) {
-            await waitForLongHolders(client, table, {
-              maxWaitMs: options.maxHolderWaitMs ?? 600_000,
-              onWait: (holders) => onEvent({ kind: 'waiting-for-table', file, table, holders }),
-            });
-          }
-        }
-        try {
-          const result = await client.query(config);
-          if (file !== undefined) {
-            done.push(file);
-            onEvent({ kind: 'file-done', file, ms: Date.now() - started });
-          }
-          return result;
-        } catch (error) {
-          lastError = error;
-          throw error;
-        }
-      },
-    };
-    try {
-      for (const f of files.filter((f) => appliedIds.has(f.id) || selected.includes(f))) copyFileSync(f.path, join(runDir, f.fileName));
-      const retries = options.retries ?? 8;
-      for (let attempt = 1; ; attempt++) {
-        lastError = null;
-        current = null;
-        try {
-          // The watcher is a stand-in for pg.Client: postgres-migrations types its
-          // parameter as a client but only ever calls query() on it.
-          await migrate({ client: watcher as unknown as pg.Client }, runDir);
-          break;
-        } catch (error) {
-          const code = (lastError as { code?: string } | null)?.code;
-          const failed: FolderMigration | null = current;
-          if (code === '55P03' && failed !== null && attempt <= retries) {
-            const delayMs = Math.min(30_000, 250 * 2 ** attempt);
-            onEvent({ kind: 'retry', file: failed, attempt, delayMs, reason: 'lock_timeout: another transaction holds a conflicting lock' });
-            await sleep(delayMs);
-            continue;
-          }
-          throw toApplyError(lastError ?? error, failed);
-        }
+    for (const file of selected) {
+      current = file;
+      onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
+      const table = file.meta?.table;
+      if (file.transactional && table !== undefined) {
+        await waitForLongHolders(client, table, {
+          maxWaitMs: options.maxHolderWaitMs ?? 600_000,
+          onWait: (holders) => onEvent({ kind: 'waiting-for-table', file, table, holders }),
+        });
       }
-    } finally {
-      rmSync(runDir, { recursive: true, force: true });
+      const started = Date.now();
+      const run = { client, watch, retries: options.retries ?? 8, role, onEvent: (e: RunEvent) => onEvent(e) };
+      try {
+        await runMigration(file, run);
+      } catch (error) {
+        throw error instanceof ApplyError ? await undoFailedStage(error, files, run) : error;
+      }
+      done.push(file);
+      onEvent({ kind: 'file-done', file, ms: Date.now() - started });
     }
     const doneIds = new Set(done.map((f) => f.id));
     return {
       applied: done,
       alreadyApplied: applied.length,
       pending: pending.filter((f) => !doneIds.has(f.id)),
+      superseded: skipped,
       backfills: [...backfills.values()],
     };
+  } catch (error) {
+    if (error instanceof ApplyError || error instanceof ApplyRefusedError || error instanceof ApplyLockedError) throw error;
+    if (isConnectionLoss(error)) throw toApplyError(error, current, watch.serverReason(), role);
+    throw error;
   } finally {
     if (locked) await releaseApplyLock(client);
     await client.end().catch(() => undefined);

@@ -20,7 +20,7 @@ export interface FolderMigration {
 
 const FILE = /^(-?\d+)[-_]?(.*)\.sql$/i;
 
-/** The migrations of a folder in id order, as postgres-migrations will load them. */
+/** The migrations of a folder in id order, read in place, as postgres-migrations would load them. */
 export function readMigrationFolder(dir: string): FolderMigration[] {
   if (!existsSync(dir)) throw new Error(`migrations folder ${dir} does not exist (run rlsgen generate first)`);
   const out: FolderMigration[] = [];
@@ -42,15 +42,34 @@ export function readMigrationFolder(dir: string): FolderMigration[] {
     });
   }
   out.sort((a, b) => a.id - b.id);
-  out.forEach((m, index) => {
-    if (m.id !== index + 1) throw new Error(`migration ids in ${dir} must run 1, 2, 3... without gaps: found ${m.fileName} at position ${index + 1}`);
-  });
   return out;
 }
 
-/** 1-based line and column of a 1-based character position in a text. */
-export function lineColumn(text: string, position: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, position - 1));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+/**
+ * Ids missing from a folder whose files must run 1, 2, 3... in order:
+ * each gap with the files before and after it. Which of them matters is for
+ * the database to say (an applied file removed, or a pending one).
+ */
+export function folderGaps(files: readonly FolderMigration[]): { readonly id: number; readonly before: FolderMigration | null; readonly after: FolderMigration }[] {
+  const gaps: { id: number; before: FolderMigration | null; after: FolderMigration }[] = [];
+  let expected = 1;
+  let before: FolderMigration | null = null;
+  for (const file of files) {
+    for (; expected < file.id; expected++) gaps.push({ id: expected, before, after: file });
+    expected = Math.max(expected, file.id + 1);
+    before = file;
+  }
+  return gaps;
+}
+
+/**
+ * The files a later file of the folder replaces (its `supersedes`, written
+ * by `rlsgen generate --replace-enforce`), each with the file that replaces it.
+ */
+export function supersededFiles(files: readonly FolderMigration[]): Map<string, FolderMigration> {
+  const out = new Map<string, FolderMigration>();
+  for (const file of files) {
+    for (const name of file.meta?.supersedes ?? []) if (!out.has(name)) out.set(name, file);
+  }
+  return out;
 }

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { clientConfig, type ConnectionInfo } from '../db/server.js';
-import { DISABLE_TRANSACTION_MARKER } from '../render/render-plan.js';
-import { type ApplyEvent, ApplyError, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
+import { ApplyError, isConnectionLoss, toApplyError } from './apply-errors.js';
+import { type ApplyEvent, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
+import { assertPrivileges, inspectRlsgenSchema, refuseUntrusted } from './preflight.js';
+import { watchConnection } from './run-migration.js';
+import { runRollbackScript } from './run-rollback-script.js';
 
 export interface RollbackOptions {
   readonly connection: ConnectionInfo;
@@ -12,6 +15,8 @@ export interface RollbackOptions {
   readonly to: number;
   readonly dryRun?: boolean;
   readonly wait?: boolean;
+  /** Retries of a script that hit lock_timeout. */
+  readonly retries?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -30,53 +35,47 @@ export async function rollbackMigrations(options: RollbackOptions): Promise<Roll
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
   const client = new pg.Client(clientConfig(options.connection, 'rlsgen rollback'));
-  client.on('error', () => undefined);
+  const watch = watchConnection(client);
   await client.connect();
   let locked = false;
+  const role = options.connection.user;
   try {
+    await client.query('SET search_path = pg_catalog, pg_temp');
     await acquireApplyLock(client, options.wait ?? true, onEvent);
     locked = true;
-    const exists = await client.query<{ ok: boolean }>("SELECT to_regclass('rlsgen.migrations') IS NOT NULL AS ok");
+    const inspection = await inspectRlsgenSchema(client, files, role);
+    refuseUntrusted(inspection, true);
+    const exists = await client.query<{ ok: boolean }>("SELECT pg_catalog.to_regclass('rlsgen.migrations') IS NOT NULL AS ok");
     if (exists.rows[0]?.ok !== true) return { rolledBack: [] };
-    const { rows } = await client.query<{ id: number; hash: string }>('SELECT id, hash FROM rlsgen.migrations WHERE id > $1 ORDER BY id DESC', [
+    const { rows } = await client.query<{ id: number; name: string; hash: string }>('SELECT id, name, hash FROM rlsgen.migrations WHERE id > $1 ORDER BY id DESC', [
       options.to,
     ]);
     const targets = rows.map((row) => {
       const file = files.find((f) => f.id === row.id);
-      if (file === undefined) throw new ApplyError(`applied migration ${row.id} is missing from ${options.dir}`, null);
-      if (file.hash !== row.hash) throw new ApplyError(`${file.path} changed after it was applied; its rollback may not match`, file);
-      if (!existsSync(file.downPath)) throw new ApplyError(`${file.downPath} (the rollback of ${file.fileName}) is missing`, file);
+      if (file === undefined) throw new ApplyError(`migration ${row.id} (${row.name}) is applied to this database but missing from ${options.dir}: restore it from version control`, null, {}, 'missing');
+      if (file.hash !== row.hash) throw new ApplyError(`${file.path} changed after it was applied; its rollback may not match (restore it from version control)`, file, {}, 'changed');
+      if (!existsSync(file.downPath)) throw new ApplyError(`${file.downPath} (the rollback of ${file.fileName}) is missing: restore it from version control`, file, {}, 'missing');
       return file;
     });
+    refuseUntrusted(inspection);
     if (options.dryRun === true) return { rolledBack: targets };
+    const scripts = new Map(targets.map((f) => [f.id, readFileSync(f.downPath, 'utf8')]));
+    await assertPrivileges(client, targets.map((f) => ({ path: f.downPath, sql: scripts.get(f.id) ?? '', table: f.meta?.table, generated: f.meta !== null })), 'rollback', role);
+    await client.query('SET client_min_messages = notice');
     const done: FolderMigration[] = [];
     for (const [index, file] of targets.entries()) {
-      const sql = readFileSync(file.downPath, 'utf8');
+      const sql = scripts.get(file.id) ?? '';
       const last = options.to === 0 && file.id === 1;
       onEvent({ kind: 'file-start', file, index: index + 1, total: targets.length });
       const started = Date.now();
-      const transactional = !sql.includes(DISABLE_TRANSACTION_MARKER);
-      try {
-        if (transactional) {
-          await client.query('BEGIN');
-          await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
-          // The bootstrap's rollback drops the rlsgen schema, which must be empty by then.
-          if (last) await client.query('DROP TABLE rlsgen.migrations');
-          await client.query(sql);
-          await client.query('COMMIT');
-        } else {
-          await client.query(sql);
-          await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);
-        }
-      } catch (error) {
-        if (transactional) await client.query('ROLLBACK').catch(() => undefined);
-        const e = error as { message?: string; code?: string };
-        throw new ApplyError(`rollback ${file.downPath} failed: ${e.message ?? String(error)}`, file, e.code === undefined ? {} : { code: e.code });
-      }
+      await runRollbackScript(file, sql, last, { client, watch, role, retries: options.retries ?? 8, onEvent });
       done.push(file);
       onEvent({ kind: 'file-done', file, ms: Date.now() - started });
     }
     return { rolledBack: done };
+  } catch (error) {
+    if (isConnectionLoss(error) && !(error instanceof ApplyError)) throw toApplyError(error, null, watch.serverReason(), role);
+    throw error;
   } finally {
     if (locked) await releaseApplyLock(client);
     await client.end().catch(() => undefined);

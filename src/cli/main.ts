@@ -56,8 +56,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('-o, --out <dir>', 'migrations folder', 'generated-sql')
     .option('--check', 'write nothing; exit 1 when the manifest has changes not generated yet (for CI)', false)
+    .option('--replace-enforce', 'the enforce stage generated last never completed anywhere (it failed and apply took it back): replace it instead of following it', false)
     .addOption(targetOption())
-    .action((options: { manifest: string; out: string; check: boolean; target?: Target }) => {
+    .action((options: { manifest: string; out: string; check: boolean; replaceEnforce: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = runGenerate(output, options);
     });
@@ -70,16 +71,17 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(
       new Option('--stage <stage>', 'prepare: stop before the enforce stage (row-level security on); enforce: stop before the Citus distribute stage').choices(['prepare', 'enforce', 'all']).default('all'),
     )
-    .option('--dry-run', 'list what would run; change nothing', false)
+    .option('--dry-run', 'list what would run, after checking the privileges it needs; change nothing', false)
     .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
     .option('--batch-pause <duration>', 'pause between two backfill batches, e.g. 50ms (default: the value in the files)', (v) => duration(v, '--batch-pause'))
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
+    .option('--retries <n>', 'retries of a file that hits lock_timeout, each after a longer wait (0.5 s, 1 s, 2 s... up to 30 s)', (v) => nonNegativeInt(v, '--retries'), 8)
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
     .addHelpText(
       'after',
-      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage.',
+      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
     )
-    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; wait: boolean }) => {
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; retries: number; wait: boolean }) => {
       exit.code = await runApply(output, options);
     });
 
@@ -135,9 +137,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('--role <role>', 'the application role (default: the manifest\'s)')
     .option('--tenant-column <column>', 'without a manifest: the column that marks tenant tables', 'company_id')
+    .option('-d, --dir <dir>', "migrations folder, to compare the rlsgen schema's functions with what it creates", 'generated-sql')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json', 'sarif']).default('text'))
     .addHelpText('after', '\nExit codes: 0 no error-severity finding, 1 at least one, 2 usage or no database.')
-    .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; format: 'text' | 'json' | 'sarif' }) => {
+    .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; dir: string; format: 'text' | 'json' | 'sarif' }) => {
       exit.code = await runLint(output, options, VERSION);
     });
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readRlsgenCatalog } from '../apply/rlsgen-catalog.js';
 import { readCitus } from './queries/read-citus.js';
 import { readDefaultPrivileges } from './queries/read-default-privileges.js';
 import { readFunctions } from './queries/read-functions.js';
@@ -27,7 +28,9 @@ export async function introspectDatabase(client: pg.ClientBase): Promise<DbSnaps
   const defaultPrivileges = await readDefaultPrivileges(client);
   const roleSettings = await readRoleSettings(client);
   const citus = await readCitus(client);
+  const rlsgen = await readRlsgenCatalog(client);
   return Object.freeze({
+    rlsgen,
     serverVersionNum: info.serverVersionNum,
     database: info.database,
     currentUser: info.currentUser,

@@ -1,3 +1,6 @@
+import { memberClosure } from '../apply/check-rlsgen-schema.js';
+import type { RlsgenCatalog } from '../apply/rlsgen-catalog.js';
+
 /**
  * What rlsgen knows about a live database, read once from the catalogs and
  * then only passed around: lint, diff, init, audit and verify are pure
@@ -203,6 +206,8 @@ export interface RoleSettingInfo {
 }
 
 export interface DbSnapshot {
+  /** rlsgen's own schema and its objects; absent from snapshots that did not read it. */
+  readonly rlsgen?: RlsgenCatalog;
   readonly serverVersionNum: number;
   readonly database: string;
   readonly currentUser: string;
@@ -227,12 +232,5 @@ export function findTableInfo(snapshot: DbSnapshot, name: QualifiedName): TableI
 
 /** Every role `role` belongs to, directly or through other roles (itself included). */
 export function roleClosure(snapshot: DbSnapshot, role: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const parent of snapshot.roles.find((r) => r.name === name)?.memberOf ?? []) visit(parent);
-  };
-  visit(role);
-  return seen;
+  return memberClosure(snapshot.roles, role);
 }

@@ -1,3 +1,4 @@
+import type { GeneratedObjects } from '../apply/generated-objects.js';
 import { roleReach } from '../introspect/role-reach.js';
 import type { DbSnapshot } from '../introspect/snapshot.js';
 import { TenantData } from '../introspect/tenant-data.js';
@@ -14,6 +15,8 @@ export interface LintOptions {
   readonly setting?: string;
   /** Run only these rules (default: all). */
   readonly rules?: readonly LintRule[];
+  /** What the migrations folder creates in the rlsgen schema (read with readGeneratedObjects). */
+  readonly generated?: GeneratedObjects | null;
 }
 
 export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintContext {
@@ -37,6 +40,7 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
     setting: model?.tenant.setting ?? options.setting ?? 'app.company_id',
     tenantTables,
     exemptTables,
+    generated: options.generated ?? null,
     tenantData,
     appReach: known ? new Map(roleReach(snapshot, appRole).map((o) => [o.label, o])) : null,
   };

@@ -30,6 +30,7 @@ import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
 import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
 import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
+import { requireTrustedRlsgenSchema } from './rules/require-trusted-rlsgen-schema.js';
 import { requireUniqueLookupKey } from './rules/require-unique-lookup-key.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
@@ -66,6 +67,7 @@ export const RULES: readonly LintRule[] = [
   requireSecurityInvokerView,
   requireTenantIndex,
   requireTenantPredicate,
+  requireTrustedRlsgenSchema,
   requireUniqueLookupKey,
   requireWithCheck,
 ];

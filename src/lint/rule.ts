@@ -1,3 +1,4 @@
+import type { GeneratedObjects } from '../apply/generated-objects.js';
 import type { ReachedObject } from '../introspect/role-reach.js';
 import type { DbSnapshot, QualifiedName, TableInfo } from '../introspect/snapshot.js';
 import type { TenantData } from '../introspect/tenant-data.js';
@@ -31,6 +32,8 @@ export interface LintContext {
   readonly tenantTables: readonly TableInfo[];
   /** Tables the manifest declares exempt (or the tenant table itself). */
   readonly exemptTables: readonly QualifiedName[];
+  /** What the migration files create in the rlsgen schema, when the folder is at hand. */
+  readonly generated?: GeneratedObjects | null;
   /** Which tables, views and functions hold or read tenant rows. */
   readonly tenantData: TenantData;
   /** What the application role can use, by object label (`table public.users`); null when the role is unknown. */

@@ -129,6 +129,8 @@ export interface MigrationSettings {
   readonly batchSize: number;
   /** Pause between two backfill batches, a duration (`50ms`); `0` for none. */
   readonly batchPause: string;
+  /** The role that owns the rlsgen schema and its objects; absent: the role that applies. */
+  readonly owner?: string;
 }
 
 /**

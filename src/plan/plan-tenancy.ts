@@ -65,6 +65,7 @@ export function planSettings(model: Model): PlanSettings {
     batchSize: model.migration.batchSize,
     // Absent from the state of a generation that predates the setting.
     batchPause: model.migration.batchPause ?? '0',
+    owner: model.migration.owner ?? null,
     context: model.context,
   };
 }
@@ -439,4 +440,33 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     step,
   }));
   return { ok: true, plan: { settings, steps: planned } };
+}
+
+/**
+ * Plans a generation whose enforce stage replaces the enforce stage
+ * generated last, for databases where that stage never completed (it failed
+ * and `rlsgen apply` took it back). Its prepare (and distribute) steps are
+ * the usual ones, from `previous` (whose prepare stage every database has
+ * applied, or will apply first); its enforce steps go from `enforced`, the
+ * model whose enforce stage is in place (null: none), straight to `next`,
+ * so none of the replaced files has to run. A NOT NULL the previous
+ * generation's prepare stage set and `next` no longer wants is dropped too.
+ */
+export function planReplacingEnforce(previous: Model, enforced: Model | null, next: Model): PlanResult {
+  const delta = planTenancy(previous, next);
+  if (!delta.ok) return delta;
+  const full = planTenancy(enforced, next);
+  if (!full.ok) return full;
+  const enforce = full.plan.steps.filter((s) => s.stage === 'enforce');
+  const tableOf = (s: PlannedStep): string | null => ('table' in s.step ? qualifiedKey(s.step.table.name) : null);
+  const dropsNotNull = delta.plan.steps.filter(
+    (s) => s.step.kind === 'drop-not-null' && !enforce.some((e) => e.step.kind === 'drop-not-null' && tableOf(e) === tableOf(s)),
+  );
+  const steps = [
+    ...delta.plan.steps.filter((s) => s.stage === 'prepare'),
+    ...dropsNotNull,
+    ...enforce,
+    ...delta.plan.steps.filter((s) => s.stage === 'distribute'),
+  ];
+  return { ok: true, plan: { settings: delta.plan.settings, steps } };
 }

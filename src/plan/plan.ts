@@ -171,6 +171,8 @@ export interface PlanSettings {
   readonly statementTimeout: string;
   readonly batchSize: number;
   readonly batchPause: string;
+  /** The role that owns the rlsgen schema and its objects (null: the role that applies). */
+  readonly owner: string | null;
   readonly context: 'plain' | 'signed';
 }
 

@@ -36,6 +36,14 @@ export interface FileMeta {
   readonly table?: string;
   /** Index built CONCURRENTLY by the file: [schema, name]. */
   readonly index?: readonly [string, string];
+  /** The bootstrap's: the role that owns the rlsgen schema and its objects (manifest `migration.owner`). */
+  readonly owner?: string;
+  /**
+   * Files of an enforce stage that never completed, which this file's
+   * generation replaces (`rlsgen generate --replace-enforce`): apply skips
+   * them where they are pending, and refuses where they are applied.
+   */
+  readonly supersedes?: readonly string[];
 }
 
 const display = (name: TableName): string => quoteQualified(name.schema, name.name);
@@ -60,6 +68,9 @@ function settingsContext(s: PlanSettings): object {
             create: cross.create,
             write: cross.write,
           },
+    owner: s.owner === null ? null : SqlText.ident(s.owner),
+    ownerDisplay: SqlText.comment(s.owner ?? ''),
+    ownerLiteral: SqlText.literal(s.owner ?? ''),
     lockTimeout: SqlText.literal(s.lockTimeout),
     statementTimeout: SqlText.literal(s.statementTimeout),
     batchSize: s.batchSize,
@@ -288,10 +299,11 @@ function stepContext(step: Step, settings: PlanSettings): object {
   }
 }
 
-function metaFor(step: Step, stage: Stage): FileMeta {
+function metaFor(step: Step, stage: Stage, settings: PlanSettings): FileMeta {
   const base = { step: step.kind, stage };
   switch (step.kind) {
     case 'bootstrap':
+      return settings.owner === null ? base : { ...base, owner: settings.owner };
     case 'exempt-tables':
     case 'views':
     case 'function-privileges':
@@ -339,7 +351,7 @@ const pad = (id: number): string => String(id).padStart(4, '0');
  * recurs (`lookups`, `exempt_tables`) gets `_2`, `_3`... after the names in
  * `taken` (those of the files already in the folder).
  */
-export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken: ReadonlySet<string> = new Set()): MigrationFile[] {
+export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken: ReadonlySet<string> = new Set(), supersedes: readonly string[] = []): MigrationFile[] {
   const settings = settingsContext(plan.settings);
   const names = new Set(taken);
   const unique = (slug: string): string => {
@@ -348,13 +360,17 @@ export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken:
     names.add(name);
     return name;
   };
+  // The replaced files are named by the first file of the replacing enforce stage (or of the generation).
+  const firstEnforce = plan.steps.findIndex((s) => s.stage === 'enforce');
+  const carrier = supersedes.length === 0 ? -1 : Math.max(0, firstEnforce);
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
     const base = `${pad(id)}_${unique(planned.slug)}`;
     // The name under which the file saves what it changes (grants, defaults), for its rollback to restore exactly.
     const migration = SqlText.literal(base);
     const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional, migration };
-    const meta = metaFor(planned.step, planned.stage);
+    const own = metaFor(planned.step, planned.stage, plan.settings);
+    const meta = index === carrier ? { ...own, supersedes } : own;
     const kind = planned.step.kind;
     const downTransactional = kind !== 'tenant-index' && kind !== 'partition-index';
     return {

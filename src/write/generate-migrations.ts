@@ -5,7 +5,7 @@ import type { Diagnostic } from '../manifest/diagnostic.js';
 import { hasErrors } from '../manifest/diagnostic.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import { LATER_MODEL_FIELDS, type Model, type Target } from '../manifest/model.js';
-import { planTenancy } from '../plan/plan-tenancy.js';
+import { planReplacingEnforce, planTenancy } from '../plan/plan-tenancy.js';
 import { renderPlan, type MigrationFile } from '../render/render-plan.js';
 import { createTemplateEnv } from '../render/template-env.js';
 import { readTemplates } from './read-templates.js';
@@ -17,6 +17,14 @@ export interface GeneratedState {
   readonly format: 1;
   readonly model: Model;
   readonly files: readonly { readonly name: string; readonly sha256: string }[];
+  /**
+   * The model the enforce-stage files generated last start from: what they
+   * take as enforced already (null: nothing). Absent from state files
+   * written before it was recorded.
+   */
+  readonly enforceBase?: Model | null;
+  /** Those enforce-stage files (and the ones they replaced): what `--replace-enforce` supersedes. */
+  readonly enforceFiles?: readonly string[];
 }
 
 export interface GenerateOptions {
@@ -26,6 +34,12 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Replaces the manifest's `target` (`--target`). */
   readonly target?: Target;
+  /**
+   * The enforce stage generated last never completed on any database (it
+   * failed and apply took it back): plan this generation's enforce stage to
+   * replace it, instead of following it.
+   */
+  readonly replaceEnforce?: boolean;
 }
 
 export type GenerateResult =
@@ -126,6 +140,30 @@ function writeAtomically(outDir: string, files: readonly MigrationFile[], state:
   }
 }
 
+/** What `--replace-enforce` replaces: the enforce-stage files generated last, and the models around them. */
+function replaceableEnforce(state: GeneratedState | null): { previous: Model; enforced: Model | null; files: readonly string[] } | { problem: string } {
+  if (state === null) return { problem: '--replace-enforce: nothing was generated yet, so there is no enforce stage to replace' };
+  if (state.enforceBase === undefined || state.enforceFiles === undefined) {
+    return { problem: `--replace-enforce: ${STATE_FILE} was written by an earlier rlsgen and does not say which enforce stage was generated last; generate without it` };
+  }
+  if (state.enforceFiles.length === 0) return { problem: '--replace-enforce: the last generation has no enforce-stage migrations to replace; generate without it' };
+  return { previous: state.model, enforced: state.enforceBase, files: state.enforceFiles };
+}
+
+/**
+ * The enforce stage generated last, after this generation: its own when it
+ * has one, else the one before it (still to complete where it has not).
+ */
+function enforceRecord(
+  state: GeneratedState | null,
+  replacing: { enforced: Model | null; files: readonly string[] } | null,
+  own: readonly string[],
+): { enforceBase: Model | null; enforceFiles: readonly string[] } {
+  if (replacing !== null) return { enforceBase: replacing.enforced, enforceFiles: [...replacing.files, ...own] };
+  if (own.length === 0 && state?.enforceBase !== undefined) return { enforceBase: state.enforceBase, enforceFiles: state.enforceFiles ?? [] };
+  return { enforceBase: state?.model ?? null, enforceFiles: own };
+}
+
 /**
  * `rlsgen generate`: reads the manifest and what was generated last, plans
  * the difference and writes it as new numbered migrations. Files already
@@ -143,7 +181,9 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
   const integrity = checkIntegrity(outDir, state);
   if (integrity.length > 0) return { kind: 'refused', problems: integrity, diagnostics };
 
-  const planned = planTenancy(state?.model ?? null, model);
+  const replacing = options.replaceEnforce === true ? replaceableEnforce(state) : null;
+  if (replacing !== null && 'problem' in replacing) return { kind: 'refused', diagnostics, problems: [replacing.problem] };
+  const planned = replacing === null ? planTenancy(state?.model ?? null, model) : planReplacingEnforce(replacing.previous, replacing.enforced, model);
   if (!planned.ok) {
     return {
       kind: 'refused',
@@ -161,13 +201,15 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
   const existing = listMigrationFiles(outDir);
   const firstId = (existing[existing.length - 1]?.id ?? 0) + 1;
   const taken = new Set(existing.map((f) => f.name.replace(/^\d+[-_]?/, '').replace(/\.sql$/i, '')));
-  const files = renderPlan(planned.plan, env, firstId, taken);
+  const files = renderPlan(planned.plan, env, firstId, taken, replacing?.files ?? []);
   if (options.check === true) return { kind: 'pending', files, diagnostics, model };
 
+  const ownEnforce = files.filter((f) => f.stage === 'enforce').map((f) => f.fileName);
   const newState: GeneratedState = {
     format: 1,
     model,
     files: [...(state?.files ?? []), ...files.map((f) => ({ name: f.fileName, sha256: sha256(f.up) }))],
+    ...enforceRecord(state, replacing, ownEnforce),
   };
   writeAtomically(outDir, files, newState);
   return { kind: 'written', files, diagnostics, model };

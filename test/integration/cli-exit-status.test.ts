@@ -43,6 +43,11 @@ writeFileSync(
 );
 writeFileSync(join(leaky, 'down', `${String(last + 1).padStart(4, '0')}_open_deals.down.sql`), 'SELECT 1;\n');
 
+/** The migrations plus one that fails. */
+const failing = join(work, 'failing-sql');
+cpSync('generated-sql', failing, { recursive: true });
+writeFileSync(join(failing, `${String(last + 1).padStart(4, '0')}_fails.sql`), 'SELECT 1 / 0;\n');
+
 function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
@@ -78,16 +83,20 @@ describe('exit statuses of every command', () => {
     expect(status(run(['generate', '--check', '-m', 'invalid.yaml']))).toBe(2);
   });
 
-  it('apply and rollback: 0 applied / rolled back, 1 a migration failed, 2 no database or a malformed URL', async () => {
+  it('apply and rollback: 0 applied / rolled back, 1 a migration failed, 2 no database, a malformed URL or refused before running', async () => {
     const url = await crmUrl();
     expect(status(run(['apply', '--database-url', url]))).toBe(0);
     expect(status(run(['apply', '--database-url', url]))).toBe(0);
     expect(status(run(['rollback', '--to', '0', '--database-url', url]))).toBe(0);
+    const failed = run(['apply', '--database-url', await crmUrl(), '-d', failing]);
+    expect(failed.stderr).toContain('error[22012]: division by zero');
+    expect(status(failed)).toBe(1);
+    // The tables are missing: refused before the first file, nothing applied.
     const empty = await freshDatabase(server, 'exit');
     drops.push(empty.drop);
-    const failed = run(['apply', '--database-url', connectionUrl(empty.connection)]);
-    expect(failed.stderr).toContain('error[42P01]');
-    expect(status(failed)).toBe(1);
+    const refused = run(['apply', '--database-url', connectionUrl(empty.connection)]);
+    expect(refused.stderr).toContain('table public.twilio_settings does not exist');
+    expect(status(refused)).toBe(2);
     expect(status(run(['apply']))).toBe(2);
     expect(status(run(['apply', '--database-url', 'postgres://x:y@[bad/db']))).toBe(2);
     expect(status(run(['rollback', '--to', '0']))).toBe(2);
@@ -149,7 +158,7 @@ describe('exit statuses of every command', () => {
       ]);
       expect(pass.stdout).toContain('PASS');
       expect(status(pass)).toBe(0);
-      expect(migrationFails.stderr).toContain('error[42P01]');
+      expect(migrationFails.stderr).toContain('table public.deals does not exist');
       expect(status(migrationFails)).toBe(1);
       expect(notProven.stdout).toMatch(/deals\s+tenant\s+\S+\s+✗/);
       expect(status(notProven)).toBe(1);

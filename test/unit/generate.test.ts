@@ -97,3 +97,43 @@ describe('incremental generation', () => {
     expect(() => readdirSync(ws.out)).toThrow();
   });
 });
+
+describe('a generation that replaces an enforce stage that never completed', () => {
+  it('plans its enforce stage from what is enforced, names the files it replaces, and keeps the files', () => {
+    const ws = workspace(BASE);
+    const first = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
+    if (first.kind !== 'written') throw new Error(first.kind);
+    const replaced = first.files.filter((f) => f.stage === 'enforce').map((f) => f.fileName);
+    expect(replaced.some((f) => f.includes('_add_composite_foreign_keys_deals'))).toBe(true);
+    const before = new Map(sqlFiles(ws.out).map((f) => [f, readFileSync(join(ws.out, f), 'utf8')]));
+
+    // The fix: the key stays single-column.
+    ws.write(BASE.replace('foreign_keys: { contact_id: contacts }', 'foreign_keys: { contact_id: { references: contacts, composite: false } }'));
+    const next = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out, replaceEnforce: true });
+    if (next.kind !== 'written') throw new Error(next.kind);
+    // No drop of a composite key the replaced stage never added: the enforce stage starts from nothing enforced.
+    expect(next.files.map((f) => f.step)).not.toContain('drop-composite-foreign-keys');
+    expect(next.files.map((f) => f.step)).not.toContain('add-composite-foreign-keys');
+    expect(next.files.filter((f) => f.step === 'enable-policies').length).toBe(2);
+    const carrier = next.files.find((f) => f.up.includes('"supersedes"'));
+    expect(carrier?.stage).toBe('enforce');
+    expect(JSON.parse(carrier?.up.split('\n')[0]?.replace('-- rlsgen: ', '') ?? '{}').supersedes).toEqual(replaced);
+    for (const [name, text] of before) expect(readFileSync(join(ws.out, name), 'utf8')).toBe(text);
+
+    // A second replacement replaces both enforce stages, still planned from nothing enforced.
+    ws.write(BASE);
+    const again = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out, replaceEnforce: true });
+    if (again.kind !== 'written') throw new Error(again.kind);
+    expect(again.files.map((f) => f.step)).toContain('add-composite-foreign-keys');
+    const names = JSON.parse(again.files.find((f) => f.up.includes('"supersedes"'))?.up.split('\n')[0]?.replace('-- rlsgen: ', '') ?? '{}').supersedes as string[];
+    expect(names).toEqual([...replaced, ...next.files.filter((f) => f.stage === 'enforce').map((f) => f.fileName)]);
+  });
+
+  it('refuses without an enforce stage to replace', () => {
+    const ws = workspace(BASE);
+    expect(generateMigrations({ manifestPath: ws.manifest, outDir: ws.out, replaceEnforce: true })).toMatchObject({
+      kind: 'refused',
+      problems: ['--replace-enforce: nothing was generated yet, so there is no enforce stage to replace'],
+    });
+  });
+});

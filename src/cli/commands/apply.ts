@@ -5,7 +5,7 @@ import { setContextSecret } from '../../apply/set-context-secret.js';
 import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { connectionFrom, printApplyError } from './common.js';
+import { applyFailureStatus, connectionFrom, printApplyError } from './common.js';
 
 export interface ApplyCliOptions {
   readonly dir: string;
@@ -15,6 +15,7 @@ export interface ApplyCliOptions {
   readonly batchSize?: number;
   readonly batchPause?: string;
   readonly lockTimeout: string;
+  readonly retries?: number;
   readonly wait: boolean;
 }
 
@@ -30,12 +31,17 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
       dryRun: options.dryRun,
       lockTimeout: options.lockTimeout,
       wait: options.wait,
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
       onEvent: progress.onEvent,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.batchPause === undefined ? {} : { batchPause: options.batchPause }),
     });
     progress.stop();
     const dir = relative(process.cwd(), options.dir) || options.dir;
+    const skipped = result.superseded;
+    if (skipped.length > 0) {
+      output.out(`${options.dryRun ? 'would skip' : 'skipped'} ${skipped.length} migration(s) never applied here that a later generation replaces (${skipped[0]?.fileName} .. ${skipped[skipped.length - 1]?.fileName})`);
+    }
     if (options.dryRun) {
       output.out(`${result.alreadyApplied} migration(s) of ${dir} already applied; ${result.pending.length} pending:`);
       for (const file of result.pending) output.out(`  ${file.fileName}  ${file.meta?.stage ?? ''}${file.transactional ? '' : '  (outside a transaction)'}`);
@@ -60,21 +66,24 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
   } catch (error) {
     progress.stop();
     printApplyError(output, error);
-    return EXIT.findings;
+    return applyFailureStatus(error);
   }
 }
 
 export async function runRollback(output: Output, options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }): Promise<number> {
   const connection = connectionFrom(output, options.databaseUrl);
   if (connection === null) return EXIT.usage;
+  const progress = progressReporter(output);
   try {
-    const result = await rollbackMigrations({ connection, dir: options.dir, to: options.to, dryRun: options.dryRun });
+    const result = await rollbackMigrations({ connection, dir: options.dir, to: options.to, dryRun: options.dryRun, onEvent: progress.onEvent });
+    progress.stop();
     const verb = options.dryRun ? 'would roll back' : 'rolled back';
     output.out(`${verb} ${result.rolledBack.length} migration(s)${result.rolledBack.length > 0 ? `, newest first: ${result.rolledBack.map((f) => f.fileName).join(', ')}` : ''}`);
     return EXIT.ok;
   } catch (error) {
+    progress.stop();
     printApplyError(output, error);
-    return EXIT.findings;
+    return applyFailureStatus(error);
   }
 }
 

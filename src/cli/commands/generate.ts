@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../../manifest/diagnostic.js';
 import type { Model, Target } from '../../manifest/model.js';
-import type { MigrationFile } from '../../render/render-plan.js';
+import { type MigrationFile, readFileMeta } from '../../render/render-plan.js';
 import { generateMigrations } from '../../write/generate-migrations.js';
 import { EXIT, type Output } from '../output.js';
 
@@ -55,8 +55,14 @@ export function sessionAdvice(model: Model): string[] {
   ];
 }
 
-export function runGenerate(output: Output, options: { manifest: string; out: string; check: boolean; target?: Target }): number {
-  const result = generateMigrations({ manifestPath: options.manifest, outDir: options.out, check: options.check, ...(options.target === undefined ? {} : { target: options.target }) });
+export function runGenerate(output: Output, options: { manifest: string; out: string; check: boolean; target?: Target; replaceEnforce?: boolean }): number {
+  const result = generateMigrations({
+    manifestPath: options.manifest,
+    outDir: options.out,
+    check: options.check,
+    replaceEnforce: options.replaceEnforce === true,
+    ...(options.target === undefined ? {} : { target: options.target }),
+  });
   const outDir = relative(process.cwd(), options.out) || '.';
   switch (result.kind) {
     case 'invalid-manifest':
@@ -83,6 +89,11 @@ export function runGenerate(output: Output, options: { manifest: string; out: st
       output.out(`wrote ${result.files.length} migration(s) to ${outDir} (rollbacks in ${outDir}/down):`);
       if (prepare.length > 0) output.out(`  prepare     ${range(prepare).padEnd(10)}  safe while the current application runs`);
       if (enforce.length > 0) output.out(`  enforce     ${range(enforce).padEnd(10)}  turns isolation on; needs the application that sets the tenant`);
+      const replaced = result.files.find((f) => readFileMeta(f.up)?.supersedes !== undefined);
+      if (replaced !== undefined) {
+        const names = readFileMeta(replaced.up)?.supersedes ?? [];
+        output.out(`  replaces    ${names.length} enforce-stage migration(s) that never completed (${names[0] ?? ''} .. ${names[names.length - 1] ?? ''}): apply skips them where they are pending and refuses where they are applied`);
+      }
       const distribute = result.files.filter((f) => f.stage === 'distribute');
       if (distribute.length > 0) output.out(`  distribute  ${range(distribute).padEnd(10)}  Citus: distributes the tables by the tenant; blocks writes while it copies`);
       output.out();

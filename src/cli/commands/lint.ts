@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { readGeneratedObjects } from '../../apply/generated-objects.js';
+import { readMigrationFolder } from '../../apply/migration-folder.js';
 import { withClient } from '../../db/server.js';
 import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { formatSarif, formatText } from '../../lint/format-findings.js';
@@ -13,6 +15,8 @@ export interface LintCliOptions {
   readonly manifest: string;
   readonly role?: string;
   readonly tenantColumn?: string;
+  /** The migrations folder; when it exists, rlsgen's functions are compared with what it creates. */
+  readonly dir?: string;
   readonly format: 'text' | 'json' | 'sarif';
 }
 
@@ -46,8 +50,10 @@ export async function runLint(output: Output, options: LintCliOptions, version: 
       output.err(`error: --role ${options.role}: no such role in the database`);
       return EXIT.usage;
     }
+    const generated = options.dir !== undefined && existsSync(options.dir) ? readGeneratedObjects(readMigrationFolder(options.dir)) : null;
     const findings = lintDatabase(snapshot, {
       model,
+      generated,
       ...(options.role === undefined ? {} : { appRole: options.role }),
       ...(options.tenantColumn === undefined ? {} : { tenantColumn: options.tenantColumn }),
     });

@@ -56,5 +56,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_email_campaigns_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.email_campaigns
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_email_campaigns_company_id();

@@ -67,5 +67,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_document_signatures_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.document_signatures
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_document_signatures_company_id();

@@ -60,5 +60,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_customers_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.customers
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_customers_organization_id();

@@ -67,5 +67,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_payments_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.payments
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_payments_organization_id();

@@ -56,5 +56,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_flow_logs_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.flow_logs
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_flow_logs_organization_id();

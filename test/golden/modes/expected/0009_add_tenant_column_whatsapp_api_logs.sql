@@ -59,5 +59,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_whatsapp_api_logs_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.whatsapp_api_logs
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_whatsapp_api_logs_organization_id();

@@ -67,5 +67,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_payment_store_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_store_id BEFORE INSERT ON public.payment
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_payment_store_id();

@@ -67,5 +67,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_orders_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.orders
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_orders_organization_id();

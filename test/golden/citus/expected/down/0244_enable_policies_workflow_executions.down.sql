@@ -25,5 +25,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_workflow_executions_company_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.workflow_executions
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_workflow_executions_company_id();

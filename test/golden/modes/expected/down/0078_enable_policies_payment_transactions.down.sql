@@ -25,5 +25,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_payment_transactions_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.payment_transactions
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_payment_transactions_organization_id();

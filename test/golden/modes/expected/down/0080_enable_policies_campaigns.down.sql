@@ -25,5 +25,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_campaigns_organization_id() FROM PUBLIC;
 CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.campaigns
   FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_campaigns_organization_id();

@@ -25,5 +25,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen."fill_CRM Data_order_Org ID"() FROM PUBLIC;
 CREATE TRIGGER "rlsgen_fill_Org ID" BEFORE INSERT ON "CRM Data"."order"
   FOR EACH ROW EXECUTE FUNCTION rlsgen."fill_CRM Data_order_Org ID"();

@@ -25,5 +25,6 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen."fill_CRM Data_a_table_name_that_is_long_enough_to_ne_058eca217d"() FROM PUBLIC;
 CREATE TRIGGER "rlsgen_fill_Org ID" BEFORE INSERT ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names
   FOR EACH ROW EXECUTE FUNCTION rlsgen."fill_CRM Data_a_table_name_that_is_long_enough_to_ne_058eca217d"();
