@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from 'postgres-migrations';
-import { clientConfig, type ConnectionInfo } from '../db/server.js';
+import { type ConnectionInfo, connectClient } from '../db/server.js';
 import type { Stage } from '../plan/plan.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { type FolderMigration, lineColumn, readMigrationFolder } from './migration-folder.js';
@@ -216,9 +216,7 @@ async function dropInvalidIndex(client: pg.Client, file: FolderMigration, onEven
 export async function applyMigrations(options: ApplyOptions): Promise<ApplyResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
-  const client = new pg.Client(clientConfig(options.connection, 'rlsgen apply'));
-  client.on('error', () => undefined);
-  await client.connect();
+  const client = await connectClient(options.connection, 'rlsgen apply');
   const backfills = new Map<string, BackfillReport>();
   client.on('notice', (notice) => {
     if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) return;

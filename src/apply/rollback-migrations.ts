@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { clientConfig, type ConnectionInfo } from '../db/server.js';
+import { type ConnectionInfo, connectClient } from '../db/server.js';
 import { DISABLE_TRANSACTION_MARKER } from '../render/render-plan.js';
 import { type ApplyEvent, ApplyError, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
@@ -29,9 +29,7 @@ export interface RollbackResult {
 export async function rollbackMigrations(options: RollbackOptions): Promise<RollbackResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
-  const client = new pg.Client(clientConfig(options.connection, 'rlsgen rollback'));
-  client.on('error', () => undefined);
-  await client.connect();
+  const client = await connectClient(options.connection, 'rlsgen rollback');
   let locked = false;
   try {
     await acquireApplyLock(client, options.wait ?? true, onEvent);

@@ -2,14 +2,22 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Target } from '../manifest/model.js';
-import { runApply, runRollback, runSecret } from './commands/apply.js';
-import { runAudit, runDiff } from './commands/audit-diff.js';
-import { runGenerate } from './commands/generate.js';
-import { runInit } from './commands/init.js';
-import { runLint } from './commands/lint.js';
-import { runVerify } from './commands/verify.js';
-import { runValidate } from './commands/validate.js';
-import { createOutput, EXIT, type Output } from './output.js';
+import { createOutput, EXIT, muteOutput, type Output } from './output.js';
+import { runToCompletion } from './shutdown.js';
+
+/**
+ * Each command's code is loaded when it runs, so that `--help` answers at
+ * once and a Ctrl-C during start-up already finds the shutdown path.
+ */
+const commands = {
+  apply: () => import('./commands/apply.js'),
+  auditDiff: () => import('./commands/audit-diff.js'),
+  generate: () => import('./commands/generate.js'),
+  init: () => import('./commands/init.js'),
+  lint: () => import('./commands/lint.js'),
+  validate: () => import('./commands/validate.js'),
+  verify: () => import('./commands/verify.js'),
+};
 
 const VERSION = '0.1.0';
 
@@ -44,9 +52,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .description('check the manifest and report every problem with its position')
     .addOption(manifestOption())
     .addOption(targetOption())
-    .action((options: { manifest: string; target?: Target }) => {
+    .action(async (options: { manifest: string; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
-      exit.code = runValidate(output, options);
+      exit.code = (await commands.validate()).runValidate(output, options);
     });
 
   program
@@ -56,9 +64,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('-o, --out <dir>', 'migrations folder', 'generated-sql')
     .option('--check', 'write nothing; exit 1 when the manifest has changes not generated yet (for CI)', false)
     .addOption(targetOption())
-    .action((options: { manifest: string; out: string; check: boolean; target?: Target }) => {
+    .action(async (options: { manifest: string; out: string; check: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
-      exit.code = runGenerate(output, options);
+      exit.code = (await commands.generate()).runGenerate(output, options);
     });
 
   program
@@ -78,7 +86,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage.',
     )
     .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean }) => {
-      exit.code = await runApply(output, options);
+      exit.code = await (await commands.apply()).runApply(output, options);
     });
 
   program
@@ -89,7 +97,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .option('--dry-run', 'list what would be rolled back', false)
     .action(async (options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }) => {
-      exit.code = await runRollback(output, options);
+      exit.code = await (await commands.apply()).runRollback(output, options);
     });
 
   program
@@ -109,7 +117,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
       if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);
-      exit.code = await runVerify(output, options);
+      exit.code = await (await commands.verify()).runVerify(output, options);
     });
 
   program
@@ -123,7 +131,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('-o, --out <file>', 'where to write it (- for standard output)', 'policies.yaml')
     .option('--force', 'replace an existing file', false)
     .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; out: string; force: boolean }) => {
-      exit.code = await runInit(output, options);
+      exit.code = await (await commands.init()).runInit(output, options);
     });
 
   program
@@ -136,7 +144,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json', 'sarif']).default('text'))
     .addHelpText('after', '\nExit codes: 0 no error-severity finding, 1 at least one, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; format: 'text' | 'json' | 'sarif' }) => {
-      exit.code = await runLint(output, options, VERSION);
+      exit.code = await (await commands.lint()).runLint(output, options, VERSION);
     });
 
   program
@@ -147,7 +155,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
     .option('--json', 'print the report as JSON', false)
     .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }) => {
-      exit.code = await runAudit(output, options);
+      exit.code = await (await commands.auditDiff()).runAudit(output, options);
     });
 
   program
@@ -158,7 +166,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--json', 'print the differences as JSON', false)
     .action(async (options: { databaseUrl?: string; manifest: string; json: boolean }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
-      exit.code = await runDiff(output, options);
+      exit.code = await (await commands.auditDiff()).runDiff(output, options);
     });
 
   program
@@ -168,7 +176,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--from-env', 'use the hex secret in RLSGEN_CONTEXT_SECRET instead of making a new one', false)
     .addHelpText('after', '\nA new secret is printed once (hex) for the application: pass it to createTenantPool({ mode: "signed", secret }).')
     .action(async (options: { databaseUrl?: string; fromEnv: boolean }) => {
-      exit.code = await runSecret(output, options);
+      exit.code = await (await commands.apply()).runSecret(output, options);
     });
 
   return program;
@@ -193,10 +201,6 @@ function nonNegativeInt(value: string, flag: string): number {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  // `rlsgen ... | head` closes the pipe early: stop quietly instead of crashing.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT.ok);
-  });
   const output = createOutput(process.stdout, process.stderr, process.env);
   const exit = { code: EXIT.ok as number };
   const program = buildProgram(output, exit);
@@ -215,12 +219,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exit.code;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`rlsgen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = EXIT.usage;
-  },
-);
+const outcome = await runToCompletion(() => main(process.argv.slice(2)), {
+  say: (line) => void process.stderr.write(`${line}\n`),
+  onStop: muteOutput,
+});
+// Interrupted: every cleanup has run; nothing left is worth waiting for.
+if (outcome.stoppedBy !== null) process.exit(outcome.code);
+process.exitCode = outcome.code;

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Ajv } from 'ajv';
@@ -19,6 +18,7 @@ import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { runCli } from '../helpers/cli.js';
 import { crmDatabase, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const loaded = loadManifest(readFileSync('policies.yaml', 'utf8'), 'policies.yaml');
 if (!loaded.ok) throw new Error('policies.yaml');
@@ -128,7 +128,7 @@ describe.each(testServers())('the live database on $label', (server) => {
     expect(result.model.tables.filter((t) => t.mode === 'exempt').map((t) => t.key)).toEqual(['companies', 'roles']);
     expect(text).toMatch(/^ {2}calls: {2}# no company_id; reaches one through foreign keys; filled from contact_id -> contacts/m);
     expect(text).toMatch(/^ {4}unresolved: keep {2}# 1 row without company_id that no path resolves/m);
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-init-'));
+    const dir = tempDir('init');
     writeFileSync(join(dir, 'policies.yaml'), text);
     const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
     expect(generated.kind).toBe('written');
@@ -190,7 +190,7 @@ describe.each(testServers())('the live database on $label', (server) => {
     // Microsoft's SARIF Multitool with GitHub's ingestion rules, where one is installed (npm @microsoft/sarif-multitool-linux, 100 MB: not a dependency).
     const multitool = process.env['RLSGEN_SARIF_MULTITOOL'];
     if (multitool !== undefined && multitool !== '') {
-      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-sarif-'));
+      const dir = tempDir('sarif');
       writeFileSync(join(dir, 'lint.sarif'), sarif.stdout);
       const run = spawnSync(multitool, ['validate', join(dir, 'lint.sarif'), '--rule-kind', 'Gh;Sarif', '-o', join(dir, 'report.sarif')], { encoding: 'utf8' });
       expect(run.status, run.stdout + run.stderr).toBe(0);

@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-cli-'));
+  const dir = tempDir('cli');
   cpSync('policies.yaml', join(dir, 'policies.yaml'));
   cpSync('schema', join(dir, 'schema'), { recursive: true });
   return dir;

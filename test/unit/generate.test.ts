@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
+import { tempDir } from '../helpers/temp.js';
 
 const BASE = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
@@ -17,7 +17,7 @@ tables:
 `;
 
 function workspace(manifest: string): { dir: string; manifest: string; out: string; write(text: string): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-inc-'));
+  const dir = tempDir('inc');
   const path = join(dir, 'policies.yaml');
   writeFileSync(path, manifest);
   return { dir, manifest: path, out: join(dir, 'generated-sql'), write: (text) => writeFileSync(path, text) };
