@@ -7,6 +7,7 @@
 
 // The manifest: read, check, model.
 export { loadManifest, type LoadResult, type ManifestOverrides } from './manifest/load-manifest.js';
+export { loadManifestFile } from './write/load-manifest-file.js';
 export type { Diagnostic } from './manifest/diagnostic.js';
 export { formatDiagnostic, hasErrors, sortDiagnostics } from './manifest/diagnostic.js';
 export type * from './manifest/model.js';

@@ -87,12 +87,16 @@ describe('incremental generation', () => {
     expect(() => readdirSync(ws.out)).toThrow();
   });
 
-  it('writes nothing when a template fails half-way', () => {
+  it('writes nothing when a template override fails, and says where in it', () => {
     const ws = workspace(BASE.replace('tables:', 'templates: tpl\ntables:'));
     const tpl = join(ws.dir, 'tpl');
     mkdirSync(tpl);
-    writeFileSync(join(tpl, 'enable-policies.sql.hbs'), '{{no_such_field}}');
-    expect(() => generateMigrations({ manifestPath: ws.manifest, outDir: ws.out })).toThrow(/no_such_field/);
+    writeFileSync(join(tpl, 'enable-policies.sql.hbs'), '-- ok\n  {{no_such_field}}');
+    const result = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
+    expect(result.kind).toBe('invalid-manifest');
+    expect(result.diagnostics.map((d) => [d.file.endsWith(join('tpl', 'enable-policies.sql.hbs')), d.line, d.column, d.code, d.message])).toEqual([
+      [true, 2, 5, 'template/render', '"no_such_field" is not a field rlsgen gives this template'],
+    ]);
     expect(() => readdirSync(ws.out)).toThrow();
   });
 });
