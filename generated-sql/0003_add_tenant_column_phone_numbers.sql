@@ -12,6 +12,39 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- Before anything changes: stop, naming the manifest key to fix, if the
+-- database is not what the manifest describes or this server cannot keep a
+-- foreign key's behaviour.
+DO $rlsgen$
+DECLARE
+  actual text[];
+  declared text[] := ARRAY[]::text[];
+  missing text;
+  fk record;
+BEGIN
+  SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+    FROM pg_catalog.pg_partition_tree('public.phone_numbers'::regclass) AS t
+    JOIN pg_catalog.pg_class AS c ON c.oid = t.relid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE t.level > 0;
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = 'public.phone_numbers'::regclass) <> 'p' THEN
+    SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'public.phone_numbers'::regclass;
+  END IF;
+  IF actual IS DISTINCT FROM ARRAY(SELECT d FROM unnest(declared) AS d ORDER BY 1) THEN
+    RAISE EXCEPTION 'rlsgen: the partitions or inheritance children of % are %, but the manifest lists %', 'public.phone_numbers', actual, declared
+      USING HINT = 'list them under tables.phone_numbers.partitions in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
+END
+$rlsgen$;
+
+-- The column's current default, if any, for the rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail, value)
+SELECT '0003_add_tenant_column_phone_numbers', 'default', 'public.phone_numbers', a.attname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+  FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE a.attrelid = 'public.phone_numbers'::regclass AND a.attname = 'company_id'
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.phone_numbers ALTER COLUMN company_id SET DEFAULT NULLIF(current_setting('app.company_id', true), '')::uuid;
 
 -- Rows the not-yet-updated application inserts without a tenant get it from

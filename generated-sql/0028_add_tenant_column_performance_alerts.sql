@@ -12,6 +12,33 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- Before anything changes: stop, naming the manifest key to fix, if the
+-- database is not what the manifest describes or this server cannot keep a
+-- foreign key's behaviour.
+DO $rlsgen$
+DECLARE
+  actual text[];
+  declared text[] := ARRAY[]::text[];
+  missing text;
+  fk record;
+BEGIN
+  SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+    FROM pg_catalog.pg_partition_tree('public.performance_alerts'::regclass) AS t
+    JOIN pg_catalog.pg_class AS c ON c.oid = t.relid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE t.level > 0;
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = 'public.performance_alerts'::regclass) <> 'p' THEN
+    SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'public.performance_alerts'::regclass;
+  END IF;
+  IF actual IS DISTINCT FROM ARRAY(SELECT d FROM unnest(declared) AS d ORDER BY 1) THEN
+    RAISE EXCEPTION 'rlsgen: the partitions or inheritance children of % are %, but the manifest lists %', 'public.performance_alerts', actual, declared
+      USING HINT = 'list them under tables.performance_alerts.partitions in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
+END
+$rlsgen$;
+
 ALTER TABLE public.performance_alerts ADD COLUMN IF NOT EXISTS company_id uuid;
 ALTER TABLE public.performance_alerts ALTER COLUMN company_id SET DEFAULT NULLIF(current_setting('app.company_id', true), '')::uuid;
 ALTER TABLE public.performance_alerts ADD CONSTRAINT performance_alerts_company_id_fkey

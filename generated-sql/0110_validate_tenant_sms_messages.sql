@@ -9,4 +9,4 @@ SET LOCAL lock_timeout = '2s';
 -- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
 SET LOCAL statement_timeout = 0;
 
-ALTER TABLE public.sms_messages VALIDATE CONSTRAINT sms_messages_company_id_not_null;
+ALTER TABLE public.sms_messages VALIDATE CONSTRAINT sms_messages_company_id_not_null_check;

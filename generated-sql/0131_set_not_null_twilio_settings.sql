@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0131_set_not_null_twilio_settings', 'not_null', 'public.twilio_settings', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.twilio_settings'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.twilio_settings ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.twilio_settings DROP CONSTRAINT twilio_settings_company_id_not_null;
+ALTER TABLE public.twilio_settings DROP CONSTRAINT twilio_settings_company_id_not_null_check;

@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0132_set_not_null_phone_numbers', 'not_null', 'public.phone_numbers', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.phone_numbers'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.phone_numbers ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.phone_numbers DROP CONSTRAINT phone_numbers_company_id_not_null;
+ALTER TABLE public.phone_numbers DROP CONSTRAINT phone_numbers_company_id_not_null_check;

@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0135_set_not_null_deals', 'not_null', 'public.deals', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.deals'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.deals ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.deals DROP CONSTRAINT deals_company_id_not_null;
+ALTER TABLE public.deals DROP CONSTRAINT deals_company_id_not_null_check;

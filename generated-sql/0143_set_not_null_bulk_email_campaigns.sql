@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0143_set_not_null_bulk_email_campaigns', 'not_null', 'public.bulk_email_campaigns', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.bulk_email_campaigns'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.bulk_email_campaigns ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.bulk_email_campaigns DROP CONSTRAINT bulk_email_campaigns_company_id_not_null;
+ALTER TABLE public.bulk_email_campaigns DROP CONSTRAINT bulk_email_campaigns_company_id_not_null_check;

@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0145_set_not_null_documents', 'not_null', 'public.documents', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.documents'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.documents ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.documents DROP CONSTRAINT documents_company_id_not_null;
+ALTER TABLE public.documents DROP CONSTRAINT documents_company_id_not_null_check;

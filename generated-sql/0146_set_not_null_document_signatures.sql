@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0146_set_not_null_document_signatures', 'not_null', 'public.document_signatures', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.document_signatures'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.document_signatures ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.document_signatures DROP CONSTRAINT document_signatures_company_id_not_null;
+ALTER TABLE public.document_signatures DROP CONSTRAINT document_signatures_company_id_not_null_check;

@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0152_set_not_null_notifications', 'not_null', 'public.notifications', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.notifications'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.notifications ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.notifications DROP CONSTRAINT notifications_company_id_not_null;
+ALTER TABLE public.notifications DROP CONSTRAINT notifications_company_id_not_null_check;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.sms_messages ADD CONSTRAINT sms_messages_contact_id_tenant_fkey
-  FOREIGN KEY (company_id, contact_id)
-  REFERENCES public.contacts (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, contact_id) REFERENCES public.contacts (company_id, id) NOT VALID;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.workflow_executions ADD CONSTRAINT workflow_executions_workflow_id_tenant_fkey
-  FOREIGN KEY (company_id, workflow_id)
-  REFERENCES public.workflows (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, workflow_id) REFERENCES public.workflows (company_id, id) NOT VALID;

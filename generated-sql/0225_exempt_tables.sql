@@ -13,6 +13,8 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- What the roles held before, for the rollback.
+CALL rlsgen.save_access('0225_exempt_tables', ARRAY['public.companies', 'public.users', 'public.roles', 'public.audit_logs', 'public.sessions']::regclass[], ARRAY[]::name[], ARRAY['crm_app']::name[]);
 REVOKE ALL ON public.companies FROM crm_app;
 GRANT SELECT ON public.companies TO crm_app;
 REVOKE ALL ON public.users FROM crm_app;

@@ -4,9 +4,13 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-REVOKE USAGE ON SCHEMA public FROM crm_app;
-REVOKE USAGE ON SCHEMA public FROM crm_support;
+-- The roles' schema privileges as they were before.
+CALL rlsgen.restore_access('0001_bootstrap', ARRAY['crm_app', 'crm_support']::name[]);
 DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text);
 DROP TABLE IF EXISTS rlsgen.backfill_progress;
 DROP TABLE IF EXISTS rlsgen.replaced_constraints;
+DROP PROCEDURE IF EXISTS rlsgen.restore_access(text, name[]);
+DROP PROCEDURE IF EXISTS rlsgen.save_access(text, regclass[], name[], name[]);
+DROP FUNCTION IF EXISTS rlsgen.default_sequences(regclass[]);
+DROP TABLE IF EXISTS rlsgen.saved_state;
 DROP SCHEMA IF EXISTS rlsgen;

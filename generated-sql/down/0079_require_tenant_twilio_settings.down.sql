@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE public.twilio_settings DROP CONSTRAINT IF EXISTS twilio_settings_company_id_not_null;
+ALTER TABLE public.twilio_settings DROP CONSTRAINT IF EXISTS twilio_settings_company_id_not_null_check;

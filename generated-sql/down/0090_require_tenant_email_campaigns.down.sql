@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE public.email_campaigns DROP CONSTRAINT IF EXISTS email_campaigns_company_id_not_null;
+ALTER TABLE public.email_campaigns DROP CONSTRAINT IF EXISTS email_campaigns_company_id_not_null_check;

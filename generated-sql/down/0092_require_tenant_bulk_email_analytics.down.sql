@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE public.bulk_email_analytics DROP CONSTRAINT IF EXISTS bulk_email_analytics_company_id_not_null;
+ALTER TABLE public.bulk_email_analytics DROP CONSTRAINT IF EXISTS bulk_email_analytics_company_id_not_null_check;

@@ -10,27 +10,31 @@ DO $rlsgen$
 DECLARE
   saved record;
 BEGIN
+  -- The table's own keys first (a partitioned table's reach its partitions again), then the partitions' own.
   FOR saved IN
-    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
-     WHERE r.table_name = 'public.deals' AND r.column_name = 'pipeline_id'
+    SELECT r.table_name, r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = ANY (ARRAY['public.deals']::text[]) AND r.column_name = 'pipeline_id' AND r.purpose = 'composite'
+     ORDER BY r.table_name <> 'public.deals', r.table_name, r.constraint_name
   LOOP
-    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.deals'::regclass, saved.constraint_name, saved.definition);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', saved.table_name, saved.constraint_name, saved.definition);
   END LOOP;
   DELETE FROM rlsgen.replaced_constraints
-   WHERE table_name = 'public.deals' AND column_name = 'pipeline_id';
+   WHERE table_name = ANY (ARRAY['public.deals']::text[]) AND column_name = 'pipeline_id' AND purpose = 'composite';
 END
 $rlsgen$;
 DO $rlsgen$
 DECLARE
   saved record;
 BEGIN
+  -- The table's own keys first (a partitioned table's reach its partitions again), then the partitions' own.
   FOR saved IN
-    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
-     WHERE r.table_name = 'public.deals' AND r.column_name = 'contact_id'
+    SELECT r.table_name, r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = ANY (ARRAY['public.deals']::text[]) AND r.column_name = 'contact_id' AND r.purpose = 'composite'
+     ORDER BY r.table_name <> 'public.deals', r.table_name, r.constraint_name
   LOOP
-    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.deals'::regclass, saved.constraint_name, saved.definition);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', saved.table_name, saved.constraint_name, saved.definition);
   END LOOP;
   DELETE FROM rlsgen.replaced_constraints
-   WHERE table_name = 'public.deals' AND column_name = 'contact_id';
+   WHERE table_name = ANY (ARRAY['public.deals']::text[]) AND column_name = 'contact_id' AND purpose = 'composite';
 END
 $rlsgen$;

@@ -8,27 +8,8 @@ DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.sms_messages;
 DROP POLICY IF EXISTS rlsgen_tenant_update ON public.sms_messages;
 DROP POLICY IF EXISTS rlsgen_tenant_delete ON public.sms_messages;
 DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.sms_messages;
-ALTER TABLE public.sms_messages NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE public.sms_messages DISABLE ROW LEVEL SECURITY;
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
-DO $rlsgen$
-DECLARE
-  seq record;
-BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = 'public.sms_messages'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'crm_app');
-  END LOOP;
-END
-$rlsgen$;
-REVOKE ALL ON public.sms_messages FROM crm_app;
-REVOKE ALL ON public.sms_messages FROM crm_support;
+-- Grants (tables, columns, sequences) and row-level security exactly as they were.
+CALL rlsgen.restore_access('0204_enable_policies_sms_messages', ARRAY['crm_app', 'crm_support']::name[]);
 
 -- Rows the not-yet-updated application inserts without a tenant get it from
 -- the same path as the backfill. Trigger functions run as the inserting

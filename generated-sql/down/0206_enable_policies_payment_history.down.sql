@@ -8,24 +8,5 @@ DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.payment_history;
 DROP POLICY IF EXISTS rlsgen_tenant_update ON public.payment_history;
 DROP POLICY IF EXISTS rlsgen_tenant_delete ON public.payment_history;
 DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.payment_history;
-ALTER TABLE public.payment_history NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE public.payment_history DISABLE ROW LEVEL SECURITY;
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
-DO $rlsgen$
-DECLARE
-  seq record;
-BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = 'public.payment_history'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'crm_app');
-  END LOOP;
-END
-$rlsgen$;
-REVOKE ALL ON public.payment_history FROM crm_app;
-REVOKE ALL ON public.payment_history FROM crm_support;
+-- Grants (tables, columns, sequences) and row-level security exactly as they were.
+CALL rlsgen.restore_access('0206_enable_policies_payment_history', ARRAY['crm_app', 'crm_support']::name[]);

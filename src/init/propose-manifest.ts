@@ -9,6 +9,25 @@ export interface ProposedHop {
   readonly matchIsKey: boolean;
 }
 
+/** A foreign key as init writes it: where it points and what it does. */
+export interface ProposedForeignKey {
+  readonly column: string;
+  readonly table: QualifiedName;
+  readonly references: string;
+  readonly referencesKey: boolean;
+  readonly onDelete: string;
+  readonly onUpdate: string;
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+  readonly match: string;
+}
+
+export interface ProposedPartition {
+  readonly name: QualifiedName;
+  readonly parent: QualifiedName;
+  readonly partitioned: boolean;
+}
+
 export interface ProposedTable {
   readonly name: QualifiedName;
   readonly mode: 'tenant' | 'exempt';
@@ -19,9 +38,14 @@ export interface ProposedTable {
   readonly path: readonly ProposedHop[] | null;
   /** Other paths of the same length, for the DBA to choose from. */
   readonly alternatives: readonly (readonly ProposedHop[])[];
-  readonly foreignKeys: readonly { readonly column: string; readonly table: QualifiedName; readonly references: string; readonly referencesKey: boolean }[];
+  readonly foreignKeys: readonly ProposedForeignKey[];
   /** Why the table got its mode, one line. */
   readonly reason: string;
+  readonly partitioning: 'none' | 'partitioned' | 'inheritance';
+  /** PARTITION BY columns of the table and its sub-partitioned partitions. */
+  readonly partitionKey: readonly string[];
+  /** Partitions at any depth, or inheritance children, in tree order. */
+  readonly partitions: readonly ProposedPartition[];
 }
 
 export interface Proposal {
@@ -40,8 +64,24 @@ const TYPES: Record<string, TenantType> = { uuid: 'uuid', bigint: 'bigint', inte
 
 const same = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
 
-function singleKey(table: TableInfo): string | null {
-  return table.primaryKey !== null && table.primaryKey.length === 1 ? (table.primaryKey[0] ?? null) : null;
+function singleKey(table: TableInfo, partitionKey: readonly (string | null)[] = table.partitionKey): string | null {
+  // A partitioned table's key must contain its partition keys: the column left besides them is the row's key.
+  const own = (table.primaryKey ?? []).filter((c) => !partitionKey.includes(c));
+  return own.length === 1 ? (own[0] ?? null) : null;
+}
+
+/** Partitions (at any depth) or inheritance children of `root`, in tree order. */
+function descendants(snapshot: DbSnapshot, root: TableInfo): ProposedPartition[] {
+  const out: ProposedPartition[] = [];
+  const walk = (parent: TableInfo): void => {
+    const children = snapshot.tables.filter((t) => t.parent !== null && same(t.parent, parent)).sort((a, b) => qualified(a).localeCompare(qualified(b)));
+    for (const child of children) {
+      out.push({ name: { schema: child.schema, name: child.name }, parent: { schema: parent.schema, name: parent.name }, partitioned: child.kind === 'partitioned' });
+      if (root.kind === 'partitioned') walk(child);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 
@@ -65,17 +105,45 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
   }
   const column = options.tenantColumn;
   const hasColumn = (t: TableInfo): boolean => t.columns.some((c) => c.name === column);
-  const tables = snapshot.tables.filter((t) => !t.isPartition);
+  // Partitions and inheritance children are listed under their parent, not as tables.
+  const tables = snapshot.tables.filter((t) => t.parent === null);
+  const tree = new Map(tables.map((t) => [qualified(t), descendants(snapshot, t)]));
 
+  /** The table's foreign keys, with those declared on its partitions or children only (some dumps have them there). */
+  const keysOf = (from: TableInfo): ProposedForeignKey[] => {
+    const infos = [from, ...(tree.get(qualified(from)) ?? []).flatMap((p) => findTableInfo(snapshot, p.name) ?? [])];
+    const seen = new Set<string>();
+    const out: ProposedForeignKey[] = [];
+    for (const fk of infos.flatMap((t) => t.foreignKeys.filter((k) => !k.inherited))) {
+      if (fk.columns.length !== 1 || fk.columns[0] === column) continue;
+      const target = findTableInfo(snapshot, fk.references);
+      const match = fk.referencedColumns[0] ?? '';
+      const key = JSON.stringify([fk.columns[0], qualified(fk.references), match]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        column: fk.columns[0] ?? '',
+        table: fk.references,
+        references: match,
+        referencesKey: target !== undefined && singleKey(target) === match,
+        onDelete: fk.onDelete,
+        onUpdate: fk.onUpdate,
+        deferrable: fk.deferrable,
+        initiallyDeferred: fk.initiallyDeferred,
+        match: fk.match,
+      });
+    }
+    return out.sort((a, b) => a.column.localeCompare(b.column) || qualified(a.table).localeCompare(qualified(b.table)));
+  };
   const edges = (from: TableInfo): ProposedHop[] =>
-    from.foreignKeys
-      .filter((fk) => fk.columns.length === 1 && fk.columns[0] !== column)
-      .map((fk) => {
-        const target = findTableInfo(snapshot, fk.references);
-        const match = fk.referencedColumns[0] ?? '';
-        return { column: fk.columns[0] ?? '', table: fk.references, match, matchIsKey: target !== undefined && singleKey(target) === match };
-      })
-      .sort((a, b) => a.column.localeCompare(b.column) || qualified(a.table).localeCompare(qualified(b.table)));
+    keysOf(from).map((fk) => ({ column: fk.column, table: fk.table, match: fk.references, matchIsKey: fk.referencesKey }));
+  const partitioningOf = (table: TableInfo): Pick<ProposedTable, 'partitioning' | 'partitionKey' | 'partitions'> => {
+    const partitions = tree.get(qualified(table)) ?? [];
+    const keyColumns = [table, ...partitions.flatMap((p) => findTableInfo(snapshot, p.name) ?? [])].flatMap((t) => t.partitionKey);
+    const partitionKey = [...new Set(keyColumns.filter((c): c is string => c !== null && c !== column))];
+    const partitioning = table.kind === 'partitioned' ? 'partitioned' : partitions.length > 0 ? 'inheritance' : 'none';
+    return { partitioning, partitionKey: partitioning === 'partitioned' ? partitionKey : [], partitions };
+  };
 
   // Distance of every table to the nearest table that has the tenant column,
   // along foreign keys (0: has it). A table is filled from a neighbour one
@@ -108,10 +176,11 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
   };
 
   const proposed: ProposedTable[] = tables.map((table) => {
-    const foreignKeys = edges(table).map((hop) => ({ column: hop.column, table: hop.table, references: hop.match, referencesKey: hop.matchIsKey }));
-    const primaryKey = singleKey(table);
+    const foreignKeys = keysOf(table);
+    const parts = partitioningOf(table);
+    const primaryKey = singleKey(table, [...parts.partitionKey, ...table.partitionKey]);
     if (same(table, tenantName)) {
-      return { name: table, mode: 'exempt', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys, reason: 'the tenant table' };
+      return { name: table, mode: 'exempt', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys, reason: 'the tenant table', ...parts };
     }
     const existing = table.columns.find((c) => c.name === column);
     const found = paths(table);
@@ -119,10 +188,10 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
     if (existing !== undefined) {
       const type = TYPES[existing.type];
       if (type !== tenantType) throw new InitError(`${qualified(table)}.${column} is ${existing.type}, but the tenant key is ${tenantType}`);
-      return { name: table, mode: 'tenant', existingColumn: type, primaryKey, path: path ?? null, alternatives, foreignKeys, reason: `has ${column} (${existing.type})` };
+      return { name: table, mode: 'tenant', existingColumn: type, primaryKey, path: path ?? null, alternatives, foreignKeys, reason: `has ${column} (${existing.type})`, ...parts };
     }
     if (path !== undefined && primaryKey !== null) {
-      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path, alternatives, foreignKeys, reason: `no ${column}; reaches one through foreign keys` };
+      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path, alternatives, foreignKeys, reason: `no ${column}; reaches one through foreign keys`, ...parts };
     }
     return {
       name: table,
@@ -136,6 +205,7 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
         path !== undefined
           ? `reaches ${column} but has no single-column primary key to batch its backfill: review`
           : `no ${column} and no foreign-key path to a table with one: review (exempt, or shared if it holds per-tenant rows)`,
+      ...parts,
     };
   });
   return { tenantTable: tenantName, tenantKey, tenantColumn: column, tenantType, tables: proposed };

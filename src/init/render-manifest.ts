@@ -1,5 +1,5 @@
 import type { QualifiedName } from '../introspect/snapshot.js';
-import type { Proposal, ProposedHop, ProposedTable } from './propose-manifest.js';
+import type { Proposal, ProposedForeignKey, ProposedHop, ProposedPartition, ProposedTable } from './propose-manifest.js';
 
 /** Rows of a table as the database holds them now, for the comments and the `unresolved` choice. */
 export interface TableCounts {
@@ -43,6 +43,56 @@ function pathYaml(path: readonly ProposedHop[]): string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+const ACTION: Record<string, string> = { 'no action': 'no_action', restrict: 'restrict', cascade: 'cascade', 'set null': 'set_null', 'set default': 'set_default' };
+
+/** `column: table` for a plain key; the mapping with its actions, deferral and MATCH otherwise, as the database has them. */
+function foreignKeyYaml(fk: ProposedForeignKey, compositeTarget: boolean): string {
+  const target = `${tableRef(fk.table)}${fk.referencesKey ? '' : `(${refName(fk.references)})`}`;
+  const name = SIMPLE.test(fk.column) ? fk.column : JSON.stringify(fk.column);
+  const parts: string[] = [];
+  const onDelete = ACTION[fk.onDelete] ?? 'no_action';
+  const onUpdate = ACTION[fk.onUpdate] ?? 'no_action';
+  if (onDelete !== 'no_action') parts.push(`on_delete: ${onDelete}`);
+  if (onUpdate !== 'no_action') parts.push(`on_update: ${onUpdate}`);
+  if (fk.initiallyDeferred) parts.push('initially_deferred: true');
+  if (fk.deferrable) parts.push('deferrable: true');
+  if (fk.match === 'full') parts.push('match: full');
+  const keepsNoUpdateAction = compositeTarget && (onUpdate === 'set_null' || onUpdate === 'set_default');
+  if (keepsNoUpdateAction) parts.push('composite: false');
+  const line = parts.length === 0 ? `      ${name}: ${yamlString(target)}` : `      ${name}: { references: ${yamlString(target)}, ${parts.join(', ')} }`;
+  return keepsNoUpdateAction ? `${line}  # review: a composite (tenant, column) key cannot keep ON UPDATE ${fk.onUpdate.toUpperCase()} (it would change the tenant too)` : line;
+}
+
+const partitionKeyYaml = (name: QualifiedName, parent: QualifiedName): string => {
+  const text = name.schema === parent.schema ? name.name : `${name.schema}.${name.name}`;
+  return /^[A-Za-z_][A-Za-z0-9_.$ -]*$/.test(text) && !text.endsWith(' ') ? text : JSON.stringify(text);
+};
+
+/** `partitions:` with sub-partitions nested, or `children:`. */
+function partitionsYaml(table: ProposedTable): string[] {
+  if (table.partitioning === 'none') return [];
+  const root: QualifiedName = table.name;
+  const under = (parent: QualifiedName): ProposedPartition[] => table.partitions.filter((p) => p.parent.schema === parent.schema && p.parent.name === parent.name);
+  if (table.partitioning === 'inheritance') {
+    return [`    children: [${table.partitions.map((p) => partitionKeyYaml(p.name, root)).join(', ')}]  # inheritance children: each gets the column, index, keys and policies`];
+  }
+  const out = table.partitionKey.length > 0 ? [`    partition_key: [${table.partitionKey.map(refName).join(', ')}]  # every unique index of a partitioned table must include it`] : [];
+  out.push('    partitions:  # every partition gets the policies: a query on a partition by name bypasses the parent\'s');
+  const walk = (parent: QualifiedName, depth: number): void => {
+    for (const p of under(parent)) {
+      const key = partitionKeyYaml(p.name, root);
+      if (!p.partitioned) out.push(`${'  '.repeat(depth + 3)}${key}:`);
+      else {
+        out.push(`${'  '.repeat(depth + 3)}${key}:`);
+        out.push(`${'  '.repeat(depth + 4)}partitions:`);
+        walk(p.name, depth + 2);
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
 export interface RenderOptions {
   readonly appRole: string;
   readonly crossRole: string;
@@ -74,6 +124,7 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     '',
     'tables:',
   ];
+  const modes = new Map(proposal.tables.map((t) => [tableKey(t.name), t.mode]));
   const entry = (table: ProposedTable): string[] => {
     const out: string[] = [];
     const counts = options.counts.get(tableKey(table.name));
@@ -100,12 +151,10 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     } else if (counts !== undefined && counts.missing > 0) {
       out.push(`    # ${plural(counts.missing, 'row')} to fill, all resolved by the path`);
     }
+    out.push(...partitionsYaml(table));
     if (table.foreignKeys.length > 0) {
       out.push('    foreign_keys:');
-      for (const fk of table.foreignKeys) {
-        const target = `${tableRef(fk.table)}${fk.referencesKey ? '' : `(${refName(fk.references)})`}`;
-        out.push(`      ${SIMPLE.test(fk.column) ? fk.column : JSON.stringify(fk.column)}: ${yamlString(target)}`);
-      }
+      for (const fk of table.foreignKeys) out.push(foreignKeyYaml(fk, modes.get(tableKey(fk.table)) === 'tenant'));
     }
     return out;
   };

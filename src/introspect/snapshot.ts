@@ -28,6 +28,12 @@ export interface ForeignKeyInfo {
   readonly references: QualifiedName;
   readonly referencedColumns: readonly string[];
   readonly onDelete: string;
+  readonly onUpdate: string;
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+  readonly match: 'simple' | 'full' | 'partial';
+  /** A copy a partition holds of its parent's key (it goes with the parent's). */
+  readonly inherited: boolean;
   readonly validated: boolean;
   readonly definition: string;
 }
@@ -91,6 +97,8 @@ export interface TableInfo extends QualifiedName {
   /** Parent table when this one is a partition or an inheritance child. */
   readonly parent: QualifiedName | null;
   readonly isPartition: boolean;
+  /** Columns of PARTITION BY for a partitioned table (null where an expression), else empty. */
+  readonly partitionKey: readonly (string | null)[];
 }
 
 export interface ViewInfo extends QualifiedName {

@@ -1,4 +1,4 @@
-import type { DbSnapshot, QualifiedName } from '../introspect/snapshot.js';
+import type { DbSnapshot, QualifiedName, TableInfo } from '../introspect/snapshot.js';
 import type { Model } from '../manifest/model.js';
 import { RULES } from './registry.js';
 import type { Finding, LintContext, LintRule } from './rule.js';
@@ -18,8 +18,15 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
   const model = options.model;
   const tenantColumn = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
   const same = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
+  const declared = (t: QualifiedName): boolean => model?.tables.some((m) => m.mode !== 'exempt' && same(m.name, t)) === true;
+  // A partition of a scoped table holds its rows too, at any depth (a sub-partition's parent is a partition).
+  const scoped = (t: TableInfo, depth = 0): boolean => {
+    if (declared(t)) return true;
+    const parent = t.parent === null || depth > 32 ? undefined : snapshot.tables.find((p) => t.parent !== null && same(p, t.parent));
+    return parent !== undefined && scoped(parent, depth + 1);
+  };
   const tenantTables = model
-    ? snapshot.tables.filter((t) => model.tables.some((m) => m.mode !== 'exempt' && same(m.name, t)))
+    ? snapshot.tables.filter((t) => scoped(t))
     : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn));
   const exemptTables = model ? model.tables.filter((m) => m.mode === 'exempt').map((m) => m.name) : [];
   return {

@@ -14,7 +14,10 @@ export const COMMANDS: readonly Command[] = ['select', 'insert', 'update', 'dele
 
 /** What happens to rows that no backfill path resolves. */
 export type UnresolvedPolicy = 'fail' | 'keep';
-export type OnDelete = 'no_action' | 'restrict' | 'cascade';
+/** A referential action, as `ON DELETE` / `ON UPDATE` take it. */
+export type FkAction = 'no_action' | 'restrict' | 'cascade' | 'set_null' | 'set_default';
+export const FK_ACTIONS: readonly FkAction[] = ['no_action', 'restrict', 'cascade', 'set_null', 'set_default'];
+export type FkMatch = 'simple' | 'full';
 export type Target = 'postgres' | 'citus';
 export type ContextMode = 'plain' | 'signed';
 
@@ -44,10 +47,30 @@ export interface ForeignKey {
   readonly table: string;
   /** Referenced column (the referenced table's primary key by default). */
   readonly references: string;
-  readonly onDelete: OnDelete;
+  readonly onDelete: FkAction;
+  readonly onUpdate: FkAction;
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+  /** MATCH of the single-column key; the composite key is always MATCH SIMPLE (see the README). */
+  readonly match: FkMatch;
   /** Whether rlsgen replaces it with a composite (tenant, column) foreign key. */
   readonly composite: boolean;
 }
+
+/**
+ * A partition (declarative partitioning) or an inheritance child of a
+ * scoped table. Tree order: every table comes after its parent.
+ */
+export interface PartitionModel {
+  readonly name: TableName;
+  /** The table it is a partition or child of (the scoped table itself, or a sub-partitioned partition). */
+  readonly parent: TableName;
+  /** Itself partitioned (a sub-partitioned partition): it holds no rows, its partitions do. */
+  readonly partitioned: boolean;
+}
+
+/** `none`, `partitioned` (PARTITION BY, `partitions:`), or `inheritance` (INHERITS, `children:`). */
+export type Partitioning = 'none' | 'partitioned' | 'inheritance';
 
 export interface TableModel {
   /** The key the table has in `tables:`; how the manifest refers to it. */
@@ -69,6 +92,11 @@ export interface TableModel {
   readonly commands: readonly Command[];
   /** Citus: distribute by the tenant column or replicate as a reference table. */
   readonly distribution: 'distributed' | 'reference' | 'local';
+  readonly partitioning: Partitioning;
+  /** Partition key columns of the table and its sub-partitioned partitions: every unique key of a partitioned table must include them. */
+  readonly partitionKey: readonly string[];
+  /** Every partition (at any depth) or inheritance child, in tree order. */
+  readonly partitions: readonly PartitionModel[];
 }
 
 export interface RoleSpec {

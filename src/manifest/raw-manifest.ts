@@ -1,4 +1,4 @@
-import type { Command, OnDelete, TableMode, TenantType } from './model.js';
+import type { Command, FkAction, FkMatch, TableMode, TenantType } from './model.js';
 
 /**
  * The manifest as the YAML gives it, once it matches the JSON Schema
@@ -15,9 +15,16 @@ export interface RawHopObject {
 
 export interface RawForeignKeyObject {
   references: string;
-  on_delete?: OnDelete;
+  on_delete?: FkAction;
+  on_update?: FkAction;
+  deferrable?: boolean;
+  initially_deferred?: boolean;
+  match?: FkMatch;
   composite?: boolean;
 }
+
+/** A partition as written under `partitions:`: nothing (a leaf) or its own partitions. */
+export type RawPartitions = readonly string[] | Record<string, null | { partitions: RawPartitions }>;
 
 export interface RawTable {
   mode?: TableMode;
@@ -32,6 +39,9 @@ export interface RawTable {
   composite_foreign_keys?: boolean;
   commands?: Command[];
   distribution?: 'distributed' | 'reference' | 'local';
+  partition_key?: string[];
+  partitions?: RawPartitions;
+  children?: string[];
 }
 
 export interface RawManifest {

@@ -12,6 +12,7 @@ import {
   NON_TRANSACTIONAL,
   type Plan,
   type PlannedForeignKey,
+  type PartitionPlan,
   type PlannedPath,
   type PlannedStep,
   type PlanSettings,
@@ -94,6 +95,7 @@ export function planTables(model: Model): Map<string, TablePlan> {
       });
       return { hops: planned, tenantColumn: column };
     });
+    // A state file written before ON UPDATE, deferral and MATCH were kept lacks them: NO ACTION, immediate, SIMPLE.
     const compositeForeignKeys: PlannedForeignKey[] = table.foreignKeys
       .filter((fk) => fk.composite)
       .map((fk) => ({
@@ -102,7 +104,20 @@ export function planTables(model: Model): Map<string, TablePlan> {
         parent: tableByKey(model, fk.table).name,
         parentKey: fk.references,
         onDelete: fk.onDelete,
+        onUpdate: fk.onUpdate ?? 'no_action',
+        deferrable: fk.deferrable ?? false,
+        initiallyDeferred: fk.initiallyDeferred ?? false,
+        match: fk.match ?? 'simple',
+        manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
       }));
+    const partitionKey = table.partitionKey ?? [];
+    const partitions: PartitionPlan[] = (table.partitions ?? []).map((p) => ({
+      name: p.name,
+      parent: p.parent,
+      partitioned: p.partitioned,
+      tenantIndex: objectName(p.name.name, column, table.primaryKey, 'key'),
+      tenantForeignKey: objectName(p.name.name, column, 'fkey'),
+    }));
     out.set(qualifiedKey(table.name), {
       key: table.key,
       name: table.name,
@@ -113,7 +128,8 @@ export function planTables(model: Model): Map<string, TablePlan> {
       primaryKey: table.primaryKey,
       tenantForeignKey: objectName(table.name.name, column, 'fkey'),
       tenantIndex: objectName(table.name.name, column, table.primaryKey, 'key'),
-      notNullCheck: objectName(table.name.name, column, 'not_null'),
+      // Not `<table>_<column>_not_null`: PostgreSQL 18 gives that name to the column's NOT NULL constraint.
+      notNullCheck: objectName(table.name.name, column, 'not_null_check'),
       fillTrigger: objectName('rlsgen_fill', column),
       fillFunction: { schema: 'rlsgen', name: fillNames.get(table.key) ?? objectName('fill', table.name.name) },
       backfill,
@@ -121,6 +137,9 @@ export function planTables(model: Model): Map<string, TablePlan> {
       legacyOwner: table.legacyOwner,
       compositeForeignKeys,
       commands: table.commands,
+      partitioning: table.partitioning ?? 'none',
+      indexColumns: [...new Set([column, table.primaryKey, ...partitionKey])],
+      partitions,
     });
   }
   return out;
@@ -151,6 +170,8 @@ function slugFor(step: Step): string {
     case 'citus-prepare':
     case 'citus-distribute':
       return kind;
+    case 'partition-index':
+      return `${kind}_${slugOf(step.partition.name)}`;
     default:
       return `${kind}_${slugOf(step.table.name)}`;
   }
@@ -179,7 +200,47 @@ function sameExempt(a: readonly ExemptTablePlan[], b: readonly ExemptTablePlan[]
   return key(a) === key(b);
 }
 
-const fkKey = (fk: PlannedForeignKey): string => JSON.stringify([fk.name, fk.column, fk.parent, fk.parentKey, fk.onDelete]);
+const fkKey = (fk: PlannedForeignKey): string =>
+  JSON.stringify([fk.name, fk.column, fk.parent, fk.parentKey, fk.onDelete, fk.onUpdate, fk.deferrable, fk.initiallyDeferred]);
+
+/**
+ * The unique (tenant, primary key) index of a table. A partitioned table
+ * cannot build one CONCURRENTLY: each leaf partition builds its own
+ * concurrently, then one catalog-only step creates the parent's index ON
+ * ONLY and attaches them. An inheritance parent and each child get their
+ * own (indexes are not inherited). Kept together so the phase can move as a
+ * whole.
+ */
+export function tenantIndexSteps(table: TablePlan): Step[] {
+  switch (table.partitioning) {
+    case 'none':
+      return [{ kind: 'tenant-index', table }];
+    case 'inheritance':
+      return [{ kind: 'tenant-index', table }, ...table.partitions.map((partition): Step => ({ kind: 'partition-index', table, partition }))];
+    case 'partitioned':
+      return [
+        ...table.partitions.filter((p) => !p.partitioned).map((partition): Step => ({ kind: 'partition-index', table, partition })),
+        { kind: 'attach-tenant-index', table },
+      ];
+    default: {
+      const never: never = table.partitioning;
+      throw new Error(`unknown partitioning ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * Partitions (or children) a kept table gained since the last generation:
+ * what their siblings got. An inheritance child builds its index in the
+ * prepare stage; a new partition of a partitioned table inherits it.
+ */
+function newPartitionSteps(old: TablePlan | undefined, table: TablePlan): { prepare: Step[]; enforce: Step[] } {
+  const known = new Set((old?.partitions ?? []).map((p) => qualifiedKey(p.name)));
+  const added = table.partitions.filter((p) => !known.has(qualifiedKey(p.name)));
+  if (old === undefined || added.length === 0) return { prepare: [], enforce: [] };
+  const prepare: Step[] = table.partitioning === 'inheritance' ? added.map((partition) => ({ kind: 'partition-index', table, partition })) : [];
+  return { prepare, enforce: [{ kind: 'secure-partitions', table, partitions: added }] };
+}
 
 /**
  * Plans the migration from what was generated last (`previous`, null for the
@@ -223,7 +284,8 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
 
   // Prepare stage, phase by phase so every table is ready before the next phase reads it.
   for (const table of onboard) steps.push({ kind: 'add-tenant-column', table });
-  for (const table of onboard) steps.push({ kind: 'tenant-index', table });
+  for (const table of onboard) steps.push(...tenantIndexSteps(table));
+  for (const table of kept) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
   const toBackfill = new Set(onboard.filter((t) => t.backfill.length > 0).map((t) => t.key));
   for (const table of kept) {
     const old = before.get(qualifiedKey(table.name));
@@ -273,6 +335,7 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   for (const table of kept) {
     const old = before.get(qualifiedKey(table.name));
     if (old === undefined || previousSettings === null) continue;
+    enforceSteps.push(...newPartitionSteps(old, table).enforce);
     if (needsNotNull(old) && !needsNotNull(table)) enforceSteps.push({ kind: 'drop-not-null', table });
     if (!samePolicies(old, table) || policySettingsChanged(previousSettings, settings)) {
       enforceSteps.push({ kind: 'replace-policies', previous: old, table, previousSettings });

@@ -1,4 +1,4 @@
-import type { Command, OnDelete, TableMode, TableName, TenantType, UnresolvedPolicy } from '../manifest/model.js';
+import type { Command, FkAction, FkMatch, Partitioning, TableMode, TableName, TenantType, UnresolvedPolicy } from '../manifest/model.js';
 
 /**
  * What the migration must do, in order, before any SQL text exists. The
@@ -35,7 +35,23 @@ export interface PlannedForeignKey {
   readonly column: string;
   readonly parent: TableName;
   readonly parentKey: string;
-  readonly onDelete: OnDelete;
+  readonly onDelete: FkAction;
+  readonly onUpdate: FkAction;
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+  readonly match: FkMatch;
+  /** Where the manifest declares it (`tables.calls.foreign_keys.user_id`), for error messages. */
+  readonly manifestPath: string;
+}
+
+/** A partition or inheritance child of a scoped table, with the names of what rlsgen creates on it. */
+export interface PartitionPlan {
+  readonly name: TableName;
+  readonly parent: TableName;
+  /** Sub-partitioned: no rows of its own, an ON ONLY index attached to its parent's. */
+  readonly partitioned: boolean;
+  readonly tenantIndex: string;
+  readonly tenantForeignKey: string;
 }
 
 /** Everything the templates need to know about one scoped table. */
@@ -58,6 +74,11 @@ export interface TablePlan {
   readonly legacyOwner: string | null;
   readonly compositeForeignKeys: readonly PlannedForeignKey[];
   readonly commands: readonly Command[];
+  readonly partitioning: Partitioning;
+  /** Columns of the unique tenant index: (tenant, primary key), plus the partition key of a partitioned table. */
+  readonly indexColumns: readonly string[];
+  /** Every partition or inheritance child, in tree order (a parent before its partitions). */
+  readonly partitions: readonly PartitionPlan[];
 }
 
 export interface ExemptTablePlan {
@@ -88,6 +109,9 @@ export type Step =
   | { readonly kind: 'bootstrap'; readonly schemas: readonly string[] }
   | { readonly kind: 'add-tenant-column'; readonly table: TablePlan }
   | { readonly kind: 'tenant-index'; readonly table: TablePlan }
+  | { readonly kind: 'partition-index'; readonly table: TablePlan; readonly partition: PartitionPlan }
+  | { readonly kind: 'attach-tenant-index'; readonly table: TablePlan }
+  | { readonly kind: 'secure-partitions'; readonly table: TablePlan; readonly partitions: readonly PartitionPlan[] }
   | { readonly kind: 'backfill'; readonly table: TablePlan }
   | { readonly kind: 'require-tenant'; readonly table: TablePlan }
   | { readonly kind: 'validate-tenant'; readonly table: TablePlan }
@@ -131,6 +155,9 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   bootstrap: 'prepare',
   'add-tenant-column': 'prepare',
   'tenant-index': 'prepare',
+  'partition-index': 'prepare',
+  'attach-tenant-index': 'prepare',
+  'secure-partitions': 'enforce',
   backfill: 'prepare',
   'require-tenant': 'prepare',
   'validate-tenant': 'prepare',
@@ -149,4 +176,4 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'citus-distribute': 'distribute',
 };
 
-export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'backfill']);
+export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'backfill']);

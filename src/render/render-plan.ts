@@ -1,6 +1,7 @@
 import type { TableName } from '../manifest/model.js';
-import type { ExemptTablePlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
-import { objectName, quoteQualified } from '../sql/quote.js';
+import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
+import { objectName, quoteIdent, quoteQualified } from '../sql/quote.js';
+import { ACTION_CODE, describeBehaviour, foreignKeyBehaviour, needsColumnList } from './foreign-key-sql.js';
 import { createPolicy, currentTenant, policiesFor, settingValue, tenantResolver } from './sql-fragments.js';
 import { SqlText } from './sql-text.js';
 import type { TemplateEnv } from './template-env.js';
@@ -76,7 +77,7 @@ function settingsContext(s: PlanSettings): object {
 }
 
 function foreignKeyContext(table: TablePlan, fk: PlannedForeignKey): object {
-  const onDelete = { no_action: '', restrict: ' ON DELETE RESTRICT', cascade: ' ON DELETE CASCADE' }[fk.onDelete];
+  const behaviour = SqlText.sql(foreignKeyBehaviour(fk, true));
   return {
     name: SqlText.ident(fk.name),
     column: SqlText.ident(fk.column),
@@ -86,8 +87,47 @@ function foreignKeyContext(table: TablePlan, fk: PlannedForeignKey): object {
     parentLiteral: regclass(fk.parent),
     parentDisplay: SqlText.comment(display(fk.parent)),
     parentKey: SqlText.ident(fk.parentKey),
-    onDelete: SqlText.sql(onDelete),
+    /** The composite key's actions and deferral (named onDelete before ON UPDATE was kept too). */
+    onDelete: behaviour,
+    behaviour,
+    singleBehaviour: SqlText.sql(foreignKeyBehaviour(fk, false)),
     singleName: SqlText.ident(objectName(table.name.name, fk.column, 'fkey')),
+    needsColumnList: needsColumnList(fk),
+    deleteCode: SqlText.literal(ACTION_CODE[fk.onDelete]),
+    updateCode: SqlText.literal(ACTION_CODE[fk.onUpdate]),
+    deferrable: fk.deferrable,
+    initiallyDeferred: fk.initiallyDeferred,
+    behaviourText: SqlText.literal(describeBehaviour(fk)),
+    manifestPath: SqlText.literal(fk.manifestPath),
+    partitions: table.partitions
+      .filter((p) => table.partitioning === 'inheritance' || !p.partitioned)
+      .map((p) => ({ name: SqlText.qualified(p.name), display: SqlText.comment(display(p.name)), constraint: SqlText.ident(objectName(p.name.name, fk.column, 'tenant_fkey')) })),
+  };
+}
+
+/** The index a partition's tenant index attaches to: its parent's (the table's, or a sub-partitioned partition's). */
+function parentIndex(table: TablePlan, partition: PartitionPlan): TableName {
+  const same = (a: TableName, b: TableName): boolean => a.schema === b.schema && a.name === b.name;
+  if (same(partition.parent, table.name)) return { schema: table.name.schema, name: table.tenantIndex };
+  const parent = table.partitions.find((p) => same(p.name, partition.parent));
+  if (parent === undefined) throw new Error(`internal: ${display(partition.parent)} is not a partition of ${display(table.name)}`);
+  return { schema: parent.name.schema, name: parent.tenantIndex };
+}
+
+function partitionContext(t: TablePlan, p: PartitionPlan, s: PlanSettings): object {
+  const asTable: TablePlan = { ...t, name: p.name };
+  return {
+    name: SqlText.qualified(p.name),
+    literal: regclass(p.name),
+    display: SqlText.comment(display(p.name)),
+    partitioned: p.partitioned,
+    leaf: !p.partitioned,
+    tenantIndex: SqlText.ident(p.tenantIndex),
+    tenantIndexQualified: SqlText.qualified({ schema: p.name.schema, name: p.tenantIndex }),
+    tenantIndexDisplay: SqlText.comment(quoteQualified(p.name.schema, p.tenantIndex)),
+    parentIndexQualified: t.partitioning === 'partitioned' ? SqlText.qualified(parentIndex(t, p)) : null,
+    tenantForeignKey: SqlText.ident(p.tenantForeignKey),
+    policies: policiesFor(asTable, s).map((policy) => ({ name: SqlText.ident(policy.name), create: SqlText.sql(createPolicy(asTable, policy)) })),
   };
 }
 
@@ -130,12 +170,32 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     crossGrants: crossCommands.length === 0 ? null : SqlText.sql(crossCommands.join(', ')),
     crossGrantsInsert: crossCommands.includes('INSERT'),
     compositeForeignKeys: t.compositeForeignKeys.map((fk) => foreignKeyContext(t, fk)),
+    needsColumnList: t.compositeForeignKeys.some(needsColumnList),
+    indexColumns: SqlText.sql(t.indexColumns.map(quoteIdent).join(', ')),
+    indexColumnsDisplay: SqlText.comment(t.indexColumns.join(', ')),
+    partitionedTable: t.partitioning === 'partitioned',
+    inheritance: t.partitioning === 'inheritance',
+    hasPartitions: t.partitions.length > 0,
+    partitions: t.partitions.map((p) => partitionContext(t, p, s)),
+    /** Leaf partitions (partitioned) or children (inheritance): the tables that hold rows besides the parent. */
+    rowPartitions: t.partitions.filter((p) => t.partitioning === 'inheritance' || !p.partitioned).map((p) => partitionContext(t, p, s)),
+    /** Partitions from the deepest up: each attaches its index after its own partitions did. */
+    partitionsBottomUp: [...t.partitions].reverse().map((p) => partitionContext(t, p, s)),
+    subPartitioned: t.partitions.filter((p) => p.partitioned).map((p) => partitionContext(t, p, s)),
+    treeLiterals: SqlText.sql([t.name, ...t.partitions.map((p) => p.name)].map((n) => regclass(n).quoted).join(', ')),
+    partitionLiterals: SqlText.sql(t.partitions.map((p) => regclass(p.name).quoted).join(', ')),
+    partitionKey: SqlText.sql(t.indexColumns.map((c) => SqlText.literal(c).quoted).join(', ')),
+    partitionsHint: SqlText.literal(
+      `list them under tables.${t.key}.${t.partitioning === 'inheritance' ? 'children' : 'partitions'} in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew`,
+    ),
+    partitionKeyHint: SqlText.literal(`add the column to tables.${t.key}.partition_key in the manifest (rlsgen init does)`),
   };
 }
 
 function exemptContext(tables: readonly ExemptTablePlan[]): object[] {
   return tables.map((t) => ({
     name: SqlText.qualified(t.name),
+    literal: regclass(t.name),
     display: SqlText.comment(display(t.name)),
     reason: SqlText.comment(t.reason),
     grants: t.commands.length === 0 ? null : SqlText.sql(t.commands.map((c) => COMMAND_SQL[c]).join(', ')),
@@ -145,7 +205,15 @@ function exemptContext(tables: readonly ExemptTablePlan[]): object[] {
 function stepContext(step: Step, settings: PlanSettings): object {
   switch (step.kind) {
     case 'bootstrap':
-      return { schemas: step.schemas.map((s) => ({ name: SqlText.ident(s), display: SqlText.comment(s) })) };
+      return { schemas: step.schemas.map((s) => ({ name: SqlText.ident(s), literal: SqlText.literal(s), display: SqlText.comment(s) })) };
+    case 'partition-index':
+      return { table: tableContext(step.table, settings), partition: partitionContext(step.table, step.partition, settings) };
+    case 'secure-partitions': {
+      const added = new Set(step.partitions.map((p) => `${p.name.schema}.${p.name.name}`));
+      const table = { ...step.table, partitions: step.table.partitions.filter((p) => added.has(`${p.name.schema}.${p.name.name}`)) };
+      return { table: tableContext(table, settings), foreignKeys: table.compositeForeignKeys.map((fk) => foreignKeyContext(table, fk)) };
+    }
+    case 'attach-tenant-index':
     case 'add-tenant-column':
     case 'tenant-index':
     case 'backfill':
@@ -208,6 +276,8 @@ function metaFor(step: Step, stage: Stage): FileMeta {
       return base;
     case 'tenant-index':
       return { ...base, table: display(step.table.name), index: [step.table.name.schema, step.table.tenantIndex] };
+    case 'partition-index':
+      return { ...base, table: display(step.partition.name), index: [step.partition.name.schema, step.partition.tenantIndex] };
     default:
       return { ...base, table: display(step.table.name) };
   }
@@ -244,11 +314,13 @@ export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): Migra
   const settings = settingsContext(plan.settings);
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
-    const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional };
+    const base = `${pad(id)}_${planned.slug}`;
+    // The name under which the file saves what it changes (grants, defaults), for its rollback to restore exactly.
+    const migration = SqlText.literal(base);
+    const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional, migration };
     const meta = metaFor(planned.step, planned.stage);
     const kind = planned.step.kind;
-    const downTransactional = kind === 'tenant-index' ? false : true;
-    const base = `${pad(id)}_${planned.slug}`;
+    const downTransactional = kind !== 'tenant-index' && kind !== 'partition-index';
     return {
       id,
       fileName: `${base}.sql`,

@@ -4,7 +4,6 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
-import { containerRuntimeUnavailable, startContainer } from '../../src/db/container.js';
 import { hydrateLibrarySymlinks, nativeDirHiddenFromOthers, startEmbedded, startFromCopy } from '../../src/db/embedded.js';
 import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
 import { connectionUrl, withClient } from '../../src/db/server.js';
@@ -135,23 +134,6 @@ describe('database providers', () => {
     expect(serverSpecFrom({ container: true }, { DATABASE_URL: 'postgres://x/y' })).toEqual({ kind: 'container' });
     expect(serverSpecFrom({ container: 'postgres:13' }, {})).toEqual({ kind: 'container', image: 'postgres:13' });
     expect(serverSpecFrom({ databaseUrl: 'postgres://a/b', container: true }, {})).toEqual({ kind: 'url', url: 'postgres://a/b' });
-  });
-});
-
-const noDocker = await containerRuntimeUnavailable();
-describe('container provider', () => {
-  it.skipIf(noDocker !== null)(`testcontainers: a PostgreSQL container${noDocker === null ? '' : ` (skipped: ${noDocker})`}`, async () => {
-    const server = await startContainer('postgres:13-alpine');
-    try {
-      expect(Math.floor(server.versionNum / 10000)).toBe(13);
-    } finally {
-      await server.stop();
-    }
-  });
-
-  it('reports why no container can start here', async () => {
-    if (noDocker === null) return;
-    await expect(startContainer()).rejects.toThrow(/cannot start postgres:17-alpine: /);
   });
 });
 

@@ -66,6 +66,7 @@ function table(name: string, policies: PolicyInfo[], column = true): TableInfo {
     grants: [],
     parent: null,
     isPartition: false,
+    partitionKey: [],
   };
 }
 

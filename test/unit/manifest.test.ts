@@ -204,6 +204,8 @@ tables:
   });
 });
 
+const PLAIN_KEY = { onDelete: 'no_action', onUpdate: 'no_action', deferrable: false, initiallyDeferred: false, match: 'simple' } as const;
+
 describe('loadManifest: the model', () => {
   it('resolves paths, defaults and foreign keys', () => {
     const m = model(`${HEAD}defaults:
@@ -232,8 +234,8 @@ tables:
       [{ column: 'owner_id', table: 'users', match: 'id', viaForeignKey: true }],
     ]);
     expect(deals?.foreignKeys).toEqual([
-      { column: 'contact_id', table: 'contacts', references: 'id', onDelete: 'no_action', composite: true },
-      { column: 'owner_id', table: 'users', references: 'id', onDelete: 'cascade', composite: false },
+      { column: 'contact_id', table: 'contacts', references: 'id', ...PLAIN_KEY, composite: true },
+      { column: 'owner_id', table: 'users', references: 'id', ...PLAIN_KEY, onDelete: 'cascade', composite: false },
     ]);
     expect(m.tables.find((t) => t.key === 'flow_logs')?.backfill).toEqual([
       [{ column: 'wa_id', table: 'contacts', match: 'wa_id', viaForeignKey: false }],

@@ -31,6 +31,12 @@ describe('golden SQL', () => {
     expectGolden(`test/golden/${name}/expected`, files);
   });
 
+  it('partitioned-crm fixture: partitions, inheritance, every key action', () => {
+    const { result, files } = generateTree('test/fixtures/partitioned-crm/policies.yaml');
+    expect(result.kind).toBe('written');
+    expectGolden('test/fixtures/partitioned-crm/expected', files);
+  });
+
   it('is deterministic: same manifest, same bytes', () => {
     const a = renderManifest('policies.yaml');
     const b = renderManifest('policies.yaml');
@@ -45,7 +51,7 @@ describe('migration files', () => {
     for (const file of files) {
       const marked = file.up.includes(DISABLE_TRANSACTION_MARKER);
       expect(marked, file.fileName).toBe(!file.transactional);
-      expect(['tenant-index', 'backfill'].includes(file.step), file.fileName).toBe(!file.transactional);
+      expect(['tenant-index', 'partition-index', 'backfill'].includes(file.step), file.fileName).toBe(!file.transactional);
     }
   });
 

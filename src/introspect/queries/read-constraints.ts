@@ -13,6 +13,11 @@ interface ConstraintRow {
   ref_table: string | null;
   ref_columns: string[];
   on_delete: string;
+  on_update: string;
+  deferrable: boolean;
+  deferred: boolean;
+  match: string;
+  inherited: boolean;
 }
 
 /** A table's constraints, by kind. */
@@ -33,6 +38,11 @@ const foreignKey = (c: ConstraintRow): ForeignKeyInfo => ({
   references: { schema: c.ref_schema ?? '', name: c.ref_table ?? '' },
   referencedColumns: c.ref_columns,
   onDelete: ON_DELETE[c.on_delete] ?? c.on_delete,
+  onUpdate: ON_DELETE[c.on_update] ?? c.on_update,
+  deferrable: c.deferrable,
+  initiallyDeferred: c.deferred,
+  match: c.match === 'f' ? 'full' : c.match === 'p' ? 'partial' : 'simple',
+  inherited: c.inherited,
   validated: c.validated,
   definition: c.definition,
 });
@@ -47,7 +57,9 @@ export async function readConstraints(client: pg.ClientBase): Promise<Map<number
            rn.nspname AS ref_schema, rc.relname AS ref_table,
            ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord) AS ref_columns,
-           con.confdeltype::text AS on_delete
+           con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
+           con.condeferrable AS deferrable, con.condeferred AS deferred, con.confmatchtype::text AS match,
+           con.conparentid <> 0 AS inherited
       FROM pg_constraint con
       JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace

@@ -18,6 +18,7 @@ interface TableRow {
   estimated_rows: number;
   is_partition: boolean;
   parent: QualifiedName | null;
+  partition_key: (string | null)[];
   grants: GrantRow[];
 }
 
@@ -34,6 +35,9 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
            (SELECT json_build_object('schema', pn.nspname, 'name', p.relname)
               FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
              WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1) AS parent,
+           ARRAY(SELECT a.attname::text FROM pg_partitioned_table pt CROSS JOIN LATERAL unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(num, ord)
+                   LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.num
+                  WHERE pt.partrelid = c.oid ORDER BY k.ord) AS partition_key,
            ${aclJson('c.relacl')} AS grants
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMAS}
@@ -65,6 +69,7 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
       grants: groupGrants(t.grants),
       parent: t.parent,
       isPartition: t.is_partition,
+      partitionKey: t.partition_key,
     });
   });
 }

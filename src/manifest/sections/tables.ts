@@ -9,6 +9,7 @@ import { readExistingColumn } from './tables/existing-column.js';
 import { readForeignKeys } from './tables/foreign-keys.js';
 import { readLegacyOwner } from './tables/legacy-owner.js';
 import { readMode } from './tables/mode.js';
+import { readPartitions } from './tables/partitions.js';
 import { readPrimaryKey } from './tables/primary-key.js';
 import { isTenantEntry, type TableKeyInput } from './tables/table-key.js';
 import { readUnresolved } from './tables/unresolved.js';
@@ -44,6 +45,7 @@ export const tablesSection = section({
         ...readForeignKeys(table),
         ...readCommands(table),
         ...readDistribution(table),
+        ...readPartitions(table),
       };
     });
     checkBackfillCycle(tables, input.report);

@@ -1,4 +1,5 @@
 import type { ForeignKey, TableModel } from '../../model.js';
+import type { RawForeignKeyObject } from '../../raw-manifest.js';
 import { isParseError, parseTableRef } from '../../reference-syntax.js';
 import { didYouMean } from '../../suggest.js';
 import { modeOf } from '../../table-index.js';
@@ -35,13 +36,43 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
     if (wantComposite && bothTenant && references !== targetPk) {
       report.warning(fkPath, 'composite-needs-primary-key', `foreign key ${column} references ${target.key}(${references}), not its primary key; it stays single-column`, { help: 'composite (tenant, column) keys are built on the referenced table\'s (tenant, primary key) index' });
     }
-    foreignKeys.push({
-      column,
-      table: target.key,
-      references,
-      onDelete: typeof spec === 'string' ? 'no_action' : (spec.on_delete ?? 'no_action'),
-      composite: wantComposite && bothTenant && references === targetPk,
-    });
+    const composite = wantComposite && bothTenant && references === targetPk;
+    const outside = (target.raw.partition_key ?? []).filter((c) => c !== tenant.column && c !== targetPk);
+    if (composite && outside.length > 0) {
+      report.error(fkPath, 'composite-partitioned-target', `${target.key} is partitioned by ${outside.join(', ')}: PostgreSQL allows no unique key on (${tenant.column}, ${targetPk}) there, so no composite key can reference it`, {
+        help: 'set `composite: false` on this key, or reference the whole key of the partitioned table',
+      });
+    }
+    const behaviour = readBehaviour(input, column, typeof spec === 'string' ? {} : spec, composite);
+    foreignKeys.push({ column, table: target.key, references, ...behaviour, composite });
   }
   return { foreignKeys };
+}
+
+type Behaviour = Pick<ForeignKey, 'onDelete' | 'onUpdate' | 'deferrable' | 'initiallyDeferred' | 'match'>;
+
+/**
+ * What the key does (actions, deferral, MATCH), kept exactly by the
+ * composite key that replaces it. ON UPDATE SET NULL / SET DEFAULT cannot be
+ * kept: PostgreSQL would null or reset every column of the composite key,
+ * the tenant column included, and its column list exists only for ON DELETE.
+ */
+function readBehaviour(input: TableKeyInput, column: string, spec: Partial<RawForeignKeyObject>, composite: boolean): Behaviour {
+  const { report } = input.section;
+  const onUpdate = spec.on_update ?? 'no_action';
+  if (composite && (onUpdate === 'set_null' || onUpdate === 'set_default')) {
+    report.error(input.at('foreign_keys', column, 'on_update'), 'composite-update-action', `on_update: ${onUpdate} cannot be kept by the composite (tenant, ${column}) key: PostgreSQL would ${onUpdate === 'set_null' ? 'null' : 'reset'} the tenant column too (a column list exists only for ON DELETE)`, {
+      help: 'set `composite: false` on this key (it stays single-column: lint reports it), or choose on_update: cascade, restrict or no_action',
+    });
+  }
+  if (spec.initially_deferred === true && spec.deferrable !== true) {
+    report.error(input.at('foreign_keys', column, 'initially_deferred'), 'deferred-not-deferrable', 'initially_deferred: true needs deferrable: true', { help: 'add `deferrable: true` (INITIALLY DEFERRED implies DEFERRABLE)' });
+  }
+  return {
+    onDelete: spec.on_delete ?? 'no_action',
+    onUpdate,
+    deferrable: spec.deferrable === true || spec.initially_deferred === true,
+    initiallyDeferred: spec.initially_deferred === true,
+    match: spec.match ?? 'simple',
+  };
 }

@@ -12,6 +12,44 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- Before anything changes: stop, naming the manifest key to fix, if the
+-- database is not what the manifest describes or this server cannot keep a
+-- foreign key's behaviour.
+DO $rlsgen$
+DECLARE
+  actual text[];
+  declared text[] := ARRAY[]::text[];
+  missing text;
+  fk record;
+BEGIN
+  SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+    FROM pg_catalog.pg_partition_tree('public.document_signatures'::regclass) AS t
+    JOIN pg_catalog.pg_class AS c ON c.oid = t.relid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE t.level > 0;
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = 'public.document_signatures'::regclass) <> 'p' THEN
+    SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'public.document_signatures'::regclass;
+  END IF;
+  IF actual IS DISTINCT FROM ARRAY(SELECT d FROM unnest(declared) AS d ORDER BY 1) THEN
+    RAISE EXCEPTION 'rlsgen: the partitions or inheritance children of % are %, but the manifest lists %', 'public.document_signatures', actual, declared
+      USING HINT = 'list them under tables.document_signatures.partitions in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
+  FOR fk IN
+    SELECT c.conrelid::regclass AS source, c.conname
+      FROM pg_catalog.pg_constraint AS c
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+     WHERE c.conrelid = ANY (ARRAY['public.document_signatures']::regclass[]) AND c.contype = 'f' AND c.conparentid = 0
+       AND c.confrelid = 'public.documents'::regclass AND pg_catalog.array_length(c.conkey, 1) = 1 AND a.attname = 'document_id'
+       AND (c.confdeltype <> 'a' OR c.confupdtype <> 'a' OR c.condeferrable <> false OR c.condeferred <> false)
+  LOOP
+    RAISE EXCEPTION 'rlsgen: foreign key % of % is %, but % says %', fk.conname, fk.source, pg_catalog.pg_get_constraintdef((SELECT c.oid FROM pg_catalog.pg_constraint AS c WHERE c.conrelid = fk.source AND c.conname = fk.conname)), 'tables.document_signatures.foreign_keys.document_id', 'on_delete: no_action, on_update: no_action'
+      USING HINT = 'write the key''s actions in the manifest (rlsgen init does), so that the composite key that replaces it behaves the same';
+  END LOOP;
+END
+$rlsgen$;
+
 ALTER TABLE public.document_signatures ADD COLUMN IF NOT EXISTS company_id uuid;
 ALTER TABLE public.document_signatures ALTER COLUMN company_id SET DEFAULT NULLIF(current_setting('app.company_id', true), '')::uuid;
 ALTER TABLE public.document_signatures ADD CONSTRAINT document_signatures_company_id_fkey

@@ -21,5 +21,5 @@ BEGIN
   END IF;
 END
 $rlsgen$;
-ALTER TABLE public.deals ADD CONSTRAINT deals_company_id_not_null
+ALTER TABLE public.deals ADD CONSTRAINT deals_company_id_not_null_check
   CHECK (company_id IS NOT NULL) NOT VALID;

@@ -21,5 +21,5 @@ BEGIN
   END IF;
 END
 $rlsgen$;
-ALTER TABLE public.activities ADD CONSTRAINT activities_company_id_not_null
+ALTER TABLE public.activities ADD CONSTRAINT activities_company_id_not_null_check
   CHECK (company_id IS NOT NULL) NOT VALID;

@@ -9,4 +9,4 @@ SET LOCAL lock_timeout = '2s';
 -- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
 SET LOCAL statement_timeout = 0;
 
-ALTER TABLE public.phone_numbers VALIDATE CONSTRAINT phone_numbers_company_id_not_null;
+ALTER TABLE public.phone_numbers VALIDATE CONSTRAINT phone_numbers_company_id_not_null_check;

@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0157_set_not_null_performance_alerts', 'not_null', 'public.performance_alerts', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.performance_alerts'::regclass AND a.attname = 'company_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.performance_alerts ALTER COLUMN company_id SET NOT NULL;
-ALTER TABLE public.performance_alerts DROP CONSTRAINT performance_alerts_company_id_not_null;
+ALTER TABLE public.performance_alerts DROP CONSTRAINT performance_alerts_company_id_not_null_check;

@@ -12,8 +12,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.deals ADD CONSTRAINT deals_pipeline_id_tenant_fkey
-  FOREIGN KEY (company_id, pipeline_id)
-  REFERENCES public.pipelines (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, pipeline_id) REFERENCES public.pipelines (company_id, id) NOT VALID;
 ALTER TABLE public.deals ADD CONSTRAINT deals_contact_id_tenant_fkey
-  FOREIGN KEY (company_id, contact_id)
-  REFERENCES public.contacts (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, contact_id) REFERENCES public.contacts (company_id, id) NOT VALID;

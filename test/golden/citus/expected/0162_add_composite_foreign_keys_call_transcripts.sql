@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.call_transcripts ADD CONSTRAINT call_transcripts_call_id_tenant_fkey
-  FOREIGN KEY (company_id, call_id)
-  REFERENCES public.calls (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, call_id) REFERENCES public.calls (company_id, id) NOT VALID;

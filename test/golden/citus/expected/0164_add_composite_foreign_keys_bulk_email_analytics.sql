@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.bulk_email_analytics ADD CONSTRAINT bulk_email_analytics_campaign_id_tenant_fkey
-  FOREIGN KEY (company_id, campaign_id)
-  REFERENCES public.bulk_email_campaigns (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, campaign_id) REFERENCES public.bulk_email_campaigns (company_id, id) NOT VALID;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.document_signatures ADD CONSTRAINT document_signatures_document_id_tenant_fkey
-  FOREIGN KEY (company_id, document_id)
-  REFERENCES public.documents (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, document_id) REFERENCES public.documents (company_id, id) NOT VALID;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.quotes ADD CONSTRAINT quotes_deal_id_tenant_fkey
-  FOREIGN KEY (company_id, deal_id)
-  REFERENCES public.deals (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, deal_id) REFERENCES public.deals (company_id, id) NOT VALID;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.files ADD CONSTRAINT files_folder_id_tenant_fkey
-  FOREIGN KEY (company_id, folder_id)
-  REFERENCES public.folders (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, folder_id) REFERENCES public.folders (company_id, id) NOT VALID;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.inbox ADD CONSTRAINT inbox_conversation_id_tenant_fkey
-  FOREIGN KEY (company_id, conversation_id)
-  REFERENCES public.user_conversations (company_id, id) NOT VALID;
+  FOREIGN KEY (company_id, conversation_id) REFERENCES public.user_conversations (company_id, id) NOT VALID;

@@ -18,25 +18,21 @@ SET LOCAL statement_timeout = '30s';
 DROP TRIGGER IF EXISTS rlsgen_fill_company_id ON public.bulk_email_analytics;
 DROP FUNCTION IF EXISTS rlsgen.fill_public_bulk_email_analytics_company_id();
 
+-- What the roles held before, and the row-level security flags, for the rollback.
+CALL rlsgen.save_access('0215_enable_policies_bulk_email_analytics', ARRAY['public.bulk_email_analytics']::regclass[], ARRAY[]::name[], ARRAY['crm_app', 'crm_support']::name[]);
 -- Grants are exactly what the manifest allows: whatever the application role
 -- held before (TRUNCATE, REFERENCES, TRIGGER bypass or sidestep row security)
 -- is revoked first.
 REVOKE ALL ON public.bulk_email_analytics FROM crm_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.bulk_email_analytics TO crm_app;
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
+-- Sequences the inserts use (owned by a column, or called by a column default
+-- without being owned by it): inserts need USAGE on them.
 DO $rlsgen$
 DECLARE
-  seq record;
+  seq regclass;
 BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = 'public.bulk_email_analytics'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq.name, 'crm_app');
+  FOR seq IN SELECT s FROM rlsgen.default_sequences(ARRAY['public.bulk_email_analytics']::regclass[]) AS s ORDER BY s::text LOOP
+    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq, 'crm_app');
   END LOOP;
 END
 $rlsgen$;

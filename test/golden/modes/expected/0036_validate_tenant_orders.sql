@@ -10,4 +10,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = 0;
 
 ALTER TABLE public.orders VALIDATE CONSTRAINT orders_organization_id_fkey;
-ALTER TABLE public.orders VALIDATE CONSTRAINT orders_organization_id_not_null;
+ALTER TABLE public.orders VALIDATE CONSTRAINT orders_organization_id_not_null_check;

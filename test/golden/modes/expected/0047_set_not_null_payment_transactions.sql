@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0047_set_not_null_payment_transactions', 'not_null', 'public.payment_transactions', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.payment_transactions'::regclass AND a.attname = 'organization_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.payment_transactions ALTER COLUMN organization_id SET NOT NULL;
-ALTER TABLE public.payment_transactions DROP CONSTRAINT payment_transactions_organization_id_not_null;
+ALTER TABLE public.payment_transactions DROP CONSTRAINT payment_transactions_organization_id_not_null_check;

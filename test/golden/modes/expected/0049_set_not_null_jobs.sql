@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0049_set_not_null_jobs', 'not_null', 'public.jobs', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.jobs'::regclass AND a.attname = 'organization_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.jobs ALTER COLUMN organization_id SET NOT NULL;
-ALTER TABLE public.jobs DROP CONSTRAINT jobs_organization_id_not_null;
+ALTER TABLE public.jobs DROP CONSTRAINT jobs_organization_id_not_null_check;

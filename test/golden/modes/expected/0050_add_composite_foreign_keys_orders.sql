@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.orders ADD CONSTRAINT orders_customer_id_tenant_fkey
-  FOREIGN KEY (organization_id, customer_id)
-  REFERENCES public.customers (organization_id, id) NOT VALID;
+  FOREIGN KEY (organization_id, customer_id) REFERENCES public.customers (organization_id, id) NOT VALID;

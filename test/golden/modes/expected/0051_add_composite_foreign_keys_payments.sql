@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.payments ADD CONSTRAINT payments_order_id_tenant_fkey
-  FOREIGN KEY (organization_id, order_id)
-  REFERENCES public.orders (organization_id, id) ON DELETE CASCADE NOT VALID;
+  FOREIGN KEY (organization_id, order_id) REFERENCES public.orders (organization_id, id) ON DELETE CASCADE NOT VALID;

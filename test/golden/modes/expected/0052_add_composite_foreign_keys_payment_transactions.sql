@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.payment_transactions ADD CONSTRAINT payment_transactions_payment_id_tenant_fkey
-  FOREIGN KEY (organization_id, payment_id)
-  REFERENCES public.payments (organization_id, id) NOT VALID;
+  FOREIGN KEY (organization_id, payment_id) REFERENCES public.payments (organization_id, id) NOT VALID;

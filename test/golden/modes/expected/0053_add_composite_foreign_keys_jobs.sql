@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_campaign_id_tenant_fkey
-  FOREIGN KEY (organization_id, campaign_id)
-  REFERENCES public.campaigns (organization_id, id) NOT VALID;
+  FOREIGN KEY (organization_id, campaign_id) REFERENCES public.campaigns (organization_id, id) NOT VALID;

@@ -13,19 +13,24 @@ DO $rlsgen$
 DECLARE
   fk record;
 BEGIN
+  -- On the table and each of its partitions or children: a key declared on
+  -- a partition only is a key all the same (a partitioned table's own key
+  -- reaches its partitions as inherited copies, which go with it).
   FOR fk IN
-    SELECT c.oid, c.conname
+    SELECT c.oid, c.conname, pg_catalog.format('%I.%I', n.nspname, r.relname) AS source
       FROM pg_catalog.pg_constraint AS c
-     WHERE c.conrelid = 'public.payment_transactions'::regclass
-       AND c.contype = 'f'
+      JOIN pg_catalog.pg_class AS r ON r.oid = c.conrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = r.relnamespace
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+     WHERE c.conrelid = ANY (ARRAY['public.payment_transactions']::regclass[])
+       AND c.contype = 'f' AND c.conparentid = 0
        AND c.confrelid = 'public.payments'::regclass
-       AND c.conkey = ARRAY[(SELECT a.attnum FROM pg_catalog.pg_attribute AS a
-                              WHERE a.attrelid = 'public.payment_transactions'::regclass AND a.attname = 'payment_id')]
+       AND pg_catalog.array_length(c.conkey, 1) = 1 AND a.attname = 'payment_id'
+     ORDER BY r.relkind DESC, 3, 2
   LOOP
     INSERT INTO rlsgen.replaced_constraints (table_name, column_name, constraint_name, definition)
-    VALUES ('public.payment_transactions', 'payment_id', fk.conname, pg_catalog.pg_get_constraintdef(fk.oid))
+    VALUES (fk.source, 'payment_id', fk.conname, pg_catalog.pg_get_constraintdef(fk.oid))
     ON CONFLICT DO NOTHING;
-    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', 'public.payment_transactions'::regclass, fk.conname);
+    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', fk.source, fk.conname);
   END LOOP;
 END
 $rlsgen$;

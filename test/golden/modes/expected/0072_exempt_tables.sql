@@ -11,6 +11,8 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- What the roles held before, for the rollback.
+CALL rlsgen.save_access('0072_exempt_tables', ARRAY['public.organizations', 'public.roles', 'public.users']::regclass[], ARRAY[]::name[], ARRAY['wa_app']::name[]);
 REVOKE ALL ON public.organizations FROM wa_app;
 GRANT SELECT ON public.organizations TO wa_app;
 REVOKE ALL ON public.roles FROM wa_app;

@@ -21,5 +21,5 @@ BEGIN
   END IF;
 END
 $rlsgen$;
-ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_not_null"
+ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_not_null_check"
   CHECK ("Org ID" IS NOT NULL) NOT VALID;

@@ -21,5 +21,5 @@ BEGIN
   END IF;
 END
 $rlsgen$;
-ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names ADD CONSTRAINT a_table_name_that_is_long_enough_to_need_hashing_in__e6cbc82376
+ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names ADD CONSTRAINT a_table_name_that_is_long_enough_to_need_hashing_in__23021156bf
   CHECK ("Org ID" IS NOT NULL) NOT VALID;

@@ -10,4 +10,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = 0;
 
 ALTER TABLE "CRM Data"."order" VALIDATE CONSTRAINT "order_Org ID_fkey";
-ALTER TABLE "CRM Data"."order" VALIDATE CONSTRAINT "order_Org ID_not_null";
+ALTER TABLE "CRM Data"."order" VALIDATE CONSTRAINT "order_Org ID_not_null_check";

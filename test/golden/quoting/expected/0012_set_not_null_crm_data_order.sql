@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0012_set_not_null_crm_data_order', 'not_null', '"CRM Data"."order"', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = '"CRM Data"."order"'::regclass AND a.attname = 'Org ID' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE "CRM Data"."order" ALTER COLUMN "Org ID" SET NOT NULL;
-ALTER TABLE "CRM Data"."order" DROP CONSTRAINT "order_Org ID_not_null";
+ALTER TABLE "CRM Data"."order" DROP CONSTRAINT "order_Org ID_not_null_check";

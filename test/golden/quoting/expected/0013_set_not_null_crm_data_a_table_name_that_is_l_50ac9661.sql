@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0013_set_not_null_crm_data_a_table_name_that_is_l_50ac9661', 'not_null', '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names'::regclass AND a.attname = 'Org ID' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names ALTER COLUMN "Org ID" SET NOT NULL;
-ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names DROP CONSTRAINT a_table_name_that_is_long_enough_to_need_hashing_in__e6cbc82376;
+ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names DROP CONSTRAINT a_table_name_that_is_long_enough_to_need_hashing_in__23021156bf;

@@ -11,5 +11,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names ADD CONSTRAINT a_table_name_that_is_long_enough_to_need_hashing_in__31f7dfb031
-  FOREIGN KEY ("Org ID", "order")
-  REFERENCES "CRM Data"."order" ("Org ID", id) NOT VALID;
+  FOREIGN KEY ("Org ID", "order") REFERENCES "CRM Data"."order" ("Org ID", id) NOT VALID;

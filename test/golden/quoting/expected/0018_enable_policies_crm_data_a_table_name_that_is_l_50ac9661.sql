@@ -18,44 +18,34 @@ SET LOCAL statement_timeout = '30s';
 DROP TRIGGER IF EXISTS "rlsgen_fill_Org ID" ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names;
 DROP FUNCTION IF EXISTS rlsgen."fill_CRM Data_a_table_name_that_is_long_enough_to_ne_058eca217d"();
 
+-- What the roles held before, and the row-level security flags, for the rollback.
+CALL rlsgen.save_access('0018_enable_policies_crm_data_a_table_name_that_is_l_50ac9661', ARRAY['"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names']::regclass[], ARRAY[]::name[], ARRAY['App "Role"', 'user']::name[]);
 -- Grants are exactly what the manifest allows: whatever the application role
 -- held before (TRUNCATE, REFERENCES, TRIGGER bypass or sidestep row security)
 -- is revoked first.
 REVOKE ALL ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names FROM "App ""Role""";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names TO "App ""Role""";
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
+-- Sequences the inserts use (owned by a column, or called by a column default
+-- without being owned by it): inserts need USAGE on them.
 DO $rlsgen$
 DECLARE
-  seq record;
+  seq regclass;
 BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq.name, 'App "Role"');
+  FOR seq IN SELECT s FROM rlsgen.default_sequences(ARRAY['"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names']::regclass[]) AS s ORDER BY s::text LOOP
+    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq, 'App "Role"');
   END LOOP;
 END
 $rlsgen$;
 REVOKE ALL ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names FROM "user";
 GRANT SELECT, INSERT, UPDATE, DELETE ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names TO "user";
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
+-- Sequences the inserts use (owned by a column, or called by a column default
+-- without being owned by it): inserts need USAGE on them.
 DO $rlsgen$
 DECLARE
-  seq record;
+  seq regclass;
 BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq.name, 'user');
+  FOR seq IN SELECT s FROM rlsgen.default_sequences(ARRAY['"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names']::regclass[]) AS s ORDER BY s::text LOOP
+    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq, 'user');
   END LOOP;
 END
 $rlsgen$;

@@ -10,6 +10,8 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- What the roles held before, for the rollback.
+CALL rlsgen.save_access('0019_exempt_tables', ARRAY['"CRM Data"."Organisations"', '"CRM Data"."Customer''s Table"']::regclass[], ARRAY[]::name[], ARRAY['App "Role"']::name[]);
 REVOKE ALL ON "CRM Data"."Organisations" FROM "App ""Role""";
 GRANT SELECT ON "CRM Data"."Organisations" TO "App ""Role""";
 REVOKE ALL ON "CRM Data"."Customer's Table" FROM "App ""Role""";

@@ -15,6 +15,129 @@ CREATE SCHEMA IF NOT EXISTS rlsgen;
 REVOKE ALL ON SCHEMA rlsgen FROM PUBLIC;
 COMMENT ON SCHEMA rlsgen IS 'rlsgen: helper objects of the tenant isolation migration';
 
+-- What a migration changes besides its own objects (the grants of rlsgen's
+-- roles on tables, columns, sequences and schemas, row-level security flags,
+-- a column's default or NOT NULL), saved by that migration before the change,
+-- so that its rollback restores exactly what was there.
+CREATE TABLE IF NOT EXISTS rlsgen.saved_state (
+  migration text NOT NULL,
+  kind text NOT NULL,
+  object text NOT NULL,
+  detail text NOT NULL DEFAULT '',
+  value text,
+  PRIMARY KEY (migration, kind, object, detail)
+);
+
+-- Sequences the tables' inserts use: owned by a column (serial, identity),
+-- or called by a column default (nextval('...'::regclass)), owned by
+-- anything or nothing: older schemas and pg_dump output often have such
+-- unowned sequences, and an insert needs USAGE on them too.
+CREATE OR REPLACE FUNCTION rlsgen.default_sequences(tables regclass[]) RETURNS SETOF regclass
+  LANGUAGE sql STABLE
+  SET search_path = pg_catalog
+AS $rlsgen$
+  SELECT d.objid::regclass
+    FROM pg_depend AS d JOIN pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
+   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+     AND d.refobjid = ANY (tables) AND d.deptype IN ('a', 'i')
+  UNION
+  SELECT d.refobjid::regclass
+    FROM pg_attrdef AS ad
+    JOIN pg_depend AS d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid AND d.refclassid = 'pg_class'::regclass
+    JOIN pg_class AS s ON s.oid = d.refobjid AND s.relkind = 'S'
+   WHERE ad.adrelid = ANY (tables)
+$rlsgen$;
+
+-- rlsgen.save_access records, under the migration's name, the privileges
+-- `roles` hold on each relation (its columns, and the sequences its inserts
+-- use) and schema, and each relation's row-level security flags.
+CREATE OR REPLACE PROCEDURE rlsgen.save_access(migration text, relations regclass[], schemas name[], roles name[])
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog
+AS $rlsgen$
+DECLARE
+  grantees oid[] := ARRAY(SELECT r.oid FROM pg_roles AS r WHERE r.rolname = ANY (roles));
+  grants text := 'SELECT COALESCE(json_agg(json_build_object(''role'', pg_get_userbyid(a.grantee), ''privilege'', a.privilege_type, ''grantable'', a.is_grantable) ORDER BY a.grantee, a.privilege_type), ''[]'')::text FROM aclexplode($1) AS a WHERE a.grantee = ANY ($2)';
+  rel regclass;
+  sch name;
+  value text;
+  col record;
+BEGIN
+  FOR rel IN
+    SELECT r FROM unnest(relations) AS r
+    UNION SELECT s FROM rlsgen.default_sequences(relations) AS s
+  LOOP
+    EXECUTE grants INTO value USING (SELECT c.relacl FROM pg_class AS c WHERE c.oid = rel), grantees;
+    INSERT INTO rlsgen.saved_state (migration, kind, object, value)
+    SELECT save_access.migration, 'privileges', format('%I.%I', n.nspname, c.relname), value
+      FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE c.oid = rel
+    ON CONFLICT DO NOTHING;
+    INSERT INTO rlsgen.saved_state (migration, kind, object, value)
+    SELECT save_access.migration, 'row_security', format('%I.%I', n.nspname, c.relname), concat_ws(',', c.relrowsecurity, c.relforcerowsecurity)
+      FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE c.oid = rel AND c.relkind IN ('r', 'p')
+    ON CONFLICT DO NOTHING;
+    FOR col IN SELECT a.attname, a.attacl FROM pg_attribute AS a WHERE a.attrelid = rel AND a.attacl IS NOT NULL AND NOT a.attisdropped LOOP
+      EXECUTE grants INTO value USING col.attacl, grantees;
+      INSERT INTO rlsgen.saved_state (migration, kind, object, detail, value)
+      SELECT save_access.migration, 'privileges', format('%I.%I', n.nspname, c.relname), col.attname, value
+        FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE c.oid = rel
+      ON CONFLICT DO NOTHING;
+    END LOOP;
+  END LOOP;
+  FOR sch IN SELECT unnest(schemas) LOOP
+    EXECUTE grants INTO value USING (SELECT s.nspacl FROM pg_namespace AS s WHERE s.nspname = sch), grantees;
+    INSERT INTO rlsgen.saved_state (migration, kind, object, value)
+    VALUES (save_access.migration, 'schema_privileges', sch, value) ON CONFLICT DO NOTHING;
+  END LOOP;
+END
+$rlsgen$;
+
+-- rlsgen.restore_access puts back what save_access recorded for the
+-- migration: the roles' privileges exactly as they were (everything else
+-- they hold there revoked) and the row-level security flags.
+CREATE OR REPLACE PROCEDURE rlsgen.restore_access(migration text, roles name[])
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog
+AS $rlsgen$
+DECLARE
+  saved record;
+  g record;
+  target text;
+  r name;
+BEGIN
+  FOR saved IN
+    SELECT v.* FROM rlsgen.saved_state AS v
+     WHERE v.migration = restore_access.migration AND v.kind IN ('privileges', 'schema_privileges', 'row_security')
+       AND (v.kind = 'schema_privileges' OR to_regclass(v.object) IS NOT NULL)
+     ORDER BY v.kind, v.object, v.detail
+  LOOP
+    IF saved.kind = 'row_security' THEN
+      EXECUTE format('ALTER TABLE %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', saved.object,
+        CASE WHEN split_part(saved.value, ',', 1) = 'true' THEN 'ENABLE' ELSE 'DISABLE' END,
+        CASE WHEN split_part(saved.value, ',', 2) = 'true' THEN 'FORCE' ELSE 'NO FORCE' END);
+      CONTINUE;
+    END IF;
+    target := CASE
+      WHEN saved.kind = 'schema_privileges' THEN format('SCHEMA %I', saved.object)
+      WHEN (SELECT c.relkind FROM pg_class AS c WHERE c.oid = to_regclass(saved.object)) = 'S' THEN 'SEQUENCE ' || saved.object
+      ELSE 'TABLE ' || saved.object
+    END;
+    IF saved.detail = '' THEN
+      -- On a table this also revokes the roles' column privileges, restored by the rows that follow.
+      FOR r IN SELECT rolname FROM pg_roles WHERE rolname = ANY (roles) LOOP
+        EXECUTE format('REVOKE ALL ON %s FROM %I', target, r);
+      END LOOP;
+    END IF;
+    FOR g IN SELECT * FROM json_to_recordset(saved.value::json) AS x(role name, privilege text, grantable boolean) LOOP
+      EXECUTE format('GRANT %s%s ON %s TO %I%s', g.privilege,
+        CASE WHEN saved.detail <> '' THEN format(' (%I)', saved.detail) ELSE '' END, target, g.role,
+        CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+  DELETE FROM rlsgen.saved_state AS v WHERE v.migration = restore_access.migration AND v.kind IN ('privileges', 'schema_privileges', 'row_security');
+END
+$rlsgen$;
+
 -- The application role. NOLOGIN: grant it to the login your application
 -- connects with (GRANT wa_signed_app TO your_app_login).
 DO $rlsgen$
@@ -65,6 +188,7 @@ BEGIN
 END
 $rlsgen$;
 
+CALL rlsgen.save_access('0001_bootstrap', ARRAY[]::regclass[], ARRAY['public']::name[], ARRAY['wa_signed_app', 'wa_signed_admin']::name[]);
 GRANT USAGE ON SCHEMA public TO wa_signed_app;
 GRANT USAGE ON SCHEMA public TO wa_signed_admin;
 

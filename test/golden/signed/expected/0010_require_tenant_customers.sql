@@ -21,5 +21,5 @@ BEGIN
   END IF;
 END
 $rlsgen$;
-ALTER TABLE public.customers ADD CONSTRAINT customers_organization_id_not_null
+ALTER TABLE public.customers ADD CONSTRAINT customers_organization_id_not_null_check
   CHECK (organization_id IS NOT NULL) NOT VALID;

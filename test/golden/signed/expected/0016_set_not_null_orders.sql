@@ -10,5 +10,11 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
+-- A column that was NOT NULL before stays so on rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail)
+SELECT '0016_set_not_null_orders', 'not_null', 'public.orders', a.attname
+  FROM pg_catalog.pg_attribute AS a
+ WHERE a.attrelid = 'public.orders'::regclass AND a.attname = 'organization_id' AND a.attnotnull
+ON CONFLICT DO NOTHING;
 ALTER TABLE public.orders ALTER COLUMN organization_id SET NOT NULL;
-ALTER TABLE public.orders DROP CONSTRAINT orders_organization_id_not_null;
+ALTER TABLE public.orders DROP CONSTRAINT orders_organization_id_not_null_check;

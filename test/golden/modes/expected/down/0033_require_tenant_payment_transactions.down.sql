@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE public.payment_transactions DROP CONSTRAINT IF EXISTS payment_transactions_organization_id_not_null;
+ALTER TABLE public.payment_transactions DROP CONSTRAINT IF EXISTS payment_transactions_organization_id_not_null_check;

@@ -10,13 +10,15 @@ DO $rlsgen$
 DECLARE
   saved record;
 BEGIN
+  -- The table's own keys first (a partitioned table's reach its partitions again), then the partitions' own.
   FOR saved IN
-    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
-     WHERE r.table_name = 'public.payment_transactions' AND r.column_name = 'payment_id'
+    SELECT r.table_name, r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = ANY (ARRAY['public.payment_transactions']::text[]) AND r.column_name = 'payment_id' AND r.purpose = 'composite'
+     ORDER BY r.table_name <> 'public.payment_transactions', r.table_name, r.constraint_name
   LOOP
-    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.payment_transactions'::regclass, saved.constraint_name, saved.definition);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', saved.table_name, saved.constraint_name, saved.definition);
   END LOOP;
   DELETE FROM rlsgen.replaced_constraints
-   WHERE table_name = 'public.payment_transactions' AND column_name = 'payment_id';
+   WHERE table_name = ANY (ARRAY['public.payment_transactions']::text[]) AND column_name = 'payment_id' AND purpose = 'composite';
 END
 $rlsgen$;

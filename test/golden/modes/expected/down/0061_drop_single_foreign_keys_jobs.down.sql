@@ -10,13 +10,15 @@ DO $rlsgen$
 DECLARE
   saved record;
 BEGIN
+  -- The table's own keys first (a partitioned table's reach its partitions again), then the partitions' own.
   FOR saved IN
-    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
-     WHERE r.table_name = 'public.jobs' AND r.column_name = 'campaign_id'
+    SELECT r.table_name, r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = ANY (ARRAY['public.jobs']::text[]) AND r.column_name = 'campaign_id' AND r.purpose = 'composite'
+     ORDER BY r.table_name <> 'public.jobs', r.table_name, r.constraint_name
   LOOP
-    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', 'public.jobs'::regclass, saved.constraint_name, saved.definition);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', saved.table_name, saved.constraint_name, saved.definition);
   END LOOP;
   DELETE FROM rlsgen.replaced_constraints
-   WHERE table_name = 'public.jobs' AND column_name = 'campaign_id';
+   WHERE table_name = ANY (ARRAY['public.jobs']::text[]) AND column_name = 'campaign_id' AND purpose = 'composite';
 END
 $rlsgen$;

@@ -1,8 +1,6 @@
 -- rlsgen: {"step":"exempt-tables","stage":"enforce"}
--- Rollback: grants on exempt tables as they were before.
+-- Rollback: grants on exempt tables exactly as they were before.
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-REVOKE ALL ON public.organizations FROM wa_app;
-REVOKE ALL ON public.roles FROM wa_app;
-REVOKE ALL ON public.users FROM wa_app;
+CALL rlsgen.restore_access('0072_exempt_tables', ARRAY['wa_app']::name[]);

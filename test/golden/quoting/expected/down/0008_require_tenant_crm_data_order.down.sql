@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE "CRM Data"."order" DROP CONSTRAINT IF EXISTS "order_Org ID_not_null";
+ALTER TABLE "CRM Data"."order" DROP CONSTRAINT IF EXISTS "order_Org ID_not_null_check";

@@ -3,4 +3,4 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names DROP CONSTRAINT IF EXISTS a_table_name_that_is_long_enough_to_need_hashing_in__e6cbc82376;
+ALTER TABLE "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names DROP CONSTRAINT IF EXISTS a_table_name_that_is_long_enough_to_need_hashing_in__23021156bf;

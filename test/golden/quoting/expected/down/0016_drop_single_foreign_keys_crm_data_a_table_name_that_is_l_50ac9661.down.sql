@@ -10,13 +10,15 @@ DO $rlsgen$
 DECLARE
   saved record;
 BEGIN
+  -- The table's own keys first (a partitioned table's reach its partitions again), then the partitions' own.
   FOR saved IN
-    SELECT r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
-     WHERE r.table_name = '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names' AND r.column_name = 'order'
+    SELECT r.table_name, r.constraint_name, r.definition FROM rlsgen.replaced_constraints AS r
+     WHERE r.table_name = ANY (ARRAY['"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names']::text[]) AND r.column_name = 'order' AND r.purpose = 'composite'
+     ORDER BY r.table_name <> '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names', r.table_name, r.constraint_name
   LOOP
-    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names'::regclass, saved.constraint_name, saved.definition);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', saved.table_name, saved.constraint_name, saved.definition);
   END LOOP;
   DELETE FROM rlsgen.replaced_constraints
-   WHERE table_name = '"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names' AND column_name = 'order';
+   WHERE table_name = ANY (ARRAY['"CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names']::text[]) AND column_name = 'order' AND purpose = 'composite';
 END
 $rlsgen$;

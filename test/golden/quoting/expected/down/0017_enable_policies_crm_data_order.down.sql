@@ -8,44 +8,8 @@ DROP POLICY IF EXISTS rlsgen_tenant_insert ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_tenant_update ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_tenant_delete ON "CRM Data"."order";
 DROP POLICY IF EXISTS rlsgen_cross_tenant_write ON "CRM Data"."order";
-ALTER TABLE "CRM Data"."order" NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE "CRM Data"."order" DISABLE ROW LEVEL SECURITY;
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
-DO $rlsgen$
-DECLARE
-  seq record;
-BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = '"CRM Data"."order"'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'App "Role"');
-  END LOOP;
-END
-$rlsgen$;
-REVOKE ALL ON "CRM Data"."order" FROM "App ""Role""";
--- Sequences owned by the table's columns (serial, identity): inserts need USAGE.
-DO $rlsgen$
-DECLARE
-  seq record;
-BEGIN
-  FOR seq IN
-    SELECT d.objid::regclass AS name
-      FROM pg_catalog.pg_depend AS d
-      JOIN pg_catalog.pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = '"CRM Data"."order"'::regclass
-       AND d.deptype IN ('a', 'i')
-  LOOP
-    EXECUTE pg_catalog.format('REVOKE USAGE ON SEQUENCE %s FROM %I', seq.name, 'user');
-  END LOOP;
-END
-$rlsgen$;
-REVOKE ALL ON "CRM Data"."order" FROM "user";
+-- Grants (tables, columns, sequences) and row-level security exactly as they were.
+CALL rlsgen.restore_access('0017_enable_policies_crm_data_order', ARRAY['App "Role"', 'user']::name[]);
 
 -- Rows the not-yet-updated application inserts without a tenant get it from
 -- the same path as the backfill. Trigger functions run as the inserting

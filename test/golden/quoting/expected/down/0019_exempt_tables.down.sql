@@ -1,7 +1,6 @@
 -- rlsgen: {"step":"exempt-tables","stage":"enforce"}
--- Rollback: grants on exempt tables as they were before.
+-- Rollback: grants on exempt tables exactly as they were before.
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-REVOKE ALL ON "CRM Data"."Organisations" FROM "App ""Role""";
-REVOKE ALL ON "CRM Data"."Customer's Table" FROM "App ""Role""";
+CALL rlsgen.restore_access('0019_exempt_tables', ARRAY['App "Role"']::name[]);

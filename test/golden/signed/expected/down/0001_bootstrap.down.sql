@@ -4,8 +4,8 @@
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-REVOKE USAGE ON SCHEMA public FROM wa_signed_app;
-REVOKE USAGE ON SCHEMA public FROM wa_signed_admin;
+-- The roles' schema privileges as they were before.
+CALL rlsgen.restore_access('0001_bootstrap', ARRAY['wa_signed_app', 'wa_signed_admin']::name[]);
 DROP FUNCTION IF EXISTS rlsgen.verified_tenant_uuid();
 DROP TABLE IF EXISTS rlsgen.context_secret;
 REVOKE USAGE ON SCHEMA rlsgen FROM wa_signed_app;
@@ -13,4 +13,8 @@ REVOKE USAGE ON SCHEMA rlsgen FROM wa_signed_admin;
 DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text);
 DROP TABLE IF EXISTS rlsgen.backfill_progress;
 DROP TABLE IF EXISTS rlsgen.replaced_constraints;
+DROP PROCEDURE IF EXISTS rlsgen.restore_access(text, name[]);
+DROP PROCEDURE IF EXISTS rlsgen.save_access(text, regclass[], name[], name[]);
+DROP FUNCTION IF EXISTS rlsgen.default_sequences(regclass[]);
+DROP TABLE IF EXISTS rlsgen.saved_state;
 DROP SCHEMA IF EXISTS rlsgen;

@@ -1,9 +1,17 @@
 -- rlsgen: {"step":"set-not-null","stage":"prepare","table":"public.customers"}
--- Rollback: organization_id of public.customers nullable again, with the check back.
+-- Rollback: organization_id of public.customers nullable again (unless it was NOT NULL
+-- before the migration), with the check back.
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
-ALTER TABLE public.customers ALTER COLUMN organization_id DROP NOT NULL;
-ALTER TABLE public.customers ADD CONSTRAINT customers_organization_id_not_null
+DO $rlsgen$
+BEGIN
+  IF NOT EXISTS (SELECT FROM rlsgen.saved_state AS s WHERE s.migration = '0015_set_not_null_customers' AND s.kind = 'not_null') THEN
+    ALTER TABLE public.customers ALTER COLUMN organization_id DROP NOT NULL;
+  END IF;
+  DELETE FROM rlsgen.saved_state AS s WHERE s.migration = '0015_set_not_null_customers' AND s.kind = 'not_null';
+END
+$rlsgen$;
+ALTER TABLE public.customers ADD CONSTRAINT customers_organization_id_not_null_check
   CHECK (organization_id IS NOT NULL) NOT VALID;
-ALTER TABLE public.customers VALIDATE CONSTRAINT customers_organization_id_not_null;
+ALTER TABLE public.customers VALIDATE CONSTRAINT customers_organization_id_not_null_check;
