@@ -124,7 +124,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .command('init')
     .description('propose a complete policies.yaml from a live database: tenant tables, backfill paths, exempt tables to review')
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
-    .option('--tenant-table <table>', 'the table whose rows are the tenants', 'companies')
+    .option('--tenant-table <table>', 'the table whose rows are the tenants (`schema.table`; double-quote names with spaces or dots: `"crm data"."Companies"`)', 'companies')
     .option('--tenant-column <column>', 'the tenant column', 'company_id')
     .option('--app-role <role>', 'the application role to name in the manifest', 'tenant_app')
     .option('--cross-role <role>', 'the cross-tenant role to name in the manifest', 'tenant_support')
