@@ -52,6 +52,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .description('check the manifest and report every problem with its position')
     .addOption(manifestOption())
     .addOption(targetOption())
+    .addHelpText('after', '\nExit codes: 0 valid (warnings may be printed), 1 problems found (each with file:line:column), 2 usage.')
     .action(async (options: { manifest: string; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = (await commands.validate()).runValidate(output, options);
@@ -64,6 +65,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('-o, --out <dir>', 'migrations folder', 'generated-sql')
     .option('--check', 'write nothing; exit 1 when the manifest has changes not generated yet (for CI)', false)
     .addOption(targetOption())
+    .addHelpText('after', '\nExit codes: 0 written or up to date, 1 with --check: changes not generated yet, 2 usage, a manifest that does not validate, or generated files edited by hand.')
     .action(async (options: { manifest: string; out: string; check: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = (await commands.generate()).runGenerate(output, options);
@@ -96,6 +98,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('-d, --dir <dir>', 'migrations folder', 'generated-sql')
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .option('--dry-run', 'list what would be rolled back', false)
+    .addHelpText('after', '\nExit codes: 0 rolled back (or nothing to do), 1 a rollback script failed, 2 usage or no database.')
     .action(async (options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }) => {
       exit.code = await (await commands.apply()).runRollback(output, options);
     });
@@ -130,6 +133,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--cross-role <role>', 'the cross-tenant role to name in the manifest', 'tenant_support')
     .option('-o, --out <file>', 'where to write it (- for standard output)', 'policies.yaml')
     .option('--force', 'replace an existing file', false)
+    .addHelpText('after', '\nExit codes: 0 written, 1 the proposal does not validate (nothing written), 2 usage, no database, or the file exists without --force.')
     .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; out: string; force: boolean }) => {
       exit.code = await (await commands.init()).runInit(output, options);
     });
@@ -154,6 +158,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
     .option('--json', 'print the report as JSON', false)
+    .addHelpText('after', '\nExit codes: 0 nothing that would stop the migration, 1 rows no backfill path resolves or rows that point at another tenant, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }) => {
       exit.code = await (await commands.auditDiff()).runAudit(output, options);
     });
@@ -164,6 +169,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .addOption(manifestOption())
     .option('--json', 'print the differences as JSON', false)
+    .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; json: boolean }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       exit.code = await (await commands.auditDiff()).runDiff(output, options);
@@ -175,6 +181,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .option('--from-env', 'use the hex secret in RLSGEN_CONTEXT_SECRET instead of making a new one', false)
     .addHelpText('after', '\nA new secret is printed once (hex) for the application: pass it to createTenantPool({ mode: "signed", secret }).')
+    .addHelpText('after', '\nExit codes: 0 stored, 1 the database refused it, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; fromEnv: boolean }) => {
       exit.code = await (await commands.apply()).runSecret(output, options);
     });
