@@ -42,7 +42,8 @@ function nameKey(name: QualifiedName, schema: string): string {
 
 /** `text` as a YAML scalar: plain when YAML reads it back unchanged, double-quoted (JSON) otherwise. */
 function yamlScalar(text: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.$]*$/.test(text) ? text : JSON.stringify(text);
+  // Inner spaces and hyphens are plain YAML (`calls 2025:`); ` #` would start a comment, a trailing space would be dropped.
+  return /^[A-Za-z_][A-Za-z0-9_.$ -]*$/.test(text) && !text.endsWith(' ') && !text.includes(' #') ? text : JSON.stringify(text);
 }
 
 const yamlKey = (name: QualifiedName): string => yamlScalar(nameKey(name, 'public'));
