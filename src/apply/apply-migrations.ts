@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { clientConfig, type ConnectionInfo } from '../db/server.js';
+import { type ConnectionInfo, connectClient } from '../db/server.js';
 import type { Stage } from '../plan/plan.js';
 import { durationInterval } from '../sql/interval.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -235,9 +235,8 @@ async function prepareSession(client: pg.Client, options: ApplyOptions, owner: s
 export async function applyMigrations(options: ApplyOptions): Promise<ApplyResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
-  const client = new pg.Client(clientConfig(options.connection, 'rlsgen apply'));
+  const client = await connectClient(options.connection, 'rlsgen apply');
   const watch = watchConnection(client);
-  await client.connect();
   const backfills = new Map<string, BackfillReport>();
   client.on('notice', (notice) => {
     if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) return;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { clientConfig, type ConnectionInfo } from '../db/server.js';
+import { type ConnectionInfo, connectClient } from '../db/server.js';
 import { ApplyError, isConnectionLoss, toApplyError } from './apply-errors.js';
 import { type ApplyEvent, acquireApplyLock, releaseApplyLock } from './apply-migrations.js';
 import { type FolderMigration, readMigrationFolder } from './migration-folder.js';
@@ -34,9 +34,8 @@ export interface RollbackResult {
 export async function rollbackMigrations(options: RollbackOptions): Promise<RollbackResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const files = readMigrationFolder(options.dir);
-  const client = new pg.Client(clientConfig(options.connection, 'rlsgen rollback'));
+  const client = await connectClient(options.connection, 'rlsgen rollback');
   const watch = watchConnection(client);
-  await client.connect();
   let locked = false;
   const role = options.connection.user;
   try {

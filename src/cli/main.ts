@@ -3,14 +3,22 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Target } from '../manifest/model.js';
 import { durationInterval } from '../sql/interval.js';
-import { runApply, runRollback, runSecret } from './commands/apply.js';
-import { runAudit, runDiff } from './commands/audit-diff.js';
-import { runGenerate } from './commands/generate.js';
-import { runInit } from './commands/init.js';
-import { runLint } from './commands/lint.js';
-import { runVerify } from './commands/verify.js';
-import { runValidate } from './commands/validate.js';
-import { createOutput, EXIT, type Output } from './output.js';
+import { createOutput, EXIT, muteOutput, type Output } from './output.js';
+import { runToCompletion } from './shutdown.js';
+
+/**
+ * Each command's code is loaded when it runs, so that `--help` answers at
+ * once and a Ctrl-C during start-up already finds the shutdown path.
+ */
+const commands = {
+  apply: () => import('./commands/apply.js'),
+  auditDiff: () => import('./commands/audit-diff.js'),
+  generate: () => import('./commands/generate.js'),
+  init: () => import('./commands/init.js'),
+  lint: () => import('./commands/lint.js'),
+  validate: () => import('./commands/validate.js'),
+  verify: () => import('./commands/verify.js'),
+};
 
 const VERSION = '0.1.0';
 
@@ -45,9 +53,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .description('check the manifest and report every problem with its position')
     .addOption(manifestOption())
     .addOption(targetOption())
-    .action((options: { manifest: string; target?: Target }) => {
+    .addHelpText('after', '\nExit codes: 0 valid (warnings may be printed), 1 problems found (each with file:line:column), 2 usage.')
+    .action(async (options: { manifest: string; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
-      exit.code = runValidate(output, options);
+      exit.code = (await commands.validate()).runValidate(output, options);
     });
 
   program
@@ -58,9 +67,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--check', 'write nothing; exit 1 when the manifest has changes not generated yet (for CI)', false)
     .option('--replace-enforce', 'the enforce stage generated last never completed anywhere (it failed and apply took it back): replace it instead of following it', false)
     .addOption(targetOption())
-    .action((options: { manifest: string; out: string; check: boolean; replaceEnforce: boolean; target?: Target }) => {
+    .addHelpText('after', '\nExit codes: 0 written or up to date, 1 with --check: changes not generated yet, 2 usage, a manifest that does not validate, or generated files edited by hand.')
+    .action(async (options: { manifest: string; out: string; check: boolean; replaceEnforce: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
-      exit.code = runGenerate(output, options);
+      exit.code = (await commands.generate()).runGenerate(output, options);
     });
 
   program
@@ -82,7 +92,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
     )
     .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; retries: number; wait: boolean }) => {
-      exit.code = await runApply(output, options);
+      exit.code = await (await commands.apply()).runApply(output, options);
     });
 
   program
@@ -92,8 +102,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('-d, --dir <dir>', 'migrations folder', 'generated-sql')
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .option('--dry-run', 'list what would be rolled back', false)
+    .addHelpText('after', '\nExit codes: 0 rolled back (or nothing to do), 1 a rollback script failed, 2 usage or no database.')
     .action(async (options: { dir: string; databaseUrl?: string; to: number; dryRun: boolean }) => {
-      exit.code = await runRollback(output, options);
+      exit.code = await (await commands.apply()).runRollback(output, options);
     });
 
   program
@@ -113,21 +124,22 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
       if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);
-      exit.code = await runVerify(output, options);
+      exit.code = await (await commands.verify()).runVerify(output, options);
     });
 
   program
     .command('init')
     .description('propose a complete policies.yaml from a live database: tenant tables, backfill paths, exempt tables to review')
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
-    .option('--tenant-table <table>', 'the table whose rows are the tenants', 'companies')
+    .option('--tenant-table <table>', 'the table whose rows are the tenants (`schema.table`; double-quote names with spaces or dots: `"crm data"."Companies"`)', 'companies')
     .option('--tenant-column <column>', 'the tenant column', 'company_id')
     .option('--app-role <role>', 'the application role to name in the manifest', 'tenant_app')
     .option('--cross-role <role>', 'the cross-tenant role to name in the manifest', 'tenant_support')
     .option('-o, --out <file>', 'where to write it (- for standard output)', 'policies.yaml')
     .option('--force', 'replace an existing file', false)
+    .addHelpText('after', '\nExit codes: 0 written, 1 the proposal does not validate (nothing written), 2 usage, no database, or the file exists without --force.')
     .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; out: string; force: boolean }) => {
-      exit.code = await runInit(output, options);
+      exit.code = await (await commands.init()).runInit(output, options);
     });
 
   program
@@ -141,7 +153,7 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(new Option('--format <format>', 'output').choices(['text', 'json', 'sarif']).default('text'))
     .addHelpText('after', '\nExit codes: 0 no error-severity finding, 1 at least one, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; dir: string; format: 'text' | 'json' | 'sarif' }) => {
-      exit.code = await runLint(output, options, VERSION);
+      exit.code = await (await commands.lint()).runLint(output, options, VERSION);
     });
 
   program
@@ -151,8 +163,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
     .option('--json', 'print the report as JSON', false)
+    .addHelpText('after', '\nExit codes: 0 nothing that would stop the migration, 1 rows no backfill path resolves or rows that point at another tenant, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }) => {
-      exit.code = await runAudit(output, options);
+      exit.code = await (await commands.auditDiff()).runAudit(output, options);
     });
 
   program
@@ -161,9 +174,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .addOption(manifestOption())
     .option('--json', 'print the differences as JSON', false)
+    .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; json: boolean }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
-      exit.code = await runDiff(output, options);
+      exit.code = await (await commands.auditDiff()).runDiff(output, options);
     });
 
   program
@@ -172,8 +186,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
     .option('--from-env', 'use the hex secret in RLSGEN_CONTEXT_SECRET instead of making a new one', false)
     .addHelpText('after', '\nA new secret is printed once (hex) for the application: pass it to createTenantPool({ mode: "signed", secret }).')
+    .addHelpText('after', '\nExit codes: 0 stored, 1 the database refused it, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; fromEnv: boolean }) => {
-      exit.code = await runSecret(output, options);
+      exit.code = await (await commands.apply()).runSecret(output, options);
     });
 
   return program;
@@ -203,10 +218,6 @@ function nonNegativeInt(value: string, flag: string): number {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  // `rlsgen ... | head` closes the pipe early: stop quietly instead of crashing.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT.ok);
-  });
   const output = createOutput(process.stdout, process.stderr, process.env);
   const exit = { code: EXIT.ok as number };
   const program = buildProgram(output, exit);
@@ -225,12 +236,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exit.code;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`rlsgen: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = EXIT.usage;
-  },
-);
+const outcome = await runToCompletion(() => main(process.argv.slice(2)), {
+  say: (line) => void process.stderr.write(`${line}\n`),
+  onStop: muteOutput,
+});
+// Interrupted: every cleanup has run; nothing left is worth waiting for.
+if (outcome.stoppedBy !== null) process.exit(outcome.code);
+process.exitCode = outcome.code;

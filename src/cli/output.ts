@@ -22,13 +22,20 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): b
   return stream.isTTY === true && env['TERM'] !== 'dumb';
 }
 
+/** Once a run is interrupted, what its command still prints (errors of the connections just closed) is noise. */
+let muted = false;
+
+export function muteOutput(): void {
+  muted = true;
+}
+
 export function createOutput(stdout: Writable & { isTTY?: boolean }, stderr: Writable & { isTTY?: boolean }, env: NodeJS.ProcessEnv): Output {
   const color = useColor(stdout, env);
   return {
     color,
     interactive: stderr.isTTY === true && env['CI'] !== 'true',
-    out: (line = '') => void stdout.write(`${line}\n`),
-    err: (line = '') => void stderr.write(`${line}\n`),
+    out: (line = '') => void (muted || stdout.write(`${line}\n`)),
+    err: (line = '') => void (muted || stderr.write(`${line}\n`)),
     paint: (style, text) => (color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text),
   };
 }

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chownSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { registerCleanup } from './cleanup.js';
+import { makeTempDir, registerCleanup } from './cleanup.js';
 import { freePort, serverVersion, type ServerHandle } from './server.js';
 
 const run = promisify(execFile);
@@ -56,38 +56,69 @@ export async function startBinaries(binDir: string): Promise<ServerHandle> {
   if (!hasBinaries(binDir)) throw new Error(`no initdb/pg_ctl in ${binDir}`);
   const root = userInfo().uid === 0;
   const owner = root ? await postgresOsUser() : null;
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-pg-'));
+  const folder = makeTempDir('rlsgen-pg-');
+  const dir = folder.path;
   const dataDir = join(dir, 'data');
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
-  const pwfile = join(dir, 'pw');
-  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  if (owner !== null) {
-    chownSync(dir, owner.uid, owner.gid);
-    chownSync(pwfile, owner.uid, owner.gid);
-  }
   const as = owner === null ? {} : { uid: owner.uid, gid: owner.gid };
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
-  let started = false;
+  // The step running now (initdb, pg_ctl start): a cleanup that comes
+  // meanwhile (Ctrl-C) waits for it, so that no server starts after the
+  // cleanup looked and no initdb writes into a removed folder.
+  let step: Promise<unknown> = Promise.resolve();
+  let startTried = false;
+  const stopServer = async (): Promise<void> => {
+    await step.catch(() => undefined);
+    if (startTried) await stopCluster(binDir, dataDir, { ...as, env });
+  };
   const stop = registerCleanup(async () => {
-    if (started) {
-      await run(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { ...as, env }).catch(() => undefined);
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopServer();
+    await folder.remove();
   });
   try {
-    await run(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync'], {
-      ...as,
-      env,
-    });
+    const pwfile = join(dir, 'pw');
+    // 0600 inside a 0700 folder; read once by initdb, removed right after.
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (owner !== null) {
+      chownSync(dir, owner.uid, owner.gid);
+      chownSync(pwfile, owner.uid, owner.gid);
+    }
+    step = run(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync'], { ...as, env });
+    try {
+      await step;
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
     const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
-    started = true;
-    await run(join(binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'], { ...as, env });
+    startTried = true;
+    step = run(join(binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'], { ...as, env });
+    await step;
   } catch (error) {
     await stop();
     throw new Error(`PostgreSQL from ${binDir} did not start: ${error instanceof Error ? error.message : String(error)}`);
   }
   const connection = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
-  const { versionNum, version } = await serverVersion(connection);
-  return { kind: 'binaries', versionNum, version, connection, throwaway: true, dataDir: dir, stop };
+  try {
+    const { versionNum, version } = await serverVersion(connection);
+    return { kind: 'binaries', versionNum, version, connection, throwaway: true, dataDir: dir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
+
+/**
+ * `pg_ctl stop -m fast`. A `pg_ctl start` killed halfway (a Ctrl-C that
+ * reached the whole process group) leaves the postmaster it forked starting
+ * in its own session, and it writes `postmaster.pid` a moment later: wait
+ * for that file briefly before taking "no server" for an answer.
+ */
+async function stopCluster(binDir: string, dataDir: string, options: { uid?: number; gid?: number; env: NodeJS.ProcessEnv }): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  for (let waited = 0; !existsSync(pidFile) && waited < 2_000; waited += 100) await sleep(100);
+  if (!existsSync(pidFile)) return;
+  await run(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], options).catch(() => undefined);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

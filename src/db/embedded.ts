@@ -1,8 +1,8 @@
-import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { startBinaries } from './binaries.js';
-import { registerCleanup } from './cleanup.js';
+import { makeTempDir } from './cleanup.js';
 import type { ServerHandle } from './server.js';
 
 /**
@@ -108,10 +108,9 @@ export function nativeDirHiddenFromOthers(initdb: string): string | null {
  * with the server.
  */
 export async function startFromCopy(nativeDir: string, parent: string = tmpdir()): Promise<ServerHandle> {
-  const copy = mkdtempSync(join(parent, 'rlsgen-pgbin-'));
-  chmodSync(copy, 0o755);
-  const removeCopy = registerCleanup(async () => rmSync(copy, { recursive: true, force: true }));
+  const { path: copy, remove: removeCopy } = makeTempDir('rlsgen-pgbin-', parent);
   try {
+    chmodSync(copy, 0o755);
     cpSync(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
     hydrateLibrarySymlinks(copy);
     const server = await startBinaries(join(copy, 'bin'));

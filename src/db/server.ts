@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { quoteIdent } from '../sql/quote.js';
+import { sendCancelRequest } from './cancel-request.js';
+import { onInterrupt } from './cleanup.js';
 
 /** Where to reach a PostgreSQL server, as node-postgres takes it. */
 export interface ConnectionInfo {
@@ -60,12 +62,48 @@ export function clientConfig(info: ConnectionInfo, applicationName = 'rlsgen'): 
   return { ...info, application_name: applicationName, connectionTimeoutMillis: 30_000 };
 }
 
-/** Opens a client, runs `fn`, and always closes it. */
-export async function withClient<T>(info: ConnectionInfo, fn: (client: pg.Client) => Promise<T>, applicationName?: string): Promise<T> {
+/**
+ * A connected client that an interruption of the run (`interruptRun`)
+ * reaches: its running statement is cancelled and the connection closed, so
+ * the code awaiting it rejects and unwinds. Close it with `end()`.
+ */
+export async function connectClient(info: ConnectionInfo, applicationName?: string): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(info, applicationName));
   // A connection that breaks while idle emits 'error'; the next query rejects with it.
   client.on('error', () => undefined);
-  await client.connect();
+  const dismiss = onInterrupt(() => interruptClient(client, info));
+  client.once('end', dismiss);
+  try {
+    await client.connect();
+  } catch (error) {
+    dismiss();
+    throw error;
+  }
+  return client;
+}
+
+/** The backend key pg keeps from BackendKeyData (not in its published types). */
+interface BackendKey {
+  readonly processID?: number | null;
+  readonly secretKey?: number | null;
+}
+
+async function interruptClient(client: pg.Client, info: ConnectionInfo): Promise<void> {
+  const key = client as unknown as BackendKey;
+  if (typeof key.processID === 'number' && typeof key.secretKey === 'number') {
+    await sendCancelRequest(info.host, info.port, key.processID, key.secretKey);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 3_000);
+  });
+  await Promise.race([client.end().catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
+}
+
+/** Opens a client, runs `fn`, and always closes it. */
+export async function withClient<T>(info: ConnectionInfo, fn: (client: pg.Client) => Promise<T>, applicationName?: string): Promise<T> {
+  const client = await connectClient(info, applicationName);
   try {
     return await fn(client);
   } finally {

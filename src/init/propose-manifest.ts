@@ -1,3 +1,4 @@
+import { isParseError, parseTableRef } from '../manifest/reference-syntax.js';
 import { type DbSnapshot, findTableInfo, type QualifiedName, qualified, type TableInfo } from '../introspect/snapshot.js';
 import { TenantData } from '../introspect/tenant-data.js';
 import type { TenantType } from '../manifest/model.js';
@@ -101,8 +102,9 @@ function descendants(snapshot: DbSnapshot, root: TableInfo): ProposedPartition[]
  * others listed); tables with no path are exempt, marked for review. Pure.
  */
 export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: string; tenantColumn: string }): Proposal {
-  const [schemaPart, namePart] = options.tenantTable.includes('.') ? options.tenantTable.split('.', 2) : ['public', options.tenantTable];
-  const tenantName = { schema: schemaPart ?? 'public', name: namePart ?? options.tenantTable };
+  // `--tenant-table` in the manifest's reference syntax: `companies`, `crm.companies`, `"crm data"."Companies"`.
+  const ref = parseTableRef(options.tenantTable);
+  const tenantName = isParseError(ref) || ref.column !== null ? { schema: 'public', name: options.tenantTable } : { schema: ref.schema ?? 'public', name: ref.table };
   const tenant = findTableInfo(snapshot, tenantName);
   if (tenant === undefined) throw new InitError(`tenant table ${qualified(tenantName)} does not exist`);
   const tenantKey = singleKey(tenant);

@@ -29,10 +29,24 @@ function yamlString(text: string): string {
   return /^[A-Za-z_][A-Za-z0-9_ .,()>$-]*$/.test(text) && !text.includes(': ') && !text.endsWith(' ') ? text : JSON.stringify(text);
 }
 
-function yamlKey(name: QualifiedName): string {
-  const key = tableKey(name);
-  return /^[A-Za-z_][A-Za-z0-9_.$]*$/.test(key) && !key.includes('..') ? key : JSON.stringify(key);
+/**
+ * A table's name as a key the manifest reads back to the same table: a key
+ * without a dot is a table of `schema` taken literally (spaces and quotes
+ * included); one with a dot is a reference, so a schema other than
+ * `schema`, or a dot inside the name, is written in reference syntax.
+ */
+function nameKey(name: QualifiedName, schema: string): string {
+  if (name.schema === schema) return name.name.includes('.') ? refName(name.name) : name.name;
+  return `${refName(name.schema)}.${refName(name.name)}`;
 }
+
+/** `text` as a YAML scalar: plain when YAML reads it back unchanged, double-quoted (JSON) otherwise. */
+function yamlScalar(text: string): string {
+  // Inner spaces and hyphens are plain YAML (`calls 2025:`); ` #` would start a comment, a trailing space would be dropped.
+  return /^[A-Za-z_][A-Za-z0-9_.$ -]*$/.test(text) && !text.endsWith(' ') && !text.includes(' #') ? text : JSON.stringify(text);
+}
+
+const yamlKey = (name: QualifiedName): string => yamlScalar(nameKey(name, 'public'));
 
 const hopText = (hop: ProposedHop): string => `${refName(hop.column)} -> ${tableRef(hop.table)}${hop.matchIsKey ? '' : `(${refName(hop.match)})`}`;
 
@@ -63,10 +77,7 @@ function foreignKeyYaml(fk: ProposedForeignKey, compositeTarget: boolean): strin
   return keepsNoUpdateAction ? `${line}  # review: a composite (tenant, column) key cannot keep ON UPDATE ${fk.onUpdate.toUpperCase()} (it would change the tenant too)` : line;
 }
 
-const partitionKeyYaml = (name: QualifiedName, parent: QualifiedName): string => {
-  const text = name.schema === parent.schema ? name.name : `${name.schema}.${name.name}`;
-  return /^[A-Za-z_][A-Za-z0-9_.$ -]*$/.test(text) && !text.endsWith(' ') ? text : JSON.stringify(text);
-};
+const partitionKeyYaml = (name: QualifiedName, parent: QualifiedName): string => yamlScalar(nameKey(name, parent.schema));
 
 /** `partitions:` with sub-partitions nested, or `children:`. */
 function partitionsYaml(table: ProposedTable): string[] {
@@ -76,7 +87,7 @@ function partitionsYaml(table: ProposedTable): string[] {
   if (table.partitioning === 'inheritance') {
     return [`    children: [${table.partitions.map((p) => partitionKeyYaml(p.name, root)).join(', ')}]  # inheritance children: each gets the column, index, keys and policies`];
   }
-  const out = table.partitionKey.length > 0 ? [`    partition_key: [${table.partitionKey.map(refName).join(', ')}]  # every unique index of a partitioned table must include it`] : [];
+  const out = table.partitionKey.length > 0 ? [`    partition_key: [${table.partitionKey.map(yamlScalar).join(', ')}]  # every unique index of a partitioned table must include it`] : [];
   out.push('    partitions:  # every partition gets the policies: a query on a partition by name bypasses the parent\'s');
   const walk = (parent: QualifiedName, depth: number): void => {
     for (const p of under(parent)) {

@@ -1,3 +1,5 @@
+import { escapeInvisible } from './identifier.js';
+
 /** A problem found in an input file, positioned like a compiler message. */
 export interface Diagnostic {
   /** Stable id, `family/name`: `manifest/unknown-key`. */
@@ -28,11 +30,12 @@ const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b
  * followed by `  help: ...` when there is one.
  */
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string {
-  const where = `${d.file}:${d.line}:${d.column}`;
+  // Names quoted in a message may hold characters a terminal hides or reorders (a right-to-left override): shown escaped.
+  const where = `${escapeInvisible(d.file)}:${d.line}:${d.column}`;
   const level = paint(options.color, d.severity === 'error' ? '1;31' : '1;33', `${d.severity}[${d.code}]`);
-  const subject = d.path === '' ? '' : `${d.path}: `;
-  const head = `${paint(options.color, '1', where)} ${level} ${subject}${d.message}`;
-  return d.help === undefined ? head : `${head}\n  ${paint(options.color, '1;36', 'help')}: ${d.help}`;
+  const subject = d.path === '' ? '' : `${escapeInvisible(d.path)}: `;
+  const head = `${paint(options.color, '1', where)} ${level} ${subject}${escapeInvisible(d.message)}`;
+  return d.help === undefined ? head : `${head}\n  ${paint(options.color, '1;36', 'help')}: ${escapeInvisible(d.help)}`;
 }
 
 /** Orders diagnostics by file position so output reads top to bottom. */

@@ -7,7 +7,10 @@ import { Reporter } from './report.js';
 import type { ManifestSection, SectionInput } from './section.js';
 import { readDefaults } from './sections/defaults.js';
 import { SECTIONS } from './sections/registry.js';
+import { LIMITS, type ManifestLimits } from './limits.js';
 import { SourceMap } from './source-map.js';
+import { checkText, type TextProblem } from './text-limits.js';
+import { yamlData } from './yaml-data.js';
 import { TableIndex } from './table-index.js';
 
 export type LoadResult =
@@ -17,6 +20,8 @@ export type LoadResult =
 export interface ManifestOverrides {
   /** `--target`: replaces the manifest's `target` (checked as if written there). */
   readonly target?: Target;
+  /** Tighter (or looser) bounds than limits.ts, for tests and for embedding rlsgen. */
+  readonly limits?: Partial<ManifestLimits>;
 }
 
 /**
@@ -30,27 +35,29 @@ export function loadManifest(text: string, file: string, overrides: ManifestOver
 }
 
 function parseAndCheck(text: string, file: string, overrides: ManifestOverrides): LoadResult {
+  const limits: ManifestLimits = { ...LIMITS, ...overrides.limits };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const map = new SourceMap(doc, lines);
+  const fail = (problems: readonly TextProblem[], map?: SourceMap): LoadResult => ({ ok: false, diagnostics: problems.map((p) => textDiagnostic(p, file, map, lines)) });
+  const tooBig = checkText(text, limits);
+  if (tooBig !== null) {
+    // Nothing parsed: count lines up to the offset only.
+    lines.addNewLine(0);
+    for (let at = text.indexOf('\n'); at >= 0 && at < tooBig.offset; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
+    return fail([tooBig]);
+  }
+  // Duplicate keys are found by yamlData, in linear time (the parser's own check is quadratic).
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const diagnostics: Diagnostic[] = [];
-
   for (const error of doc.errors) {
     const pos = lines.linePos(error.pos[0]);
-    const duplicate = error.code === 'DUPLICATE_KEY';
-    diagnostics.push({
-      code: duplicate ? 'manifest/duplicate-key' : 'manifest/yaml-syntax',
-      severity: 'error',
-      file,
-      line: pos.line,
-      column: pos.col,
-      path: '',
-      message: duplicate ? 'this key appears twice in the same mapping' : (error.message.split('\n')[0] ?? error.message),
-    });
+    diagnostics.push({ code: 'manifest/yaml-syntax', severity: 'error', file, line: pos.line, column: pos.col, path: '', message: error.message.split('\n')[0] ?? error.message });
   }
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
 
-  const data: unknown = doc.toJS();
+  const converted = yamlData(doc, limits);
+  const map = new SourceMap(doc, lines, converted.aliases);
+  if (converted.problems.length > 0) return fail(converted.problems, map);
+  const data = converted.data;
   if (data === null || data === undefined) {
     return {
       ok: false,
@@ -62,7 +69,27 @@ function parseAndCheck(text: string, file: string, overrides: ManifestOverrides)
   const shape = checkShape(data, file, map);
   if (shape.length > 0) return { ok: false, diagnostics: shape };
   const raw = data as RawManifest;
-  return buildModel(overrides.target === undefined ? raw : { ...raw, target: overrides.target }, new Reporter(file, map));
+  const report = new Reporter(file, map);
+  const tables = Object.keys(raw.tables).length;
+  if (tables > limits.tables) {
+    report.error([], 'too-many-tables', `${tables.toLocaleString('en-US')} tables; the limit is ${limits.tables.toLocaleString('en-US')}`, {}, 'tables');
+    return { ok: false, diagnostics: report.diagnostics };
+  }
+  return buildModel(overrides.target === undefined ? raw : { ...raw, target: overrides.target }, report);
+}
+
+function textDiagnostic(problem: TextProblem, file: string, map: SourceMap | undefined, lines: LineCounter): Diagnostic {
+  const pos = map?.locate(problem.offset) ?? { line: lines.linePos(problem.offset).line, column: lines.linePos(problem.offset).col };
+  return {
+    code: `manifest/${problem.code}`,
+    severity: 'error',
+    file,
+    line: pos.line,
+    column: pos.column,
+    path: '',
+    message: problem.message,
+    ...(problem.help === undefined ? {} : { help: problem.help }),
+  };
 }
 
 /** Runs every section of sections/registry.ts; a section another one reads is built first. */

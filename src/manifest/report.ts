@@ -1,5 +1,5 @@
-import { MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
 import type { Diagnostic } from './diagnostic.js';
+import { identifierProblem, textProblem } from './identifier.js';
 import { displayPath, type Segment, type SourceMap } from './source-map.js';
 
 /** Collects the problems the sections find, each positioned in the manifest. */
@@ -31,12 +31,23 @@ export class Reporter {
     this.diagnostics.push({ code: `manifest/${code}`, severity: 'warning', file: this.file, line: at.line, column: at.column, path: displayPath(path), message, ...extra });
   }
 
-  /** PostgreSQL would truncate a name longer than 63 bytes, and refuses NUL. */
-  checkIdentifier(path: readonly Segment[], name: string): void {
-    if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
-      this.error(path, 'identifier-too-long', `${JSON.stringify(name)} is longer than ${MAX_IDENTIFIER_BYTES} bytes; PostgreSQL would truncate it`);
-    }
-    if (name.includes('\u0000')) this.error(path, 'invalid-identifier', 'a name cannot contain a NUL character');
+  /**
+   * A name that reaches the SQL as an identifier: reported when it is empty,
+   * longer than PostgreSQL's 63 bytes, or holds a character a reviewer
+   * cannot see (identifier.ts). At the value of `path`, or at the key `key`
+   * of the mapping at `path` when the name is that key. True when it is fine.
+   */
+  checkIdentifier(path: readonly Segment[], name: string, key?: string): boolean {
+    const problem = identifierProblem(name);
+    if (problem === null) return true;
+    this.error(path, problem.code, problem.message, problem.help === undefined ? {} : { help: problem.help }, key);
+    return false;
+  }
+
+  /** Free text copied into the SQL (a comment): no character a reviewer cannot see. */
+  checkText(path: readonly Segment[], text: string): void {
+    const problem = textProblem(text);
+    if (problem !== null) this.error(path, problem.code, problem.message, problem.help === undefined ? {} : { help: problem.help });
   }
 
   /** Where a key sits, for messages that point back at an earlier declaration. */

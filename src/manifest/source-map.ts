@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { AliasTargets } from './yaml-data.js';
 
 /** One step of a path into the manifest: a mapping key or a list index. */
 export type Segment = string | number;
@@ -8,41 +9,83 @@ export interface Position {
   readonly column: number;
 }
 
-/** Positions of nodes in the parsed YAML, by path. */
+/**
+ * Positions of nodes in the parsed YAML, by path. Each mapping on a path is
+ * indexed by key the first time a path goes through it, so finding a
+ * position costs the path's length, not the document's size.
+ */
 export class SourceMap {
+  private readonly indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   constructor(
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    private readonly aliases: AliasTargets = new WeakMap(),
   ) {}
 
-  private locate(offset: number): Position {
+  /** Line and column of a character offset. */
+  locate(offset: number): Position {
     const pos = this.lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
 
-  private node(path: readonly Segment[]): Node | undefined {
-    const found: unknown = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
-    return isScalar(found) || isMap(found) || isSeq(found) ? found : undefined;
+  private pairs(map: YAMLMap): Map<string, Pair> {
+    let index = this.indexes.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const item of map.items) {
+        if (!isPair(item)) continue;
+        const key = isScalar(item.key) ? (item.key.value === null ? '' : String(item.key.value)) : null;
+        if (key !== null && !index.has(key)) index.set(key, item);
+      }
+      this.indexes.set(map, index);
+    }
+    return index;
+  }
+
+  /** What the node stands for: the anchored node when it is an alias. */
+  private target(node: unknown): unknown {
+    return isAlias(node) ? (this.aliases.get(node) ?? node) : node;
+  }
+
+  private child(node: unknown, segment: Segment): unknown {
+    const parent = this.target(node);
+    if (isMap(parent)) return this.pairs(parent).get(String(segment))?.value;
+    if (isSeq(parent) && typeof segment === 'number') return parent.items[segment];
+    return undefined;
+  }
+
+  /** The nodes along `path`, from the document's root; shorter when the path leaves the document. */
+  private nodes(path: readonly Segment[]): Node[] {
+    const out: Node[] = [];
+    let node: unknown = this.doc.contents;
+    for (let depth = 0; ; depth++) {
+      if (!(isScalar(node) || isMap(node) || isSeq(node) || isAlias(node))) return out;
+      out.push(node);
+      const segment = path[depth];
+      if (segment === undefined) return out;
+      node = this.child(node, segment);
+    }
   }
 
   /** Position of the value at `path`, falling back to the nearest ancestor. */
   value(path: readonly Segment[]): Position {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = this.node(path.slice(0, depth));
-      if (node?.range) return this.locate(node.range[0]);
+    const nodes = this.nodes(path);
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const range = nodes[i]?.range;
+      if (range) return this.locate(range[0]);
     }
     return { line: 1, column: 1 };
   }
 
   /** Position of the key `key` inside the mapping at `path`. */
   key(path: readonly Segment[], key: string): Position {
-    const map = this.node(path);
+    const nodes = this.nodes(path);
+    const map = this.target(nodes.length === path.length + 1 ? nodes[nodes.length - 1] : undefined);
     if (isMap(map)) {
-      for (const item of map.items) {
-        if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && item.key.range) {
-          return this.locate(item.key.range[0]);
-        }
-      }
+      const pair = this.pairs(map).get(key);
+      const range = isScalar(pair?.key) ? pair.key.range : undefined;
+      if (range) return this.locate(range[0]);
     }
     return this.value(path);
   }

@@ -14,12 +14,22 @@ function distance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/**
+ * Above this many candidates no suggestion is made: each costs a distance
+ * computation, and a large manifest with many broken references must not
+ * turn into a quadratic search.
+ */
+const MAX_CANDIDATES = 10_000;
+
 /** The closest candidate within a third of the word's length, if any. */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(2, Math.floor(word.length / 3));
+  const all = [...candidates];
+  if (all.length > MAX_CANDIDATES) return undefined;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
+  for (const candidate of all) {
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const d = distance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;

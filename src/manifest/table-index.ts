@@ -1,4 +1,4 @@
-import { MAX_IDENTIFIER_BYTES } from '../sql/quote.js';
+import { visible } from './identifier.js';
 import type { TableMode, TableName } from './model.js';
 import type { RawManifest, RawTable } from './raw-manifest.js';
 import { isParseError, parseTableRef } from './reference-syntax.js';
@@ -19,10 +19,12 @@ export interface TableEntry {
 export class TableIndex {
   readonly entries: readonly TableEntry[];
   private readonly byName: ReadonlyMap<string, TableEntry>;
+  private readonly byKey: ReadonlyMap<string, TableEntry>;
 
   private constructor(entries: readonly TableEntry[], byName: ReadonlyMap<string, TableEntry>, private readonly defaultSchema: string) {
     this.entries = entries;
     this.byName = byName;
+    this.byKey = new Map(entries.map((e) => [e.key, e]));
   }
 
   /** Reads the keys of `tables:`: names, schemas, duplicates (`calls` and `public.calls`). */
@@ -32,14 +34,13 @@ export class TableIndex {
     for (const [key, table] of Object.entries(raw.tables)) {
       const name = relationName(key, table.schema, defaults.schema);
       if (name === null) {
-        report.error(['tables'], 'invalid-table-name', `${JSON.stringify(key)} is not a table name`, { help: 'write `table`, `schema.table`, or set `schema:` on the entry' }, key);
+        report.error(['tables'], 'invalid-table-name', `${visible(key)} is not a table name`, { help: 'write `table`, `schema.table`, or set `schema:` on the entry' }, key);
         continue;
       }
-      for (const part of [name.name, name.schema]) {
-        if (Buffer.byteLength(part, 'utf8') > MAX_IDENTIFIER_BYTES) {
-          report.error(['tables'], 'identifier-too-long', `${JSON.stringify(part)} is longer than ${MAX_IDENTIFIER_BYTES} bytes; PostgreSQL would truncate it`, {}, key);
-        }
-      }
+      report.checkIdentifier(['tables'], name.name, key);
+      // The default schema is checked where `defaults:` is read.
+      if (table.schema !== undefined) report.checkIdentifier(['tables', key, 'schema'], table.schema);
+      else if (name.schema !== defaults.schema || key.includes('.')) report.checkIdentifier(['tables'], name.schema, key);
       const id = `${name.schema}.${name.name}`;
       const previous = byName.get(id);
       if (previous !== undefined) {
@@ -56,7 +57,7 @@ export class TableIndex {
   /** The declared table a reference names: by key first, then by real name in the default schema. */
   resolve(ref: { readonly schema: string | null; readonly table: string }): TableEntry | undefined {
     if (ref.schema !== null) return this.byName.get(`${ref.schema}.${ref.table}`);
-    return this.entries.find((e) => e.key === ref.table) ?? this.byName.get(`${this.defaultSchema}.${ref.table}`);
+    return this.byKey.get(ref.table) ?? this.byName.get(`${this.defaultSchema}.${ref.table}`);
   }
 
   /** The keys, for "did you mean" hints. */

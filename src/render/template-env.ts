@@ -7,6 +7,19 @@ export type TemplateSources = ReadonlyMap<string, string>;
 
 export type CompiledTemplate = (context: object) => string;
 
+/** A template failed to render: which one, and where in it (1-based) when Handlebars says. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+  constructor(
+    readonly template: string,
+    message: string,
+    readonly line: number | null,
+    readonly column: number | null,
+  ) {
+    super(message);
+  }
+}
+
 export interface TemplateEnv {
   render(name: string, context: object): string;
   has(name: string): boolean;
@@ -52,7 +65,34 @@ export function createTemplateEnv(sources: TemplateSources): TemplateEnv {
     render(name, context) {
       const template = compiled.get(name);
       if (template === undefined) throw new Error(`no template named ${name}`);
-      return template(context);
+      try {
+        return template(context);
+      } catch (error) {
+        throw templateError(name, error);
+      }
     },
   };
+}
+
+/** Handlebars' errors as a TemplateError: runtime ones carry a 0-based position, parse ones say "on line N". */
+function templateError(name: string, error: unknown): TemplateError {
+  const message = error instanceof Error ? error.message : String(error);
+  const { lineNumber, column } = error as { lineNumber?: unknown; column?: unknown };
+  if (typeof lineNumber === 'number') {
+    const plain = message.replace(/ - \d+:\d+$/, '').replace(/ not defined in \[object Object\]$/, ' is not a field rlsgen gives this template');
+    return new TemplateError(name, plain, lineNumber, typeof column === 'number' ? column + 1 : null);
+  }
+  const parsed = /^Parse error on line (\d+):/.exec(message);
+  if (parsed !== null) return new TemplateError(name, message.split('\n').slice(-1)[0] ?? message, Number(parsed[1]), null);
+  return new TemplateError(name, message, null, null);
+}
+
+/** A template's syntax error, or null: Handlebars compiles lazily, so a broken override fails only when rendered. */
+export function templateSyntaxError(name: string, source: string): TemplateError | null {
+  try {
+    Handlebars.parse(source);
+    return null;
+  } catch (error) {
+    return templateError(name, error);
+  }
 }

@@ -61,7 +61,7 @@ export class ProbeSession {
     } catch (error) {
       await this.client.query(undo);
       const e = error as Partial<pg.DatabaseError>;
-      return { ok: false, code: e.code ?? '', message: e.message ?? String(error), detail: e.detail ?? '', constraint: e.constraint ?? '' };
+      return { ok: false, code: e.code ?? '', message: e.message ?? String(error), detail: e.detail ?? '', constraint: e.constraint ?? '', schema: e.schema ?? '', table: e.table ?? '' };
     } finally {
       if (close !== null) await this.client.query(close);
     }

@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { hasErrors } from '../manifest/diagnostic.js';
-import { loadManifest } from '../manifest/load-manifest.js';
 import { LATER_MODEL_FIELDS, type Model, type Target } from '../manifest/model.js';
 import { planReplacingEnforce, planTenancy } from '../plan/plan-tenancy.js';
 import { renderPlan, type MigrationFile } from '../render/render-plan.js';
 import { createTemplateEnv } from '../render/template-env.js';
+import { loadManifestFile, templatesFolder } from './load-manifest-file.js';
 import { readTemplates } from './read-templates.js';
 
 export const STATE_FILE = 'rlsgen.state.json';
@@ -172,8 +172,7 @@ function enforceRecord(
 export function generateMigrations(options: GenerateOptions): GenerateResult {
   const manifestPath = resolve(options.manifestPath);
   const outDir = resolve(options.outDir);
-  const text = readFileSync(manifestPath, 'utf8');
-  const loaded = loadManifest(text, relative(process.cwd(), manifestPath) || manifestPath, options.target === undefined ? {} : { target: options.target });
+  const loaded = loadManifestFile(manifestPath, options.target === undefined ? {} : { target: options.target });
   if (!loaded.ok || hasErrors(loaded.diagnostics)) return { kind: 'invalid-manifest', diagnostics: loaded.diagnostics };
   const { model, diagnostics } = loaded;
 
@@ -196,8 +195,7 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
   }
   if (planned.plan.steps.length === 0) return { kind: 'up-to-date', diagnostics, model };
 
-  const templatesFolder = model.templates === null ? null : resolve(dirname(manifestPath), model.templates);
-  const env = createTemplateEnv(readTemplates(templatesFolder));
+  const env = createTemplateEnv(readTemplates(templatesFolder(model, manifestPath)));
   const existing = listMigrationFiles(outDir);
   const firstId = (existing[existing.length - 1]?.id ?? 0) + 1;
   const taken = new Set(existing.map((f) => f.name.replace(/^\d+[-_]?/, '').replace(/\.sql$/i, '')));

@@ -4,7 +4,8 @@ import { packageRoot } from './package-root.js';
 
 const SUFFIXES = ['.sql.hbs', '.hbs'];
 
-function readFolder(folder: string): Map<string, string> {
+/** The `.sql.hbs` files of a folder by template name, with their paths. */
+export function templateFiles(folder: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
@@ -14,12 +15,21 @@ function readFolder(folder: string): Map<string, string> {
         const suffix = SUFFIXES.find((s) => entry.endsWith(s));
         if (suffix === undefined) continue;
         const name = relative(folder, path).split('\\').join('/').slice(0, -suffix.length);
-        out.set(name, readFileSync(path, 'utf8'));
+        out.set(name, path);
       }
     }
   };
   walk(folder);
   return out;
+}
+
+function readFolder(folder: string): Map<string, string> {
+  return new Map([...templateFiles(folder)].map(([name, path]) => [name, readFileSync(path, 'utf8')]));
+}
+
+/** rlsgen's own templates folder. */
+export function builtInTemplatesFolder(): string {
+  return join(packageRoot(), 'templates');
 }
 
 export class TemplateFolderError extends Error {
@@ -32,7 +42,7 @@ export class TemplateFolderError extends Error {
  * error: a misspelt override would otherwise be silently ignored.
  */
 export function readTemplates(overrideFolder: string | null): Map<string, string> {
-  const builtIn = readFolder(join(packageRoot(), 'templates'));
+  const builtIn = readFolder(builtInTemplatesFolder());
   if (overrideFolder === null) return builtIn;
   if (!existsSync(overrideFolder) || !statSync(overrideFolder).isDirectory()) {
     throw new TemplateFolderError(`template folder ${overrideFolder} does not exist`);

@@ -1,11 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresOsUser } from '../../src/db/binaries.js';
 import { registerCleanup } from '../../src/db/cleanup.js';
 import { type ConnectionInfo, freePort } from '../../src/db/server.js';
+import { removeTempDir, tempDir } from './temp.js';
 
 /** Debian's pgbouncer (RLSGEN_PGBOUNCER names another), or null when it is not installed. */
 export function findPgbouncer(): string | null {
@@ -71,7 +72,7 @@ function readLog(log: string): string {
  * removes the folder.
  */
 export async function startPgbouncer(bin: string, options: PgbouncerOptions): Promise<Pgbouncer> {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-pgbouncer-'));
+  const dir = tempDir('pgbouncer');
   const port = await freePort();
   const admin = { user: 'pgbouncer_admin', password: 'admin' };
   const ini = join(dir, 'pgbouncer.ini');
@@ -107,7 +108,7 @@ export async function startPgbouncer(bin: string, options: PgbouncerOptions): Pr
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
   const adminConnection = { host: '127.0.0.1', port, user: admin.user, password: admin.password, database: 'pgbouncer' };
   try {

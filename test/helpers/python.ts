@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { it, type TestContext } from 'vitest';
+import { removeTempDir, tempDir } from './temp.js';
 
 const run = promisify(execFile);
 
@@ -81,7 +81,7 @@ export async function runPytest(
   env: Readonly<Record<string, string>>,
   pythonPath: readonly string[] = [],
 ): Promise<{ results: Map<string, PytestOutcome>; output: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-pytest-'));
+  const dir = tempDir('pytest');
   const file = join(dir, 'results.json');
   try {
     const options = { env: pythonEnv(pythonPath, { ...env, RLSGEN_PYTEST_RESULTS: file }), maxBuffer: 64 * 1024 * 1024 };
@@ -98,7 +98,7 @@ export async function runPytest(
     }
     return { results: new Map(Object.entries(parsed)), output };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 

@@ -1,7 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
@@ -9,11 +7,12 @@ import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import type { TenantPool } from '../../src/runtime/index.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { freshDatabase, runSqlFile, type TestServer } from './servers.js';
+import { removeTempDir, tempDir } from './temp.js';
 
 /** A fresh database with the stress fixture (100 tenants, 10 items each) and its generated migrations applied. */
 export async function stressDatabase(server: TestServer, prefix: string): Promise<{ connection: ConnectionInfo; drop: () => Promise<void> }> {
   const db = await freshDatabase(server, prefix);
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-stress-'));
+  const dir = tempDir('stress');
   try {
     await runSqlFile(db.connection, 'test/fixtures/stress/schema.sql');
     const generated = generateMigrations({ manifestPath: 'test/fixtures/stress/policies.yaml', outDir: join(dir, 'generated-sql') });
@@ -24,7 +23,7 @@ export async function stressDatabase(server: TestServer, prefix: string): Promis
     await db.drop();
     throw error;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 

@@ -1,5 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { connectionUrl, withClient } from '../../src/db/server.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { runCli } from '../helpers/cli.js';
 import { crmDatabase, freshDatabase, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const appliedCount = (connection: Parameters<typeof withClient>[0]): Promise<number> =>
   withClient(connection, async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM rlsgen.migrations WHERE id > 0')).rows[0]?.n));
@@ -73,7 +73,7 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
 
   it('leaves nothing of a migration that fails half-way, and points at the failing line', async () => {
     const db = await freshDatabase(server, 'fail');
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-fail-'));
+    const dir = tempDir('fail');
     writeFileSync(join(dir, '0001_good.sql'), 'CREATE TABLE public.good (id int PRIMARY KEY);\n');
     writeFileSync(join(dir, '0002_bad.sql'), '-- a comment\nCREATE TABLE public.half (id int);\nINSERT INTO public.half VALUES (1);\nINSERT INTO public.missing VALUES (1);\n');
     try {
@@ -103,9 +103,9 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
 
   it('refuses to go on when an applied file changed, naming it', async () => {
     const db = await freshDatabase(server, 'changed');
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-changed-'));
+    const dir = tempDir('changed');
     cpSync('generated-sql', dir, { recursive: true });
-    const first = mkdtempSync(join(tmpdir(), 'rlsgen-first-'));
+    const first = tempDir('first');
     cpSync(join('generated-sql', '0001_bootstrap.sql'), join(first, '0001_bootstrap.sql'));
     try {
       // The fixture is not loaded: only the bootstrap can apply.
@@ -122,7 +122,7 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
   });
 
   it('stops before NOT NULL when rows have no tenant, naming the table and the count', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-unresolved-'));
+    const dir = tempDir('unresolved');
     writeFileSync(join(dir, 'policies.yaml'), readFileSync('policies.yaml', 'utf8').replace('    unresolved: keep              # the orphan', '    # the orphan'));
     const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
     expect(generated.kind).toBe('written');
@@ -147,7 +147,7 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       await holder.query('SELECT count(*) FROM public.users');
       const events: ApplyEvent[] = [];
       const release = setTimeout(() => void holder.query('COMMIT'), 3000);
-      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-retry-'));
+      const dir = tempDir('retry');
       for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
       // No waiting for long transactions: the lock request itself times out and is retried.
       const result = await applyMigrations({ connection: db.connection, dir, maxHolderWaitMs: 0, onEvent: (e) => void events.push(e) });
@@ -172,7 +172,7 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       await holder.query('BEGIN');
       await holder.query('SELECT count(*) FROM public.users');
       await new Promise((r) => setTimeout(r, 600));
-      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-long-holder-'));
+      const dir = tempDir('long-holder');
       for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
       const events: ApplyEvent[] = [];
       let appMs = -1;

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { createTenantPool } from '../../src/runtime/index.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { FIXTURE_DATA, FIXTURE_SCHEMA } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * On a real Citus cluster, when CITUS_URL names a throwaway database on the
@@ -31,7 +31,7 @@ describe.skipIf(url === undefined || url === '')(`Citus target${url === undefine
       // Citus needs a company on every call: the orphan user's call is given one, as `rlsgen audit` would prompt.
       await c.query("UPDATE users SET company_id = md5('company:testco')::uuid WHERE id = md5('user:orphan')::uuid");
     });
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-citus-'));
+    const dir = tempDir('citus');
     const manifest = readFileSync('test/golden/citus/policies.yaml', 'utf8');
     writeFileSync(join(dir, 'policies.yaml'), manifest);
     const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });

@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries } from '../../src/db/binaries.js';
 import { connectionUrl, parseConnectionUrl, withClient } from '../../src/db/server.js';
 import { type CliResult, runCli, runCliAsync } from '../helpers/cli.js';
 import { crmDatabase, FIXTURE_DATA, FIXTURE_SCHEMA, freshDatabase, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * Every command, run as a child process the way CI runs it, ends with the
@@ -14,8 +14,7 @@ import { crmDatabase, FIXTURE_DATA, FIXTURE_SCHEMA, freshDatabase, testServers }
  */
 const server = testServers()[0];
 if (server === undefined) throw new Error('no test server');
-const work = mkdtempSync(join(tmpdir(), 'rlsgen-exit-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('exit');
 const drops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   await Promise.allSettled(drops.map((d) => d()));

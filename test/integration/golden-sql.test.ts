@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
@@ -8,6 +7,7 @@ import { withClient } from '../../src/db/server.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { comparableSchema, freshDatabase, runSqlFile, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 
 describe.each(testServers())('golden SQL runs on $label', (server) => {
@@ -76,7 +76,7 @@ describe.each(testServers())('golden SQL runs on $label', (server) => {
   });
 
   it('incremental migrations (table added, mode changed, table removed) apply and roll back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-inc-'));
+    const dir = tempDir('inc');
     cpSync('test/golden/modes/policies.yaml', join(dir, 'policies.yaml'));
     const out = join(dir, 'generated-sql');
     const manifest = join(dir, 'policies.yaml');

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Ajv } from 'ajv';
@@ -19,6 +18,7 @@ import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { runCli } from '../helpers/cli.js';
 import { crmDatabase, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const shippedText = readFileSync('policies.yaml', 'utf8');
 // The example manifest accepting one exposure the test makes: lint reports it as accepted, not as an error.
@@ -139,7 +139,7 @@ describe.each(testServers())('the live database on $label', (server) => {
     expect(result.model.acknowledgements).toEqual([]);
     expect(text).toMatch(/^ {2}calls: {2}# no company_id; reaches one through foreign keys; filled from contact_id -> contacts/m);
     expect(text).toMatch(/^ {4}unresolved: keep {2}# 1 row without company_id that no path resolves/m);
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-init-'));
+    const dir = tempDir('init');
     writeFileSync(join(dir, 'policies.yaml'), text);
     const generated = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
     expect(generated.kind).toBe('written');
@@ -175,7 +175,7 @@ describe.each(testServers())('the live database on $label', (server) => {
     expect(diffDatabase(model, after)).toEqual([]);
 
     const url = connectionUrl(db.connection);
-    const manifestDir = mkdtempSync(join(tmpdir(), 'rlsgen-accepted-'));
+    const manifestDir = tempDir('accepted');
     const acceptedManifest = join(manifestDir, 'policies.yaml');
     writeFileSync(acceptedManifest, acceptedText);
     const shipped = runCli(['lint', '--database-url', url]);
@@ -216,7 +216,7 @@ describe.each(testServers())('the live database on $label', (server) => {
     // Microsoft's SARIF Multitool with GitHub's ingestion rules, where one is installed (npm @microsoft/sarif-multitool-linux, 100 MB: not a dependency).
     const multitool = process.env['RLSGEN_SARIF_MULTITOOL'];
     if (multitool !== undefined && multitool !== '') {
-      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-sarif-'));
+      const dir = tempDir('sarif');
       writeFileSync(join(dir, 'lint.sarif'), sarif.stdout);
       const run = spawnSync(multitool, ['validate', join(dir, 'lint.sarif'), '--rule-kind', 'Gh;Sarif', '-o', join(dir, 'report.sarif')], { encoding: 'utf8' });
       expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -228,6 +228,5 @@ describe.each(testServers())('the live database on $label', (server) => {
     expect(forced?.locations[0]?.physicalLocation.region.startLine).toBe(contactsLine);
     const suppressed = (log.runs[0]?.results ?? []) as { ruleId: string; suppressions?: { kind: string; justification: string }[] }[];
     expect(suppressed.find((r) => r.ruleId === 'require-security-invoker-view')?.suppressions?.[0]).toMatchObject({ kind: 'external', status: 'accepted' });
-    rmSync(manifestDir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { pgDumpFor, schemaDump } from '../helpers/schema-dump.js';
 import { comparableSchema, crmDatabase, freshDatabase, runSqlFile, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FIXTURE = 'test/fixtures/partitioned-crm';
 const LEAVES = ['calls_2024', 'calls_2025_voice', 'calls_2025_other', 'calls_default'];
@@ -23,7 +23,7 @@ const PARTITIONS = ['calls_2024', 'calls 2025', ...LEAVES.slice(1)];
 
 /** The fixture's manifest in a folder of its own, changed by `edit`, generated. */
 function generated(edit: (text: string) => string = (t) => t): { dir: string; out: string; manifest: string; model: () => Model; regenerate: (edit: (text: string) => string) => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-part-'));
+  const dir = tempDir('part');
   const manifest = join(dir, 'policies.yaml');
   const out = join(dir, 'generated-sql');
   const write = (text: string): void => {

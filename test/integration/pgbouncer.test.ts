@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { findPgbouncer, type Pgbouncer, pgbouncerVersion, startPgbouncer } from 
 import { probePython, runPytest, summarizePytest } from '../helpers/python.js';
 import { appLogin, testServers } from '../helpers/servers.js';
 import { countItems, FaultyClient, itemCountMismatches, runTenantStress, stressDatabase, stressTenant } from '../helpers/tenant-stress.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 /**
  * A real PgBouncer in transaction pooling mode in front of each test server:
@@ -114,14 +114,14 @@ describe.skipIf(bin === null)(`PgBouncer ${bin === null ? '(skipped: pgbouncer i
     it.skipIf(!python.ok)(
       `SQLAlchemy (psycopg2) and psycopg 3 through PgBouncer: 0 leaks${python.ok ? '' : ` (skipped: ${python.reason})`}`,
       async () => {
-        const figures = join(mkdtempSync(join(tmpdir(), 'rlsgen-bouncer-py-')), 'figures.json');
+        const figures = join(tempDir('bouncer-py'), 'figures.json');
         const { results, output } = await runPytest(['recipes/python/tests/pgbouncer'], {
           RLSGEN_PGBOUNCER_URL: connectionUrl(through).replace(/^postgres:/, 'postgresql:'),
           RLSGEN_STRESS_ADMIN_URL: connectionUrl(db.connection).replace(/^postgres:/, 'postgresql:'),
           RLSGEN_PGBOUNCER_FIGURES: figures,
         });
         console.log(`${summarizePytest(`PgBouncer, ${server.label}`, { results })}\n  ${existsSync(figures) ? readFileSync(figures, 'utf8') : 'no figures'}`);
-        rmSync(dirname(figures), { recursive: true, force: true });
+        removeTempDir(dirname(figures));
         const failed = [...results].filter(([, r]) => r.outcome !== 'passed');
         expect(results.size, output).toBeGreaterThan(0);
         expect(failed, output).toEqual([]);

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { fixtureId } from '../helpers/fixture-id.js';
 import { appLogin, comparableSchema, crmDatabase, freshDatabase, type TestServer, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * The seed CRM with the shipped manifest, as a deployed application sees it:
@@ -205,7 +205,7 @@ describe.each(testServers())('lookups applied by a role that is not superuser (m
   it('hands the functions to the lookup role, proves them, and rolls back exactly', async () => {
     const tag = randomBytes(4).toString('hex');
     const [migrator, app, owner] = [`mig_${tag}`, `app_${tag}`, `lookup_${tag}`];
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-managed-'));
+    const dir = tempDir('managed');
     writeFileSync(
       join(dir, 'policies.yaml'),
       `version: 1
@@ -256,7 +256,7 @@ tables:
 describe.each(testServers())('lookups changed over several generates, on $label', (server: TestServer) => {
   it('adds, changes and removes lookups in new files that apply and roll back exactly', async () => {
     const tag = randomBytes(4).toString('hex');
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-lookups-'));
+    const dir = tempDir('lookups');
     const head = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
 roles: { app: { name: inc_app_${tag} }, lookup: { name: inc_lookup_${tag} } }

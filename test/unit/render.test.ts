@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
@@ -9,6 +8,7 @@ import { createTemplateEnv } from '../../src/render/template-env.js';
 import { readTemplates } from '../../src/write/read-templates.js';
 import { generateTree } from '../helpers/generate.js';
 import { expectGolden, readTree } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 function renderManifest(path: string, templates = readTemplates(null)) {
   const loaded = loadManifest(readFileSync(path, 'utf8'), path);
@@ -103,7 +103,7 @@ describe('templates', () => {
   });
 
   it('can be overridden from the manifest\'s template folder', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-tpl-'));
+    const dir = tempDir('tpl');
     mkdirSync(join(dir, 'sql'));
     writeFileSync(join(dir, 'sql', 'exempt-tables.sql.hbs'), '-- our exempt tables\n-- Locks: none\nSELECT 1;\n');
     const manifest = readFileSync('policies.yaml', 'utf8').replace('tables:\n', 'templates: sql\ntables:\n');
@@ -114,7 +114,7 @@ describe('templates', () => {
   });
 
   it('reject an override that replaces nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-tpl-'));
+    const dir = tempDir('tpl');
     writeFileSync(join(dir, 'exempt-tabels.sql.hbs'), 'SELECT 1;');
     expect(() => readTemplates(dir)).toThrow(/exempt-tabels\.sql\.hbs overrides no built-in template/);
   });

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { hasErrors } from '../../manifest/diagnostic.js';
 import { isTenantRoot } from '../../manifest/model.js';
-import { loadManifest } from '../../manifest/load-manifest.js';
+import { loadManifestFile } from '../../write/load-manifest-file.js';
 import type { Target } from '../../manifest/model.js';
 import { EXIT, type Output } from '../output.js';
 import { printDiagnostics } from './generate.js';
@@ -10,7 +9,7 @@ import { printDiagnostics } from './generate.js';
 export function runValidate(output: Output, options: { manifest: string; target?: Target }): number {
   const path = resolve(options.manifest);
   const name = relative(process.cwd(), path) || path;
-  const result = loadManifest(readFileSync(path, 'utf8'), name, options.target === undefined ? {} : { target: options.target });
+  const result = loadManifestFile(path, options.target === undefined ? {} : { target: options.target });
   printDiagnostics(output, result.diagnostics);
   if (!result.ok || hasErrors(result.diagnostics)) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

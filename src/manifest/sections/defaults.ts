@@ -10,5 +10,7 @@ export interface ManifestDefaults {
 export function readDefaults(raw: RawManifest, report: Reporter): ManifestDefaults {
   const schema = raw.defaults?.schema ?? 'public';
   report.checkIdentifier(['defaults', 'schema'], schema);
-  return { schema, primaryKey: raw.defaults?.primary_key ?? 'id' };
+  const primaryKey = raw.defaults?.primary_key ?? 'id';
+  report.checkIdentifier(['defaults', 'primary_key'], primaryKey);
+  return { schema, primaryKey };
 }

@@ -15,6 +15,7 @@ export const tenantSection = section({
       report.error(['tenant', 'references'], 'invalid-reference', `${JSON.stringify(raw.tenant.references)} is not a table reference`, { help: 'write the tenant table and its key, e.g. companies(id)' });
     } else {
       key = tenantRef.column;
+      report.checkIdentifier(['tenant', 'references'], key);
       const entry = tables.resolve(tenantRef);
       if (entry !== undefined) {
         table = entry.key;
@@ -24,6 +25,8 @@ export const tenantSection = section({
         }
       } else {
         tableName = { schema: tenantRef.schema ?? defaults.schema, name: tenantRef.table };
+        report.checkIdentifier(['tenant', 'references'], tableName.name);
+        if (tenantRef.schema !== null) report.checkIdentifier(['tenant', 'references'], tenantRef.schema);
         table = tenantRef.schema === null ? tenantRef.table : `${tenantRef.schema}.${tenantRef.table}`;
       }
     }

@@ -3,7 +3,7 @@ import { findTableInfo, type ForeignKeyInfo } from '../../introspect/snapshot.js
 import { quoteIdent, quoteLiteral, quoteQualified } from '../../sql/quote.js';
 import { type Outcome, fail, notApplicable, pass } from '../check.js';
 import type { TableProbe } from '../probe.js';
-import { escapeRegExp } from '../../lint/policy-analysis.js';
+import { sameReferenceFailure } from '../same-failure.js';
 
 /**
  * Foreign-key checks ignore row security: a row of A pointing at a row of B
@@ -50,12 +50,7 @@ export const reference: TableProbe = {
       if (toOther.ok && toOther.value === 0) return [fail(this.id, `the probe could not update its own row of ${t.table.key} (0 rows): isolation of the reference not proven`)];
       if (toOther.ok) return [fail(this.id, `a row of ${t.a} could point ${column} at a ${fk.references.name} row of ${t.b}`, sql)];
       if (toMissing.ok) return [fail(this.id, `pointing ${column} at a missing ${fk.references.name} row succeeded`)];
-      // The id as a whole value only: a small id also occurs inside names (calls_2024).
-      const mask = (o: Outcome<unknown>, id: string): string => {
-        const value = new RegExp(`(?<![\\w-])${escapeRegExp(id)}(?![\\w])`, 'g');
-        return o.ok ? '' : `${o.code}|${o.constraint}|${o.message.replace(value, '?')}|${o.detail.replace(value, '?')}`;
-      };
-      if (mask(toOther, target.k) !== mask(toMissing, missing)) {
+      if (!sameReferenceFailure({ error: toOther, value: target.k }, { error: toMissing, value: missing }, fk.columns)) {
         return [
           fail(
             this.id,

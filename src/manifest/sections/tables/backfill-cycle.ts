@@ -1,27 +1,36 @@
 import { isScoped, type TableModel } from '../../model.js';
 import type { Reporter } from '../../report.js';
 
-/** A cycle in the dependency graph, as the list of keys on it, or null. */
+/**
+ * A cycle in the dependency graph, as the list of keys on it, or null. A
+ * depth-first search with its own stack: a chain of 100,000 tables must not
+ * exhaust the call stack.
+ */
 function findCycle(keys: readonly string[], edges: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (key: string): string[] | null => {
-    const s = state.get(key);
-    if (s === 'done') return null;
-    if (s === 'visiting') return stack.slice(stack.indexOf(key));
-    state.set(key, 'visiting');
-    stack.push(key);
-    for (const next of [...(edges.get(key) ?? [])].sort()) {
-      const found = visit(next);
-      if (found !== null) return found;
+  for (const root of keys) {
+    if (state.has(root)) continue;
+    const path: string[] = [];
+    const pending: { key: string; next: string[] }[] = [];
+    const enter = (key: string): void => {
+      state.set(key, 'visiting');
+      path.push(key);
+      pending.push({ key, next: [...(edges.get(key) ?? [])].sort().reverse() });
+    };
+    enter(root);
+    while (pending.length > 0) {
+      const top = pending[pending.length - 1] as { key: string; next: string[] };
+      const next = top.next.pop();
+      if (next === undefined) {
+        state.set(top.key, 'done');
+        path.pop();
+        pending.pop();
+        continue;
+      }
+      const s = state.get(next);
+      if (s === 'visiting') return path.slice(path.indexOf(next));
+      if (s === undefined) enter(next);
     }
-    stack.pop();
-    state.set(key, 'done');
-    return null;
-  };
-  for (const key of keys) {
-    const found = visit(key);
-    if (found !== null) return found;
   }
   return null;
 }

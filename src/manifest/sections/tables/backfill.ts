@@ -45,6 +45,8 @@ function readPath(input: TableKeyInput, path: RawPath, pathAt: Segment[]): { hop
     const parsed = parseRawHop(input, item, hopAt);
     if (parsed === null) return null;
     const { column, ref } = parsed;
+    // Each name of the hop reaches the SQL (the fill trigger, the backfill).
+    if (!report.checkIdentifier(hopAt, column) || (ref.column !== null && !report.checkIdentifier(hopAt, ref.column))) return null;
     const target = tables.resolve(ref);
     if (target === undefined) {
       report.error(hopAt, 'unknown-table', `backfill path goes through ${JSON.stringify(ref.table)}, which is not declared in tables`, {

@@ -15,7 +15,7 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
   const t = entry.raw;
   const foreignKeys: ForeignKey[] = [];
   for (const [column, spec] of Object.entries(t.foreign_keys ?? {})) {
-    report.checkIdentifier(input.at('foreign_keys'), column);
+    report.checkIdentifier(input.at('foreign_keys'), column, column);
     const text = typeof spec === 'string' ? spec : spec.references;
     const fkPath = typeof spec === 'string' ? input.at('foreign_keys', column) : input.at('foreign_keys', column, 'references');
     const ref = parseTableRef(text);
@@ -23,6 +23,7 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
       report.error(fkPath, 'invalid-reference', `${JSON.stringify(text)}: ${ref.error}`, { help: 'write the referenced table, e.g. contacts or contacts(id)' });
       continue;
     }
+    if (ref.column !== null && !report.checkIdentifier(fkPath, ref.column)) continue;
     const target = tables.resolve(ref);
     if (target === undefined) {
       report.error(fkPath, 'unknown-table', `foreign key ${column} references ${JSON.stringify(text)}, which is not declared in tables`, didYouMean(ref.table, tables.keys()));

@@ -8,6 +8,7 @@ export function readMode(input: TableKeyInput): Pick<TableModel, 'mode' | 'reaso
   if (mode === 'exempt' && t.reason === undefined && !input.isTenantTable) {
     section.report.error(['tables'], 'missing-reason', `exempt table ${entry.key} needs a \`reason\``, { help: 'say why the table is not tenant-scoped; the reason is copied into the generated SQL' }, entry.key);
   }
+  if (t.reason !== undefined) section.report.checkText(input.at('reason'), t.reason);
   if (!scoped) {
     for (const field of ['backfill', 'unresolved', 'legacy_owner'] as const) {
       if (t[field] !== undefined) section.report.error(input.at(), 'exempt-field', `\`${field}\` only applies to tenant and shared tables`, {}, field);

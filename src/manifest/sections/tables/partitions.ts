@@ -2,7 +2,7 @@ import type { PartitionModel, Partitioning, TableModel, TableName } from '../../
 import type { RawPartitions } from '../../raw-manifest.js';
 import { isParseError, parseTableRef } from '../../reference-syntax.js';
 import type { Segment } from '../../source-map.js';
-import type { TableEntry } from '../../table-index.js';
+import type { TableEntry, TableIndex } from '../../table-index.js';
 import type { TableKeyInput } from './table-key.js';
 
 interface WrittenPartition {
@@ -44,6 +44,33 @@ function partitionName(text: string, table: TableName): TableName | null {
 
 const id = (n: TableName): string => `${n.schema}.${n.name}`;
 
+interface FirstListed {
+  /** Each partition's first table, in the order of `tables:`. */
+  readonly owner: ReadonlyMap<string, { readonly key: string; readonly position: number }>;
+  readonly position: ReadonlyMap<TableEntry, number>;
+}
+
+const listed = new WeakMap<TableIndex, FirstListed>();
+
+/** Where each partition is first listed, computed once per manifest: each table then looks up its own (linear, not quadratic). */
+function firstListed(tables: TableIndex): FirstListed {
+  let found = listed.get(tables);
+  if (found === undefined) {
+    const owner = new Map<string, { key: string; position: number }>();
+    const position = new Map<TableEntry, number>();
+    tables.entries.forEach((entry, i) => {
+      position.set(entry, i);
+      for (const p of writtenPartitions(entry)) {
+        const name = partitionName(p.text, entry.name);
+        if (name !== null && !owner.has(id(name))) owner.set(id(name), { key: entry.key, position: i });
+      }
+    });
+    found = { owner, position };
+    listed.set(tables, found);
+  }
+  return found;
+}
+
 /**
  * `partition_key:`, `partitions:` and `children:` a partitioned table's
  * partitions (sub-partitions nested) or an inheritance parent's children.
@@ -65,14 +92,8 @@ export function readPartitions(input: TableKeyInput): Pick<TableModel, 'partitio
     report.warning(input.at(), 'partitions-ignored', 'partitions and children only matter for tenant and shared tables; an exempt table keeps its partitions as they are');
   }
 
-  const earlier = new Map<string, string>();
-  for (const other of section.tables.entries) {
-    if (other === entry) break;
-    for (const p of writtenPartitions(other)) {
-      const name = partitionName(p.text, other.name);
-      if (name !== null) earlier.set(id(name), other.key);
-    }
-  }
+  const earlier = firstListed(section.tables);
+  const position = earlier.position.get(entry) ?? 0;
   const partitions: PartitionModel[] = [];
   const seen = new Set<string>();
   for (const p of writtenPartitions(entry)) {
@@ -95,9 +116,9 @@ export function readPartitions(input: TableKeyInput): Pick<TableModel, 'partitio
       fail('duplicate-partition', `${id(name)} is listed twice`);
       continue;
     }
-    const owner = earlier.get(id(name));
-    if (owner !== undefined) {
-      fail('duplicate-partition', `${id(name)} is already listed under ${owner}`);
+    const owner = earlier.owner.get(id(name));
+    if (owner !== undefined && owner.position < position) {
+      fail('duplicate-partition', `${id(name)} is already listed under ${owner.key}`);
       continue;
     }
     seen.add(id(name));
