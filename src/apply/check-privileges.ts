@@ -275,6 +275,10 @@ function evaluate(requirement: Requirement, facts: Facts): Gap | null {
     }
     case 'become-role': {
       const r = facts.roles.get(need.role);
+      if (r?.exists !== true && requirement.createdByRun) {
+        // Created by an earlier statement of the run: a superuser may hand objects to it; anyone else needs to be a member first.
+        return su ? null : gap(`membership in role ${need.role}, which the migrations create, to make it an owner`, `create it beforehand (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN) and GRANT ${quoteIdent(need.role)} TO ${role}, or apply as a superuser`);
+      }
       if (r?.exists !== true) return gap(`role ${need.role} does not exist`, `create it (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN), or correct migration.owner in the manifest`);
       return su || r.can_become ? null : gap(`membership in role ${need.role}, to make it the owner`, `GRANT ${quoteIdent(need.role)} TO ${role}`);
     }
