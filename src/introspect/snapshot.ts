@@ -122,6 +122,14 @@ export interface FunctionInfo extends QualifiedName {
   readonly owner: string;
   readonly source: string;
   readonly fromExtension: boolean;
+  /** EXECUTE and other privileges; the default (owner and PUBLIC) when never changed. */
+  readonly grants: readonly GrantInfo[];
+  /** STRICT: NULL for any NULL argument, without running the body. */
+  readonly strict: boolean;
+  /** Argument names in order ('' where unnamed). */
+  readonly argumentNames: readonly string[];
+  /** A SQL-standard body (`RETURN ...` or `BEGIN ATOMIC ... END`, PostgreSQL 14+), whose `source` is empty; else null. */
+  readonly sqlBody: string | null;
 }
 
 export interface RoleInfo {
