@@ -366,4 +366,13 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
     const findings = lintDatabase(snapshot, { model: null, appRole: CASES[index]?.appRole ?? null, rules: [definition] });
     expect(findings.filter((f) => f.object.includes(`h_${index}.`)).map((f) => f.object).sort()).toEqual([`table h_${index}.base_old`, `table h_${index}.t_1_2026`]);
   });
+
+  it('a policy keeps the columns it reads: DROP COLUMN is refused (pgrls HYG001 assumes it is not)', async () => {
+    await withClient(db.connection, async (c) => {
+      await c.query('CREATE TABLE public.kept (id int, company_id int)');
+      await c.query("CREATE POLICY p ON public.kept USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int)");
+      await expect(c.query('ALTER TABLE public.kept DROP COLUMN company_id')).rejects.toMatchObject({ code: '2BP01' });
+      await c.query('DROP TABLE public.kept');
+    });
+  });
 });
