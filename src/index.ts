@@ -13,3 +13,6 @@ export { createTemplateEnv } from './render/template-env.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './sql/quote.js';
 export { generateMigrations, type GenerateOptions, type GenerateResult } from './write/generate-migrations.js';
 export { readTemplates } from './write/read-templates.js';
+export { provePolicies, type ProveOptions } from './prove/prove-policies.js';
+export type { ProofResult, TableProof, Verdict } from './prove/result.js';
+export { formatProof } from './prove/format-proof.js';

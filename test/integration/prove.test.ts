@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
-import { withClient } from '../../src/db/server.js';
+import { connectionUrl, withClient } from '../../src/db/server.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
 import { RULES } from '../../src/lint/registry.js';
@@ -8,6 +8,7 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { readFileSync } from 'node:fs';
 import { provePolicies } from '../../src/prove/prove-policies.js';
 import type { ProofResult } from '../../src/prove/result.js';
+import { runCli } from '../helpers/cli.js';
 import { crmDatabase, freshDatabase, runSqlFile, testServers } from '../helpers/servers.js';
 
 const [server] = testServers();
@@ -82,6 +83,8 @@ const SUPABASE = `CREATE SCHEMA auth;
 
 describe.runIf(server !== undefined)('rlsgen prove', () => {
   const drops: (() => Promise<void>)[] = [];
+  /** Databases the CLI test runs on, filled by the tests before it. */
+  const urls: { crm?: string; hand?: string; supabase?: string } = {};
   beforeAll(async () => {
     if (server === undefined) return;
     await withClient(server.connection, (c) => c.query(`CREATE ROLE ${APP} NOLOGIN`));
@@ -96,6 +99,7 @@ describe.runIf(server !== undefined)('rlsgen prove', () => {
     const db = await crmDatabase(server);
     drops.push(db.drop);
     await applyMigrations({ connection: db.connection, dir: 'generated-sql' });
+    urls.crm = connectionUrl(db.connection);
     const loaded = loadManifest(readFileSync('policies.yaml', 'utf8'), 'policies.yaml');
     if (!loaded.ok) throw new Error('manifest');
     const snapshot = await withClient(db.connection, introspectDatabase);
@@ -137,6 +141,7 @@ describe.runIf(server !== undefined)('rlsgen prove', () => {
       await c.query('CREATE SCHEMA hand');
       for (const h of HAND) if (h.sql !== '') await c.query(h.sql);
     });
+    urls.hand = connectionUrl(db.connection);
     const snapshot = await withClient(db.connection, introspectDatabase);
     const result = provePolicies(snapshot, { model: null, appRole: APP });
     const got = Object.fromEntries(result.tables.map((t) => [t.table.name, t.verdict]));
@@ -153,8 +158,33 @@ describe.runIf(server !== undefined)('rlsgen prove', () => {
     const db = await freshDatabase(server, 'prove');
     drops.push(db.drop);
     await withClient(db.connection, (c) => c.query(SUPABASE));
+    urls.supabase = connectionUrl(db.connection);
     const snapshot = await withClient(db.connection, introspectDatabase);
     const result = provePolicies(snapshot, { model: null, appRole: APP, tenantColumn: 'user_id', setting: 'request.jwt.claim.sub' });
     expect(Object.fromEntries(result.tables.map((t) => [t.table.name, t.verdict]))).toEqual({ notes: 'PROVEN', posts: 'LEAK' });
+  });
+
+  it('rlsgen prove: a line per table, counterexamples, and exit 0 proven, 1 leak or unverified, 2 usage', () => {
+    if (server === undefined || urls.crm === undefined || urls.hand === undefined || urls.supabase === undefined) throw new Error('the tests above did not run');
+    const env = { DATABASE_URL: '' };
+    const crm = runCli(['prove', '--database-url', urls.crm], { env });
+    expect(crm.code, crm.stderr).toBe(0);
+    expect(crm.stdout).toContain('PROVEN public.deals');
+    expect(crm.stdout).toMatch(/^PROVEN: \d+ tenant table\(s\) for role crm_app, app.company_id -> company_id: \d+ proven, 0 leak, 0 unverified$/m);
+    // Without the manifest, in a folder that has none.
+    const hand = runCli(['prove', '--database-url', urls.hand, '--role', APP], { env, cwd: 'test' });
+    expect(hand.code).toBe(1);
+    expect(hand.stdout).toContain('LEAK hand.or_true');
+    expect(hand.stdout).toContain("SELECT read: with app.company_id unset, a row with company_id = '90001' is visible");
+    expect(hand.stdout).toContain('UNVERIFIED hand.plpgsql_helper');
+    expect(hand.stdout).toContain('plpgsql function hand.tenant() is not followed');
+    expect(hand.stdout).toContain('PROVEN hand.fence_all');
+    const json = runCli(['prove', '--database-url', urls.supabase, '--role', APP, '--tenant-column', 'user_id', '--setting', 'request.jwt.claim.sub', '--json'], { env, cwd: 'test' });
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as ProofResult;
+    const posts = parsed.tables.find((t) => t.table.name === 'posts');
+    expect(posts?.commands.find((c) => c.command === 'SELECT')?.checks[0]?.counterexample).toMatchObject({ scenario: 'unset', settingValue: null, row: { user_id: expect.any(String) } });
+    expect(runCli(['prove'], { env, cwd: 'test' }).code).toBe(2);
+    expect(runCli(['prove', '--database-url', urls.crm, '--role', 'no_such_role'], { env }).code).toBe(2);
   });
 });
