@@ -1,6 +1,6 @@
 import type { PolicyInfo, TableInfo } from '../introspect/snapshot.js';
 import type { Expr } from '../sql/expression.js';
-import { parseExpression } from '../sql/parse-expression.js';
+import { policyTree } from '../lint/tenant-binding.js';
 import type { Command } from './result.js';
 
 export interface Clause {
@@ -14,17 +14,10 @@ export interface Clauses {
   readonly restrictive: readonly Clause[];
 }
 
-/** Parses each distinct expression text once per run. */
+/** Parses each distinct expression text once. */
 export class ExpressionCache {
-  private readonly parsed = new Map<string, Expr>();
-
   get(text: string): Expr {
-    let expr = this.parsed.get(text);
-    if (expr === undefined) {
-      expr = parseExpression(text);
-      this.parsed.set(text, expr);
-    }
-    return expr;
+    return policyTree(text);
   }
 }
 

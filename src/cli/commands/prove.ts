@@ -1,10 +1,8 @@
-import { withClient } from '../../db/server.js';
-import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { formatProof } from '../../prove/format-proof.js';
 import { provePolicies } from '../../prove/prove-policies.js';
 import { EXIT, type Output } from '../output.js';
-import { connectionFrom, printApplyError } from './common.js';
-import { optionalModel } from './lint.js';
+import { printApplyError } from './common.js';
+import { readCatalog } from './lint.js';
 
 export interface ProveCliOptions {
   readonly databaseUrl?: string;
@@ -17,16 +15,10 @@ export interface ProveCliOptions {
 
 /** Reads the catalog and proves each tenant table's policies; 0 when all are PROVEN, 1 on a LEAK or UNVERIFIED, 2 usage. */
 export async function runProve(output: Output, options: ProveCliOptions): Promise<number> {
-  const connection = connectionFrom(output, options.databaseUrl);
-  if (connection === null) return EXIT.usage;
-  const model = optionalModel(output, options.manifest);
-  if (model === undefined) return EXIT.usage;
   try {
-    const snapshot = await withClient(connection, introspectDatabase, 'rlsgen prove');
-    if (options.role !== undefined && !snapshot.roles.some((r) => r.name === options.role)) {
-      output.err(`error: --role ${options.role}: no such role in the database`);
-      return EXIT.usage;
-    }
+    const catalog = await readCatalog(output, options, 'rlsgen prove');
+    if (typeof catalog === 'number') return catalog;
+    const { snapshot, model } = catalog;
     const result = provePolicies(snapshot, {
       model,
       ...(options.role === undefined ? {} : { appRole: options.role }),
