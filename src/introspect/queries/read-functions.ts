@@ -24,7 +24,7 @@ interface FunctionRow {
 /** Functions and procedures outside pg_catalog, with their security attributes and source. */
 export async function readFunctions(client: pg.ClientBase): Promise<FunctionInfo[]> {
   const functions = await queryRows<FunctionRow>(client, `
-    SELECT p.oid::int AS oid, n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS args,
+    SELECT p.oid::int AS oid, n.nspname AS schema, p.proname AS name, oidvectortypes(p.proargtypes) AS args,
            l.lanname AS language, p.prosecdef AS security_definer, p.provolatile::text AS volatility, p.proleakproof AS leakproof,
            (SELECT substr(c, 13) FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%') AS search_path,
            pg_get_userbyid(p.proowner) AS owner, p.prosrc AS source,
@@ -41,6 +41,7 @@ export async function readFunctions(client: pg.ClientBase): Promise<FunctionInfo
       schema: f.schema,
       name: f.name,
       signature: `${f.name}(${f.args})`,
+      argumentTypes: f.args,
       language: f.language,
       securityDefiner: f.security_definer,
       volatility: f.volatility === 'i' ? 'immutable' : f.volatility === 's' ? 'stable' : 'volatile',
