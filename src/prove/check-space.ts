@@ -1,6 +1,6 @@
 import type { TableInfo } from '../introspect/snapshot.js';
 import { collectTerms, emptyTerms, type Terms } from './collect-terms.js';
-import type { Domains } from './domains.js';
+import { type Domains, SESSION_LOGIN } from './domains.js';
 import { type EvalContext, evaluate, type Session } from './evaluate.js';
 import { admission, type Admission, connective, truthsOf } from './logic.js';
 import type { Clauses } from './policy-clauses.js';
@@ -79,7 +79,7 @@ export function sessionFor(space: CheckSpace, scenario: ScenarioValue, assignmen
     if (name.startsWith('setting:')) settings.set(name.slice(8), value);
     else if (name.startsWith('stale:')) stale.set(name.slice(6), value);
   }
-  return { settings, stale, sessionUser: assignment.get('session_user') ?? { k: 'value', type: 'text', text: 'app_login' }, signedTenant: scenario.tenant ?? NULL };
+  return { settings, stale, sessionUser: assignment.get('session_user') ?? { k: 'value', type: 'text', text: SESSION_LOGIN }, signedTenant: scenario.tenant ?? NULL };
 }
 
 export function rowFor(assignment: ReadonlyMap<string, Outcome>, prefix = 'row'): Map<string, Outcome> {

@@ -1,5 +1,6 @@
 import type { TableInfo } from '../introspect/snapshot.js';
 import { children, type Expr } from '../sql/expression.js';
+import { SESSION_LOGIN } from './domains.js';
 import type { FunctionResolver } from './resolve-function.js';
 
 /** What the policies of one check depend on: the free variables the prover enumerates, and the constants they compare with. */
@@ -11,11 +12,13 @@ export interface Terms {
   /** Settings read inside IMMUTABLE helpers, which a cached plan may hold from another session. */
   readonly stale: Set<string>;
   readonly sessionUser: { used: boolean };
+  /** Whether current_user (current_role, user) is read: the application role's name is then a value rows can hold. */
+  readonly currentUser: { used: boolean };
   readonly constants: { readonly value: string; readonly type: string }[];
 }
 
 export function emptyTerms(): Terms {
-  return { columns: new Set(), settings: new Set(), stale: new Set(), sessionUser: { used: false }, constants: [] };
+  return { columns: new Set(), settings: new Set(), stale: new Set(), sessionUser: { used: false }, currentUser: { used: false }, constants: [] };
 }
 
 /** Adds what `expr` reads to `terms`, following inlined SQL functions as evaluation does. */
@@ -35,7 +38,11 @@ export function collectTerms(expr: Expr, table: TableInfo, resolver: FunctionRes
       else visit(expr.expr);
       return;
     case 'sqlvalue':
-      if (expr.name === 'session_user') terms.sessionUser.used = true;
+      if (expr.name === 'session_user') {
+        terms.sessionUser.used = true;
+        // The login the application connects as is a value a row can hold too.
+        terms.constants.push({ value: SESSION_LOGIN, type: 'text' });
+      } else if (['current_user', 'current_role', 'user'].includes(expr.name)) terms.currentUser.used = true;
       return;
     case 'call':
       collectCall(expr, table, resolver, terms, frame);

@@ -22,6 +22,9 @@ export interface Domains {
   readonly sessionUser: readonly Outcome[];
 }
 
+/** The login role the prover takes the application to connect as (session_user). */
+export const SESSION_LOGIN = 'app_login';
+
 const SAMPLES: Record<ValueType, readonly string[]> = {
   uuid: ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'dddddddd-dddd-4ddd-8ddd-dddddddddddd'],
   int: ['90001', '90002', '90003', '90004'],
@@ -58,6 +61,6 @@ export function buildDomains(tenantType: ValueType, terms: Terms, columnTypes: r
       return outcomes([NULL, ...samples(type).slice(0, 2), ...constantsOf(type)]);
     },
     setting: outcomes([NULL, value('text', ''), value('text', 'x'), ...texts(inPlay.flatMap((t) => samples(t).slice(0, 2))), ...constantsOf('text')]),
-    sessionUser: outcomes([value('text', 'app_login'), ...constantsOf('text')]),
+    sessionUser: outcomes([value('text', SESSION_LOGIN), ...constantsOf('text')]),
   };
 }

@@ -81,6 +81,8 @@ function proveOne(table: TableInfo, s: TableSetup): TableProof {
   if (!modelled(tenantType)) return unverifiedTable(table, `the tenant column ${s.tenantColumn} is of type ${s.type}, which the prover does not model`);
   const terms = emptyTerms();
   for (const p of table.policies) for (const text of [p.using, p.check]) if (text !== null) collectTerms(s.cache.get(text), table, s.resolver, terms);
+  // A row may hold the application role's name, which current_user returns for every tenant.
+  if (terms.currentUser.used && s.role !== null) terms.constants.push({ value: s.role, type: 'text' });
   const columnTypes = table.columns.filter((c) => terms.columns.has(c.name)).map((c) => valueType(c.type));
   const domains = buildDomains(tenantType, terms, columnTypes);
   const [a, b] = [display(domains.tenantChoices[0] ?? domains.b) ?? '', display(domains.b) ?? ''];

@@ -66,6 +66,9 @@ const HAND: { name: string; sql: string; verdict: ProofResult['verdict']; leaks?
     verdict: 'UNVERIFIED',
   },
   { name: 'members', sql: '', verdict: 'PROVEN' },
+  // Keyed on the login every tenant shares.
+  { name: 'role_keyed', sql: table('role_keyed', [`TO ${APP} USING (owner_role = current_user)`], 'id int PRIMARY KEY, company_id int NOT NULL, owner_role name'), verdict: 'LEAK', leaks: ['SELECT'] },
+  { name: 'login_keyed', sql: table('login_keyed', [`TO ${APP} USING (owner_role = session_user)`], 'id int PRIMARY KEY, company_id int NOT NULL, owner_role name'), verdict: 'LEAK', leaks: ['SELECT'] },
   // Row security off on a tenant table.
   { name: 'no_rls', sql: `CREATE TABLE hand.no_rls (id int PRIMARY KEY, company_id int NOT NULL); GRANT SELECT ON hand.no_rls TO ${APP};`, verdict: 'LEAK' },
 ];
