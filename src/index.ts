@@ -51,3 +51,6 @@ export type { Finding, Severity } from './lint/rule.js';
 export { auditDatabase, type AuditReport, type CrossReference, type TableAudit } from './audit/audit-database.js';
 export { diffDatabase, type Drift } from './diff/diff-database.js';
 export { initManifest, type InitOptions } from './init/init-manifest.js';
+export { provePolicies, type ProveOptions as ProvePoliciesOptions } from './prove/prove-policies.js';
+export type { ProofResult, TableProof, Verdict } from './prove/result.js';
+export { formatProof } from './prove/format-proof.js';

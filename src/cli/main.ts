@@ -16,6 +16,7 @@ const commands = {
   generate: () => import('./commands/generate.js'),
   init: () => import('./commands/init.js'),
   lint: () => import('./commands/lint.js'),
+  prove: () => import('./commands/prove.js'),
   validate: () => import('./commands/validate.js'),
   verify: () => import('./commands/verify.js'),
 };
@@ -154,6 +155,20 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addHelpText('after', '\nExit codes: 0 no error-severity finding, 1 at least one, 2 usage or no database.')
     .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; dir: string; format: 'text' | 'json' | 'sarif' }) => {
       exit.code = await (await commands.lint()).runLint(output, options, VERSION);
+    });
+
+  program
+    .command('prove')
+    .description("decide from the catalog's policy expressions, without running a query, whether the application role can reach another tenant's rows: PROVEN, LEAK (with a counterexample row) or UNVERIFIED per table")
+    .option('--database-url <url>', 'the database (default: $DATABASE_URL)')
+    .addOption(manifestOption())
+    .option('--role <role>', "the application role (default: the manifest's)")
+    .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
+    .option('--setting <name>', 'without a manifest: the tenant variable', 'app.company_id')
+    .option('--json', 'print the result as JSON', false)
+    .addHelpText('after', '\nExit codes: 0 every tenant table PROVEN, 1 a LEAK or an UNVERIFIED table, 2 usage or no database.')
+    .action(async (options: { databaseUrl?: string; manifest: string; role?: string; tenantColumn: string; setting: string; json: boolean }) => {
+      exit.code = await (await commands.prove()).runProve(output, options);
     });
 
   program

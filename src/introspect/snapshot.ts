@@ -160,6 +160,12 @@ export interface FunctionInfo extends QualifiedName {
   readonly fromExtension: boolean;
   /** EXECUTE and the other privileges, with PostgreSQL's default (EXECUTE to PUBLIC) made explicit. */
   readonly grants: readonly GrantInfo[];
+  /** STRICT: NULL for any NULL argument, without running the body. */
+  readonly strict: boolean;
+  /** Argument names in order ('' where unnamed). */
+  readonly argumentNames: readonly string[];
+  /** A SQL-standard body (`RETURN ...` or `BEGIN ATOMIC ... END`, PostgreSQL 14+), whose `source` is empty; else null. */
+  readonly sqlBody: string | null;
 }
 
 export interface RoleInfo {

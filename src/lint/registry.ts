@@ -9,10 +9,15 @@ import { banDefaultPrivilegesGrant } from './rules/ban-default-privileges-grant.
 import { banDefinerTenantAccess } from './rules/ban-definer-tenant-access.js';
 import { banExemptTenantData } from './rules/ban-exempt-tenant-data.js';
 import { banExemptTenantReference } from './rules/ban-exempt-tenant-reference.js';
+import { banFkExistenceOracle } from './rules/ban-fk-existence-oracle.js';
 import { banImmutableTenantFunction } from './rules/ban-immutable-tenant-function.js';
 import { banLeakproofFunction } from './rules/ban-leakproof-function.js';
+import { banMixedTenantBinding } from './rules/ban-mixed-tenant-binding.js';
 import { banMultiplePermissive } from './rules/ban-multiple-permissive.js';
 import { banPermissiveTrue } from './rules/ban-permissive-true.js';
+import { banPublicBypassingDefiner } from './rules/ban-public-bypassing-definer.js';
+import { banReachableChildWithoutRls } from './rules/ban-reachable-child-without-rls.js';
+import { banRoleKeyedPolicy } from './rules/ban-role-keyed-policy.js';
 import { banSingleColumnTenantFk } from './rules/ban-single-column-tenant-fk.js';
 import { banTenantMaterializedView } from './rules/ban-tenant-materialized-view.js';
 import { banUniqueWithoutTenant } from './rules/ban-unique-without-tenant.js';
@@ -28,6 +33,7 @@ import { requireRlsEnabled } from './rules/require-rls-enabled.js';
 import { requireRlsForced } from './rules/require-rls-forced.js';
 import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
 import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
+import { requireTenantBoundCheck } from './rules/require-tenant-bound-check.js';
 import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
 import { requireTrustedRlsgenSchema } from './rules/require-trusted-rlsgen-schema.js';
@@ -46,10 +52,15 @@ export const RULES: readonly LintRule[] = [
   banDefinerTenantAccess,
   banExemptTenantData,
   banExemptTenantReference,
+  banFkExistenceOracle,
   banImmutableTenantFunction,
   banLeakproofFunction,
+  banMixedTenantBinding,
   banMultiplePermissive,
   banPermissiveTrue,
+  banPublicBypassingDefiner,
+  banReachableChildWithoutRls,
+  banRoleKeyedPolicy,
   banSingleColumnTenantFk,
   banTenantMaterializedView,
   banUniqueWithoutTenant,
@@ -65,6 +76,7 @@ export const RULES: readonly LintRule[] = [
   requireRlsForced,
   requireSafeSettingRead,
   requireSecurityInvokerView,
+  requireTenantBoundCheck,
   requireTenantIndex,
   requireTenantPredicate,
   requireTrustedRlsgenSchema,

@@ -275,6 +275,86 @@ lookups:
         'company_id = s.current_company()',
       ])}`,
   },
+  {
+    rule: 'require-tenant-bound-check',
+    appRole: role('bound'),
+    hazard: `${T('h', ', status text')} ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; ALTER TABLE h.t FORCE ROW LEVEL SECURITY;
+      CREATE POLICY rw ON h.t FOR ALL TO ${role('bound')} USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int)
+        WITH CHECK (company_id IS NOT NULL AND status IN ('draft', 'sent'));`,
+    // The WITH CHECK binds the tenant, or is left out so that USING checks new rows; rlsgen's one policy per command.
+    safe: `${T('s', ', status text')} ${RLS('s', role('bound'))}
+      CREATE POLICY rw ON s.t FOR ALL TO ${role('bound')} USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int)
+        WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::int AND status IN ('draft', 'sent'));
+      CREATE POLICY rw2 ON s.t FOR ALL TO ${role('bound')} USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      CREATE POLICY ins ON s.t FOR INSERT TO ${role('bound')} WITH CHECK (company_id = NULLIF(current_setting('app.company_id', true), '')::int);`,
+  },
+  {
+    rule: 'ban-reachable-child-without-rls',
+    appRole: role('child'),
+    // A partition two levels down and an inheritance child, both granted directly and without row security.
+    hazard: `CREATE TABLE h.t (id int, company_id int NOT NULL, at date NOT NULL) PARTITION BY LIST (company_id);
+      CREATE TABLE h.t_1 PARTITION OF h.t FOR VALUES IN (1) PARTITION BY RANGE (at);
+      CREATE TABLE h.t_1_2026 PARTITION OF h.t_1 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+      ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; ALTER TABLE h.t FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant ON h.t USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      GRANT SELECT ON h.t, h.t_1_2026 TO ${role('child')};
+      ${T('h', '').replace('h.t ', 'h.base ').replace('h.t (', 'h.base (')} ALTER TABLE h.base ENABLE ROW LEVEL SECURITY;
+      CREATE TABLE h.base_old () INHERITS (h.base); GRANT SELECT, UPDATE ON h.base_old TO ${role('child')};`,
+    // Without a grant of its own the partition is only reached through the parent; a granted child has row security.
+    safe: `CREATE TABLE s.t (id int, company_id int NOT NULL) PARTITION BY LIST (company_id);
+      CREATE TABLE s.t_1 PARTITION OF s.t FOR VALUES IN (1);
+      CREATE TABLE s.t_2 PARTITION OF s.t FOR VALUES IN (2);
+      ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; ALTER TABLE s.t FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant ON s.t USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      ALTER TABLE s.t_2 ENABLE ROW LEVEL SECURITY; ALTER TABLE s.t_2 FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant ON s.t_2 USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);
+      GRANT SELECT ON s.t, s.t_2 TO ${role('child')};`,
+  },
+  {
+    rule: 'ban-fk-existence-oracle',
+    appRole: role('oracle'),
+    hazard: `${T('h')} ${RLS('h', role('oracle'))}
+      CREATE TABLE h.audit (id int PRIMARY KEY, t_id int REFERENCES h.t (id)); GRANT INSERT ON h.audit TO ${role('oracle')};`,
+    // rlsgen's composite key on a tenant-scoped child (pgrls reports it); a global table the application cannot write.
+    safe: `${T('s')} ${RLS('s', role('oracle'))} ALTER TABLE s.t ADD UNIQUE (company_id, id);
+      CREATE TABLE s.child (id int PRIMARY KEY, company_id int NOT NULL, t_id int, FOREIGN KEY (company_id, t_id) REFERENCES s.t (company_id, id));
+      GRANT INSERT, UPDATE ON s.child TO ${role('oracle')};
+      CREATE TABLE s.audit (id int PRIMARY KEY, t_id int REFERENCES s.t (id)); GRANT SELECT ON s.audit TO ${role('oracle')};`,
+  },
+  {
+    rule: 'ban-public-bypassing-definer',
+    // Owned by the superuser that runs the tests, executable by PUBLIC by default.
+    hazard: 'CREATE FUNCTION h.f() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ SELECT 1::bigint $$;',
+    safe: `CREATE FUNCTION s.f() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ SELECT 1::bigint $$;
+      REVOKE EXECUTE ON FUNCTION s.f() FROM PUBLIC;
+      CREATE ROLE ${role('definer_owner')} NOLOGIN;
+      CREATE FUNCTION s.g() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ SELECT 1::bigint $$;
+      ALTER FUNCTION s.g() OWNER TO ${role('definer_owner')};`,
+  },
+  {
+    rule: 'ban-role-keyed-policy',
+    hazard: `${T('h', ', owner_role name')} ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; CREATE POLICY mine ON h.t USING (owner_role = current_user);`,
+    // A role check that is not a row key: an admin escape, a privilege test.
+    safe: `${T('s')} ${RLS('s', 'public')}
+      CREATE POLICY admins ON s.t FOR SELECT USING (current_user = 'postgres' OR pg_has_role(current_user, 'pg_read_all_data', 'MEMBER'));`,
+  },
+  {
+    rule: 'ban-mixed-tenant-binding',
+    hazard: `CREATE FUNCTION h.require_company() RETURNS int LANGUAGE plpgsql STABLE AS $$
+        BEGIN
+          IF NULLIF(current_setting('app.company_id', true), '') IS NULL THEN RAISE EXCEPTION 'app.company_id is not set' USING ERRCODE = 'insufficient_privilege'; END IF;
+          RETURN current_setting('app.company_id')::int;
+        END $$;
+      ${T('h')} ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON h.t USING (company_id = (SELECT h.require_company()));
+      ${T('h').replaceAll('h.t', 'h.u')} ALTER TABLE h.u ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON h.u USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int);`,
+    safe: `CREATE FUNCTION s.require_company() RETURNS int LANGUAGE plpgsql STABLE AS $$
+        BEGIN
+          IF NULLIF(current_setting('app.company_id', true), '') IS NULL THEN RAISE EXCEPTION 'app.company_id is not set' USING ERRCODE = 'insufficient_privilege'; END IF;
+          RETURN current_setting('app.company_id')::int;
+        END $$;
+      ${T('s')} ALTER TABLE s.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON s.t USING (company_id = (SELECT s.require_company()));
+      ${T('s').replaceAll('s.t', 's.u')} ALTER TABLE s.u ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON s.u USING (company_id = (SELECT s.require_company()));`,
+  },
 ];
 
 /** One table per policy expression, each with row security on and the policy for `role`. */
@@ -343,12 +423,30 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
     expect(findings.filter((f) => safe.test(f.object) || safe.test(f.message))).toEqual([]);
   });
 
-  it('require-tenant-predicate: each loose form is reported on its own table', () => {
-    const index = CASES.findIndex((c) => c.rule === 'require-tenant-predicate');
-    const definition = RULES.find((r) => r.id === 'require-tenant-predicate');
-    if (definition === undefined) throw new Error('rule missing');
+  /** The objects a rule reports in its hazard schema. */
+  const hazardObjects = (rule: string): string[] => {
+    const index = CASES.findIndex((c) => c.rule === rule);
+    const definition = RULES.find((r) => r.id === rule);
+    if (definition === undefined) throw new Error(`no rule ${rule}`);
     const findings = lintDatabase(snapshot, { model: null, appRole: CASES[index]?.appRole ?? null, rules: [definition] });
-    expect(findings.filter((f) => f.object.includes(`h_${index}.`)).map((f) => f.object).sort()).toEqual([0, 1, 2, 3].map((i) => `table h_${index}.t${i}`));
+    return findings.filter((f) => f.object.includes(`h_${index}.`)).map((f) => f.object.replace(`h_${index}.`, 'h.')).sort();
+  };
+
+  it('require-tenant-predicate: each loose form is reported on its own table', () => {
+    expect(hazardObjects('require-tenant-predicate')).toEqual([0, 1, 2, 3].map((i) => `table h.t${i}`));
+  });
+
+  it('ban-reachable-child-without-rls: a partition two levels down and an inheritance child', () => {
+    expect(hazardObjects('ban-reachable-child-without-rls')).toEqual(['table h.base_old', 'table h.t_1_2026']);
+  });
+
+  it('a policy keeps the columns it reads: DROP COLUMN is refused (pgrls HYG001 assumes it is not)', async () => {
+    await withClient(db.connection, async (c) => {
+      await c.query('CREATE TABLE public.kept (id int, company_id int)');
+      await c.query("CREATE POLICY p ON public.kept USING (company_id = NULLIF(current_setting('app.company_id', true), '')::int)");
+      await expect(c.query('ALTER TABLE public.kept DROP COLUMN company_id')).rejects.toMatchObject({ code: '2BP01' });
+      await c.query('DROP TABLE public.kept');
+    });
   });
 
   it('ban-app-role-temporary: reported while PUBLIC (or the role) holds TEMPORARY, silent once revoked', async () => {

@@ -28,4 +28,21 @@ describe('lint rules, their files, their docs and the registry agree', () => {
     const readme = readFileSync('README.md', 'utf8');
     for (const rule of RULES) expect(readme, rule.id).toContain(`[${rule.id}](docs/lint/${rule.id}.md)`);
   });
+
+  it('the coverage map names only registered rules, and every pgrls rule', () => {
+    const map = readFileSync('docs/lint-coverage.md', 'utf8');
+    const ids = new Set(RULES.map((r) => r.id));
+    const named = [...map.matchAll(/`((?:require|ban|prefer)-[a-z0-9-]+)`/g)].map((m) => m[1] ?? '');
+    expect(named.length).toBeGreaterThan(40);
+    expect(named.filter((id) => !ids.has(id))).toEqual([]);
+    const rows = new Set([...map.matchAll(/^\| ((?:SEC|PERF|HYG|VIEW)\d{3}) \|/gm)].map((m) => m[1]));
+    const pgrls = [
+      ...Array.from({ length: 55 }, (_, i) => `SEC${String(i + 1).padStart(3, '0')}`),
+      ...Array.from({ length: 5 }, (_, i) => `PERF00${i + 1}`),
+      ...Array.from({ length: 4 }, (_, i) => `HYG00${i + 1}`),
+      ...Array.from({ length: 4 }, (_, i) => `VIEW00${i + 1}`),
+    ];
+    expect(pgrls.filter((id) => !rows.has(id))).toEqual([]);
+    expect(rows.size).toBe(68);
+  });
 });

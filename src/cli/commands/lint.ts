@@ -6,6 +6,7 @@ import { withClient } from '../../db/server.js';
 import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { formatSarif, formatText } from '../../lint/format-findings.js';
 import { hasUnacknowledgedErrors, lintDatabase, unusedAcknowledgements } from '../../lint/lint-database.js';
+import type { DbSnapshot } from '../../introspect/snapshot.js';
 import type { Model } from '../../manifest/model.js';
 import { EXIT, type Output } from '../output.js';
 import { connectionFrom, printApplyError, readModel } from './common.js';
@@ -39,17 +40,28 @@ export function manifestLine(text: string, object: string): number {
   return 1;
 }
 
-export async function runLint(output: Output, options: LintCliOptions, version: string): Promise<number> {
+/**
+ * The manifest (when there is one) and a snapshot of the database, for the
+ * commands that read a live catalog; an exit status when the input is bad.
+ */
+export async function readCatalog(output: Output, options: { readonly databaseUrl?: string; readonly manifest: string; readonly role?: string }, label: string): Promise<{ snapshot: DbSnapshot; model: Model | null } | number> {
   const connection = connectionFrom(output, options.databaseUrl);
   if (connection === null) return EXIT.usage;
   const model = optionalModel(output, options.manifest);
   if (model === undefined) return EXIT.usage;
+  const snapshot = await withClient(connection, introspectDatabase, label);
+  if (options.role !== undefined && !snapshot.roles.some((r) => r.name === options.role)) {
+    output.err(`error: --role ${options.role}: no such role in the database`);
+    return EXIT.usage;
+  }
+  return { snapshot, model };
+}
+
+export async function runLint(output: Output, options: LintCliOptions, version: string): Promise<number> {
   try {
-    const snapshot = await withClient(connection, introspectDatabase, 'rlsgen lint');
-    if (options.role !== undefined && !snapshot.roles.some((r) => r.name === options.role)) {
-      output.err(`error: --role ${options.role}: no such role in the database`);
-      return EXIT.usage;
-    }
+    const catalog = await readCatalog(output, options, 'rlsgen lint');
+    if (typeof catalog === 'number') return catalog;
+    const { snapshot, model } = catalog;
     const generated = options.dir !== undefined && existsSync(options.dir) ? readGeneratedObjects(readMigrationFolder(options.dir)) : null;
     const findings = lintDatabase(snapshot, {
       model,

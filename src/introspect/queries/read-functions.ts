@@ -16,6 +16,9 @@ interface FunctionRow {
   source: string;
   from_extension: boolean;
   grants: GrantRow[];
+  strict: boolean;
+  argument_names: string[] | null;
+  definition: string | null;
 }
 
 /** Functions and procedures outside pg_catalog, with their security attributes and source. */
@@ -26,7 +29,9 @@ export async function readFunctions(client: pg.ClientBase): Promise<FunctionInfo
            (SELECT substr(c, 13) FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%') AS search_path,
            pg_get_userbyid(p.proowner) AS owner, p.prosrc AS source,
            EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') AS from_extension,
-           ${aclJson("COALESCE(p.proacl, acldefault('f', p.proowner))")} AS grants
+           ${aclJson("COALESCE(p.proacl, acldefault('f', p.proowner))")} AS grants,
+           p.proisstrict AS strict, p.proargnames::text[] AS argument_names,
+           CASE WHEN l.lanname = 'sql' AND p.prosrc = '' THEN pg_get_functiondef(p.oid) END AS definition
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p')
      ORDER BY n.nspname, p.proname, 4`);
@@ -46,6 +51,15 @@ export async function readFunctions(client: pg.ClientBase): Promise<FunctionInfo
       source: f.source,
       fromExtension: f.from_extension,
       grants: groupGrants(f.grants),
+      strict: f.strict,
+      argumentNames: f.argument_names ?? [],
+      sqlBody: f.definition === null ? null : sqlStandardBody(f.definition),
     }),
   );
+}
+
+/** The `RETURN ...` or `BEGIN ATOMIC ... END` part of pg_get_functiondef's output for a SQL-standard body. */
+function sqlStandardBody(definition: string): string | null {
+  const at = definition.search(/^(RETURN |BEGIN ATOMIC)/m);
+  return at < 0 ? null : definition.slice(at).trim();
 }

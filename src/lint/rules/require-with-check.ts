@@ -16,6 +16,8 @@ export const requireWithCheck: LintRule = {
     for (const table of context.tenantTables) {
       for (const policy of table.policies) {
         if (!policy.permissive || !['INSERT', 'UPDATE', 'ALL'].includes(policy.command) || !appliesToApp(policy, context)) continue;
+        // An ALL policy's own WITH CHECK is require-tenant-bound-check's.
+        if (policy.command === 'ALL' && policy.check !== null && !isTrue(policy.check)) continue;
         const effective = policy.check ?? (policy.command === 'INSERT' ? null : policy.using);
         if (effective === null) continue;
         if (isTrue(effective) || !effective.includes(context.tenantColumn)) {
