@@ -4,6 +4,7 @@ import { type DbSnapshot, findTableInfo, qualified } from '../introspect/snapsho
 import type { Model } from '../manifest/model.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { eventualTenantSql } from './eventual-tenant.js';
+import { checkPathConsistency, type ConsistencyReport } from './path-consistency.js';
 
 export interface TableAudit {
   readonly table: string;
@@ -27,6 +28,8 @@ export interface CrossReference {
 export interface AuditReport {
   readonly tables: readonly TableAudit[];
   readonly crossReferences: readonly CrossReference[];
+  /** With a manifest: every candidate derivation path against the data, and what the enforce stage would reject. */
+  readonly consistency: ConsistencyReport | null;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface AuditReport {
  * (one per table and per foreign key): rows without a tenant and whether the
  * manifest's paths resolve them, and rows pointing at another tenant's rows.
  */
-export async function auditDatabase(client: pg.ClientBase, options: { model: Model | null; tenantColumn?: string; snapshot?: DbSnapshot }): Promise<AuditReport> {
+export async function auditDatabase(client: pg.ClientBase, options: { model: Model | null; tenantColumn?: string; snapshot?: DbSnapshot; limit?: number }): Promise<AuditReport> {
   const snapshot = options.snapshot ?? (await introspectDatabase(client));
   const model = options.model;
   const column = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
@@ -80,5 +83,6 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
       if (n > 0) crossReferences.push({ table: qualified(table), column: child, parent: qualified(fk.references), rows: n });
     }
   }
-  return { tables, crossReferences };
+  const consistency = model === null ? null : await checkPathConsistency(client, model, snapshot, options.limit === undefined ? {} : { limit: options.limit });
+  return { tables, crossReferences, consistency };
 }

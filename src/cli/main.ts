@@ -146,7 +146,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
     .option('--json', 'print the report as JSON', false)
-    .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }) => {
+    .option('--limit <rows>', 'primary keys listed per finding', (v) => positiveInt(v, '--limit'), 10)
+    .addHelpText('after', '\nExit codes: 0 nothing would stop the migration, 1 rows a composite key or NOT NULL would reject (listed), 2 usage.')
+    .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean; limit: number }) => {
       exit.code = await runAudit(output, options);
     });
 
