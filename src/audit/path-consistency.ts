@@ -94,7 +94,7 @@ export async function checkPathConsistency(client: pg.ClientBase, model: Model, 
     if (!isScoped(table) || table.key === model.tenant.table) continue;
     const info = findTableInfo(snapshot, table.name);
     if (info === undefined || !info.columns.some((c) => c.name === table.primaryKey)) continue;
-    tables.push(await checkTable(client, model, snapshot, table, limit));
+    tables.push(await checkTableConsistency(client, model, snapshot, table, limit));
   }
   const enforceFails = tables.some((t) => t.notNullFails || t.rejected.some((r) => r.count > 0));
   return { tables, enforceFails };
@@ -110,7 +110,8 @@ interface TableRow {
   [column: string]: unknown;
 }
 
-async function checkTable(client: pg.ClientBase, model: Model, snapshot: DbSnapshot, table: TableModel, limit: number): Promise<TableConsistency> {
+/** The consistency of one scoped table's data with the model, in one query. */
+export async function checkTableConsistency(client: pg.ClientBase, model: Model, snapshot: DbSnapshot, table: TableModel, limit: number): Promise<TableConsistency> {
   const info = findTableInfo(snapshot, table.name);
   const own = info?.columns.some((c) => c.name === model.tenant.column) === true ? `t.${quoteIdent(model.tenant.column)}` : 'NULL';
   const candidates = candidatePaths(model, table);

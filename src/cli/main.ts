@@ -120,9 +120,10 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--tenant-column <column>', 'the tenant column', 'company_id')
     .option('--app-role <role>', 'the application role to name in the manifest', 'tenant_app')
     .option('--cross-role <role>', 'the cross-tenant role to name in the manifest', 'tenant_support')
+    .option('--setting <name>', 'the session variable the policies read (tenant.setting)', 'app.company_id')
     .option('-o, --out <file>', 'where to write it (- for standard output)', 'policies.yaml')
     .option('--force', 'replace an existing file', false)
-    .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; out: string; force: boolean }) => {
+    .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; setting: string; out: string; force: boolean }) => {
       exit.code = await runInit(output, options);
     });
 
