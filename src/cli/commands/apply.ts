@@ -6,6 +6,7 @@ import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { connectionFrom, printApplyError } from './common.js';
+import { dataAllowsRollout } from './data-check.js';
 
 export interface ApplyCliOptions {
   readonly dir: string;
@@ -15,6 +16,10 @@ export interface ApplyCliOptions {
   readonly batchSize?: number;
   readonly lockTimeout: string;
   readonly wait: boolean;
+  /** The manifest the folder was generated from, for the data check before the prepare stage. */
+  readonly manifest?: string;
+  /** Start the prepare stage even when the data check says the enforce stage would fail. */
+  readonly ignoreDataCheck?: boolean;
 }
 
 export async function runApply(output: Output, options: ApplyCliOptions): Promise<number> {
@@ -22,6 +27,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
   if (connection === null) return EXIT.usage;
   const progress = progressReporter(output);
   try {
+    if (!options.dryRun && options.ignoreDataCheck !== true && !(await dataAllowsRollout(output, connection, options.dir, options.manifest ?? 'policies.yaml'))) return EXIT.findings;
     const result = await applyMigrations({
       connection,
       dir: options.dir,
