@@ -27,7 +27,7 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
   };
   const tenantTables = model
     ? snapshot.tables.filter((t) => scoped(t))
-    : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn));
+    : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn) && !isTenantTable(snapshot, t, tenantColumn));
   const exemptTables = model ? model.tables.filter((m) => m.mode === 'exempt').map((m) => m.name) : [];
   return {
     snapshot,
@@ -38,6 +38,18 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
     tenantTables,
     exemptTables,
   };
+}
+
+/**
+ * Without a manifest: whether `table` is the tenant table itself, whose key
+ * is the tenant id (store.store_id), found by its primary key being the
+ * tenant column or by other tables' tenant column referencing it.
+ */
+function isTenantTable(snapshot: DbSnapshot, table: TableInfo, tenantColumn: string): boolean {
+  if (table.primaryKey?.length === 1 && table.primaryKey[0] === tenantColumn) return true;
+  return snapshot.tables.some((t) =>
+    t.foreignKeys.some((fk) => fk.columns.length === 1 && fk.columns[0] === tenantColumn && fk.references.schema === table.schema && fk.references.name === table.name),
+  );
 }
 
 /** Runs every rule on a snapshot. Pure: findings in rule order, then object order. */
