@@ -73,13 +73,13 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
-    .addOption(manifestOption())
+    .option('-m, --manifest <file>', 'the manifest the folder was generated from, for the data check before the prepare stage (default: policies.yaml when it describes the database)')
     .option('--ignore-data-check', 'start the prepare stage even when the data shows the enforce stage would fail (rows a composite key or NOT NULL would reject)', false)
     .addHelpText(
       'after',
-      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage.',
+      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, or the data shows the enforce stage would fail (nothing started), 2 usage.',
     )
-    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean; manifest: string; ignoreDataCheck: boolean }) => {
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean; manifest?: string; ignoreDataCheck: boolean }) => {
       exit.code = await runApply(output, options);
     });
 

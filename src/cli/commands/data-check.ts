@@ -15,11 +15,16 @@ import { formatConsistency } from './format-consistency.js';
  * start. Once a migration of the folder is applied the check is not repeated
  * (the rollout is under way; `rlsgen audit` still reports).
  */
-export async function dataAllowsRollout(output: Output, connection: ConnectionInfo, dir: string, manifest: string): Promise<boolean> {
+export async function dataAllowsRollout(output: Output, connection: ConnectionInfo, dir: string, given: string | undefined): Promise<boolean> {
+  const manifest = given ?? 'policies.yaml';
+  // Without --manifest the check runs when ./policies.yaml describes this database, and is skipped quietly otherwise.
+  const note = (text: string): void => {
+    if (given !== undefined) output.err(`note: ${text}`);
+  };
   const plan = await applyMigrations({ connection, dir, dryRun: true });
   if (plan.alreadyApplied > 0 || plan.pending.length === 0) return true;
   if (!existsSync(manifest)) {
-    output.err(`note: no ${manifest}: the data check before the prepare stage is skipped (--manifest FILE names it)`);
+    note(`no ${manifest}: the data check before the prepare stage is skipped`);
     return true;
   }
   const model = readModel(output, manifest);
@@ -30,7 +35,7 @@ export async function dataAllowsRollout(output: Output, connection: ConnectionIn
       const snapshot = await introspectDatabase(client);
       const absent = model.tables.filter((t) => t.mode !== 'exempt' && findTableInfo(snapshot, t.name) === undefined);
       if (absent.length === 0) return checkPathConsistency(client, model, snapshot);
-      output.err(`note: the database has no table ${absent.map((t) => t.key).join(', ')} of ${manifest}: the data check before the prepare stage is skipped`);
+      note(`the database has no table ${absent.map((t) => t.key).join(', ')} of ${manifest}: the data check before the prepare stage is skipped`);
       return null;
     },
     'rlsgen apply',
