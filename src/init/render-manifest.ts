@@ -202,6 +202,7 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     if (counts !== undefined && counts.unresolved > 0) {
       const detail = paths.length === 0 ? 'and no path to a tenant' : 'that no path resolves';
       out.push(`    unresolved: keep  # ${plural(counts.unresolved, 'row')} without ${column} ${detail}: visible to ${options.crossRole} only`);
+      if (table.existingColumn === null) out.push(`    # review: or mode: shared if those rows are meant for everyone (platform defaults): every tenant reads them, none writes them`);
     } else if (counts !== undefined && counts.missing > 0) {
       out.push(`    # ${plural(counts.missing, 'row')} to fill, all resolved by the path`);
     }
