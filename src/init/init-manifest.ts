@@ -53,7 +53,7 @@ export async function initManifest(client: pg.ClientBase, options: InitOptions):
 async function countRows(client: pg.ClientBase, snapshot: DbSnapshot, model: Model, tenantColumn: string): Promise<Map<string, TableCounts>> {
   const counts = new Map<string, TableCounts>();
   for (const table of model.tables) {
-    if (table.mode === 'exempt') continue;
+    if (table.mode === 'exempt' || table.tenantTable) continue;
     const info = findTableInfo(snapshot, table.name);
     const hasColumn = info?.columns.some((c) => c.name === tenantColumn) === true;
     const missing = hasColumn ? `t.${quoteIdent(tenantColumn)} IS NULL` : 'true';

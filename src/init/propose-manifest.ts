@@ -1,4 +1,5 @@
 import { type DbSnapshot, findTableInfo, type QualifiedName, qualified, type TableInfo } from '../introspect/snapshot.js';
+import { TenantData } from '../introspect/tenant-data.js';
 import type { TenantType } from '../manifest/model.js';
 
 /** One hop of a foreign-key path: `column -> table(match)`. */
@@ -56,12 +57,20 @@ export interface ProposedTable {
   readonly partitions: readonly ProposedPartition[];
 }
 
+/** A view or materialized view that reads tenant tables (directly or through other views). */
+export interface ProposedView {
+  readonly name: QualifiedName;
+  readonly materialized: boolean;
+  readonly reads: readonly QualifiedName[];
+}
+
 export interface Proposal {
   readonly tenantTable: QualifiedName;
   readonly tenantKey: string;
   readonly tenantColumn: string;
   readonly tenantType: TenantType;
   readonly tables: readonly ProposedTable[];
+  readonly views: readonly ProposedView[];
 }
 
 export class InitError extends Error {
@@ -220,7 +229,8 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
     const parts = partitioningOf(table);
     const primaryKey = singleKey(table, [...parts.partitionKey, ...table.partitionKey]);
     if (same(table, tenantName)) {
-      return { name: table, mode: 'exempt', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys, reason: 'the tenant table', columnMatches, referencedBy, ...parts };
+      // Scoped to its own row: a tenant reading every tenant's row is a leak too.
+      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys: [], reason: 'the tenant table', columnMatches, referencedBy, ...parts };
     }
     const existing = table.columns.find((c) => c.name === column);
     const found = paths(table);
@@ -250,5 +260,9 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
       ...parts,
     };
   });
-  return { tenantTable: tenantName, tenantKey, tenantColumn: column, tenantType, tables: proposed };
+  const data = new TenantData(snapshot, { tenantColumn: column, tenantTable: tenantName, scoped: proposed.filter((t) => t.mode === 'tenant').map((t) => t.name) });
+  const views = snapshot.views
+    .map((v) => ({ name: { schema: v.schema, name: v.name }, materialized: v.materialized, reads: data.viewReads(v).map((t) => ({ schema: t.schema, name: t.name })) }))
+    .filter((v) => v.reads.length > 0);
+  return { tenantTable: tenantName, tenantKey, tenantColumn: column, tenantType, tables: proposed, views };
 }

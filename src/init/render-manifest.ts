@@ -171,12 +171,15 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     const out: string[] = [];
     const counts = options.counts.get(tableKey(table.name));
     const key = yamlKey(table.name);
+    if (tableKey(table.name) === tableKey(proposal.tenantTable)) {
+      out.push(`  ${key}:  # the tenant table: each tenant reads its own row, ${options.crossRole} every row`);
+      out.push('    commands: [select]');
+      return out;
+    }
     if (table.mode === 'exempt') {
       out.push(`  ${key}:`);
       out.push('    mode: exempt');
-      if (table.reason === 'the tenant table') {
-        out.push(`    reason: ${yamlString(table.reason)}`, '    commands: [select]');
-      } else if (catalogue.has(tableKey(table.name))) {
+      if (catalogue.has(tableKey(table.name))) {
         const readers = table.referencedBy.map(tableRef);
         const by = readers.length > 0 ? `referenced by ${readers.join(', ')}` : 'linked to tables the tenant tables reference';
         out.push(`    reason: ${yamlString(`lookup table ${by}; no ${column}: every tenant reads it, the application writes none`)}`, '    commands: [select]');
@@ -213,7 +216,32 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     }
     return out;
   };
-  const ordered = [...proposal.tables].sort((a, b) => (a.mode === b.mode ? 0 : a.mode === 'exempt' ? -1 : 1));
+  const rank = (t: ProposedTable): number => (tableKey(t.name) === tableKey(proposal.tenantTable) ? 0 : t.mode === 'exempt' ? 1 : 2);
+  const ordered = [...proposal.tables].sort((a, b) => rank(a) - rank(b));
   for (const table of ordered) lines.push(...entry(table));
+  lines.push(...viewLines(proposal));
   return `${lines.join('\n')}\n`;
+}
+
+const readsText = (reads: readonly QualifiedName[]): string => reads.map(tableKey).join(', ');
+
+/**
+ * Every view that reads a tenant table, under `views:` (made security_invoker
+ * and granted: on PostgreSQL 15+ it then reads under the reader's policies;
+ * before 15 it stays ungranted), and the materialized views, which are never
+ * granted, in a comment.
+ */
+function viewLines(proposal: Proposal): string[] {
+  const views = proposal.views.filter((v) => !v.materialized);
+  const materialized = proposal.views.filter((v) => v.materialized);
+  const lines: string[] = [];
+  if (views.length > 0) {
+    lines.push('', '# Views that read tenant tables: made security_invoker (PostgreSQL 15+) and granted', '# to the application role; before PostgreSQL 15 they stay ungranted.', 'views:');
+    for (const view of views) lines.push(`  ${yamlKey(view.name)}:  # reads ${readsText(view.reads)}`);
+  }
+  if (materialized.length > 0) {
+    lines.push('', '# Materialized views over tenant tables have no row-level security: never grant them', '# to the application role.');
+    for (const view of materialized) lines.push(`#   ${tableKey(view.name)} (reads ${readsText(view.reads)})`);
+  }
+  return lines;
 }

@@ -93,7 +93,10 @@ export interface TableInfo extends QualifiedName {
   readonly indexes: readonly IndexInfo[];
   readonly policies: readonly PolicyInfo[];
   readonly triggers: readonly TriggerInfo[];
+  /** Table privileges (the owner's implicit ones are not listed). */
   readonly grants: readonly GrantInfo[];
+  /** Privileges granted on some of its columns (GRANT SELECT (email) ...), by grantee. */
+  readonly columnGrants: readonly GrantInfo[];
   /** Parent table when this one is a partition or an inheritance child. */
   readonly parent: QualifiedName | null;
   readonly isPartition: boolean;
@@ -102,17 +105,47 @@ export interface TableInfo extends QualifiedName {
 }
 
 export interface ViewInfo extends QualifiedName {
+  readonly oid: number;
   readonly materialized: boolean;
   readonly owner: string;
   readonly securityInvoker: boolean;
   readonly securityBarrier: boolean;
   /** Tables the view reads (direct dependencies). */
   readonly reads: readonly QualifiedName[];
+  /** Its columns, in order. */
+  readonly columns: readonly string[];
+  /** Privileges on the view (the owner's implicit ones are not listed). */
+  readonly grants: readonly GrantInfo[];
+}
+
+export interface SequenceInfo extends QualifiedName {
+  readonly owner: string;
+  /** Privileges on the sequence (the owner's implicit ones are not listed). */
+  readonly grants: readonly GrantInfo[];
+  /** The column that owns it (serial, identity, OWNED BY), or null. */
+  readonly ownedBy: { readonly table: QualifiedName; readonly column: string } | null;
+}
+
+/** A schema and its privileges (defaults made explicit: USAGE needs a grant unless PUBLIC has it). */
+export interface SchemaInfo {
+  readonly name: string;
+  readonly owner: string;
+  readonly grants: readonly GrantInfo[];
+}
+
+/** The database itself: who may connect and create temporary tables (defaults made explicit). */
+export interface DatabaseInfo {
+  readonly name: string;
+  readonly owner: string;
+  readonly grants: readonly GrantInfo[];
 }
 
 export interface FunctionInfo extends QualifiedName {
   readonly oid: number;
+  /** `name(argument types)`, as regprocedure and `\df` print it: `report(integer, text)`. */
   readonly signature: string;
+  /** The input argument types alone: `integer, text`. */
+  readonly argumentTypes: string;
   readonly language: string;
   readonly securityDefiner: boolean;
   readonly volatility: 'immutable' | 'stable' | 'volatile';
@@ -122,6 +155,8 @@ export interface FunctionInfo extends QualifiedName {
   readonly owner: string;
   readonly source: string;
   readonly fromExtension: boolean;
+  /** EXECUTE and the other privileges, with PostgreSQL's default (EXECUTE to PUBLIC) made explicit. */
+  readonly grants: readonly GrantInfo[];
 }
 
 export interface RoleInfo {
@@ -173,7 +208,10 @@ export interface DbSnapshot {
   readonly currentUser: string;
   readonly tables: readonly TableInfo[];
   readonly views: readonly ViewInfo[];
+  readonly sequences: readonly SequenceInfo[];
   readonly functions: readonly FunctionInfo[];
+  readonly schemas: readonly SchemaInfo[];
+  readonly databaseInfo: DatabaseInfo;
   readonly roles: readonly RoleInfo[];
   readonly defaultPrivileges: readonly DefaultPrivilegeInfo[];
   readonly roleSettings: readonly RoleSettingInfo[];

@@ -1,12 +1,19 @@
 import { RULES } from './registry.js';
+import type { Acknowledgement } from '../manifest/model.js';
 import type { Finding } from './rule.js';
 
 const DOCS = 'https://github.com/rlsgen/rlsgen/blob/main/docs/lint';
 
-export function formatText(findings: readonly Finding[], paint: (style: 'red' | 'yellow' | 'bold' | 'dim', text: string) => string = (_s, t) => t): string[] {
-  const lines = findings.map((f) => `${paint(f.severity === 'error' ? 'red' : 'yellow', `${f.severity}[${f.rule}]`)} ${paint('bold', f.object)}: ${f.message}`);
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  lines.push(findings.length === 0 ? 'no findings' : `${findings.length} finding(s): ${errors} error(s), ${findings.length - errors} warning(s); docs/lint/<rule>.md explains each rule and its fix`);
+/** One line per finding, accepted ones with the manifest's reason, then the counts. */
+export function formatText(findings: readonly Finding[], paint: (style: 'red' | 'yellow' | 'bold' | 'dim', text: string) => string = (_s, t) => t, unused: readonly Acknowledgement[] = []): string[] {
+  const open = findings.filter((f) => f.acknowledged === undefined);
+  const accepted = findings.filter((f) => f.acknowledged !== undefined);
+  const lines = open.map((f) => `${paint(f.severity === 'error' ? 'red' : 'yellow', `${f.severity}[${f.rule}]`)} ${paint('bold', f.object)}: ${f.message}`);
+  for (const f of accepted) lines.push(`${paint('dim', `accepted[${f.rule}]`)} ${paint('bold', f.object)}: ${f.message}`, `  acknowledged: ${f.acknowledged ?? ''}`);
+  for (const a of unused) lines.push(`${paint('yellow', 'note')}: the acknowledgement of ${a.finding} on ${a.object} matches no finding (remove it, or check the object's name)`);
+  const errors = open.filter((f) => f.severity === 'error').length;
+  const acceptedText = accepted.length === 0 ? '' : `, ${accepted.length} accepted in the manifest`;
+  lines.push(findings.length === 0 ? 'no findings' : `${open.length} finding(s): ${errors} error(s), ${open.length - errors} warning(s)${acceptedText}; docs/lint/<rule>.md explains each rule and its fix`);
   return lines;
 }
 
@@ -47,6 +54,7 @@ export function formatSarif(findings: readonly Finding[], location: SarifLocatio
             },
           ],
           partialFingerprints: { 'rlsgen/v1': `${f.rule}:${f.object}` },
+          ...(f.acknowledged === undefined ? {} : { suppressions: [{ kind: 'external', status: 'accepted', justification: f.acknowledged }] }),
         })),
       },
     ],

@@ -1,4 +1,4 @@
-import { type DbSnapshot, type FunctionInfo, type PolicyInfo, type QualifiedName, roleClosure, type TableInfo } from '../introspect/snapshot.js';
+import { type DbSnapshot, type FunctionInfo, type PolicyInfo, type QualifiedName, roleClosure } from '../introspect/snapshot.js';
 import type { LintContext } from './rule.js';
 
 /** Roles that skip row security: superusers and BYPASSRLS roles. */
@@ -16,10 +16,6 @@ export function appliesToApp(policy: PolicyInfo, context: LintContext): boolean 
 
 export function isTenantTable(context: LintContext, name: QualifiedName): boolean {
   return context.tenantTables.some((t) => t.schema === name.schema && t.name === name.name);
-}
-
-export function tenantTable(context: LintContext, name: QualifiedName): TableInfo | undefined {
-  return context.tenantTables.find((t) => t.schema === name.schema && t.name === name.name);
 }
 
 export function escapeRegExp(text: string): string {

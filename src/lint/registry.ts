@@ -2,10 +2,13 @@ import type { LintRule } from './rule.js';
 import { banAppRoleBypass } from './rules/ban-app-role-bypass.js';
 import { banAppRoleEscalation } from './rules/ban-app-role-escalation.js';
 import { banAppRoleOwner } from './rules/ban-app-role-owner.js';
+import { banAppRoleTemporary } from './rules/ban-app-role-temporary.js';
 import { banCitusPolicySublink } from './rules/ban-citus-policy-sublink.js';
 import { banCitusRestrictivePolicy } from './rules/ban-citus-restrictive-policy.js';
 import { banDefaultPrivilegesGrant } from './rules/ban-default-privileges-grant.js';
 import { banDefinerTenantAccess } from './rules/ban-definer-tenant-access.js';
+import { banExemptTenantData } from './rules/ban-exempt-tenant-data.js';
+import { banExemptTenantReference } from './rules/ban-exempt-tenant-reference.js';
 import { banImmutableTenantFunction } from './rules/ban-immutable-tenant-function.js';
 import { banLeakproofFunction } from './rules/ban-leakproof-function.js';
 import { banMultiplePermissive } from './rules/ban-multiple-permissive.js';
@@ -27,6 +30,7 @@ import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
 import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
 import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
+import { requireUniqueLookupKey } from './rules/require-unique-lookup-key.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
 /** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus.test.ts and, on a real cluster, test/integration/citus.test.ts). */
@@ -34,10 +38,13 @@ export const RULES: readonly LintRule[] = [
   banAppRoleBypass,
   banAppRoleEscalation,
   banAppRoleOwner,
+  banAppRoleTemporary,
   banCitusPolicySublink,
   banCitusRestrictivePolicy,
   banDefaultPrivilegesGrant,
   banDefinerTenantAccess,
+  banExemptTenantData,
+  banExemptTenantReference,
   banImmutableTenantFunction,
   banLeakproofFunction,
   banMultiplePermissive,
@@ -59,5 +66,6 @@ export const RULES: readonly LintRule[] = [
   requireSecurityInvokerView,
   requireTenantIndex,
   requireTenantPredicate,
+  requireUniqueLookupKey,
   requireWithCheck,
 ];

@@ -44,13 +44,43 @@ export interface RawTable {
   children?: string[];
 }
 
+export interface RawView {
+  schema?: string;
+  commands?: Command[];
+  reason?: string;
+}
+
+export interface RawFunction {
+  revoke_execute?: boolean;
+  reason?: string;
+}
+
+/** One of the object keys names what is acknowledged. */
+export interface RawAcknowledgement {
+  table?: string;
+  view?: string;
+  materialized_view?: string;
+  sequence?: string;
+  function?: string;
+  role?: string;
+  finding: string;
+  reason: string;
+}
+
+export interface RawLookup {
+  table: string;
+  key: string | string[];
+  returns: string[];
+}
+
 export interface RawManifest {
   version: 1;
   tenant: { column: string; type: TenantType; references: string; setting?: string };
-  user?: { setting?: string; type?: TenantType };
+  user?: { setting?: string; type?: TenantType; references?: string };
   roles: {
-    app: { name: string; create?: boolean };
+    app: { name: string; create?: boolean; idle_in_transaction_session_timeout?: string };
     cross_tenant?: { name: string; create?: boolean; write?: boolean };
+    lookup?: { name: string; create?: boolean };
   };
   migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number };
   context?: 'plain' | 'signed';
@@ -58,4 +88,9 @@ export interface RawManifest {
   defaults?: { schema?: string; primary_key?: string };
   templates?: string;
   tables: Record<string, RawTable>;
+  views?: Record<string, RawView | null>;
+  functions?: Record<string, RawFunction | null>;
+  acknowledgements?: RawAcknowledgement[];
+  database?: { temporary?: { revoke_from_public?: boolean; grant_to?: string[] } };
+  lookups?: Record<string, RawLookup>;
 }

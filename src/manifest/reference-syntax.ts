@@ -150,3 +150,26 @@ export function parseHop(source: string): HopRef | { error: string } {
 export function isParseError(value: object): value is { error: string } {
   return 'error' in value;
 }
+
+export interface FunctionRef {
+  readonly schema: string | null;
+  readonly name: string;
+  /** The argument types as written between the parentheses: `integer, text`. */
+  readonly args: string;
+}
+
+/** `report(integer)`, `billing."Monthly total"(uuid, date)`: a function and its argument types. */
+export function parseFunctionRef(source: string): FunctionRef | { error: string } {
+  let open = -1;
+  let quoted = false;
+  for (let i = 0; i < source.length && open < 0; i++) {
+    if (source[i] === '"') quoted = !quoted;
+    else if (source[i] === '(' && !quoted) open = i;
+  }
+  const text = source.trimEnd();
+  if (open < 0 || !text.endsWith(')')) return { error: 'expected the argument types in parentheses, e.g. report(integer) or report()' };
+  const name = parseTableRef(source.slice(0, open));
+  if (isParseError(name)) return name;
+  if (name.column !== null) return { error: 'expected a function name before "("' };
+  return { schema: name.schema, name: name.table, args: text.slice(open + 1, -1).trim() };
+}

@@ -30,16 +30,11 @@ export class TableIndex {
     const entries: TableEntry[] = [];
     const byName = new Map<string, TableEntry>();
     for (const [key, table] of Object.entries(raw.tables)) {
-      let name: TableName;
-      if (table.schema !== undefined) name = { schema: table.schema, name: key };
-      else if (key.includes('.')) {
-        const ref = parseTableRef(key);
-        if (isParseError(ref) || ref.column !== null) {
-          report.error(['tables'], 'invalid-table-name', `${JSON.stringify(key)} is not a table name`, { help: 'write `table`, `schema.table`, or set `schema:` on the entry' }, key);
-          continue;
-        }
-        name = { schema: ref.schema ?? defaults.schema, name: ref.table };
-      } else name = { schema: defaults.schema, name: key };
+      const name = relationName(key, table.schema, defaults.schema);
+      if (name === null) {
+        report.error(['tables'], 'invalid-table-name', `${JSON.stringify(key)} is not a table name`, { help: 'write `table`, `schema.table`, or set `schema:` on the entry' }, key);
+        continue;
+      }
       for (const part of [name.name, name.schema]) {
         if (Buffer.byteLength(part, 'utf8') > MAX_IDENTIFIER_BYTES) {
           report.error(['tables'], 'identifier-too-long', `${JSON.stringify(part)} is longer than ${MAX_IDENTIFIER_BYTES} bytes; PostgreSQL would truncate it`, {}, key);
@@ -68,6 +63,18 @@ export class TableIndex {
   keys(): string[] {
     return this.entries.map((e) => e.key);
   }
+}
+
+/**
+ * The real name of a relation declared by `key` (`calls`, `billing.calls`)
+ * or by `key` and `schema:`; names are literal, a key with a dot is
+ * `schema.name`. Null when the key does not parse.
+ */
+export function relationName(key: string, schema: string | undefined, defaultSchema: string): TableName | null {
+  if (schema !== undefined) return { schema, name: key };
+  if (!key.includes('.')) return { schema: defaultSchema, name: key };
+  const ref = parseTableRef(key);
+  return isParseError(ref) || ref.column !== null ? null : { schema: ref.schema ?? defaultSchema, name: ref.table };
 }
 
 export const modeOf = (entry: TableEntry): TableMode => entry.raw.mode ?? 'tenant';

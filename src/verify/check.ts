@@ -8,3 +8,6 @@ export type Outcome<T> =
 export const pass = (check: string, detail: string): CheckResult => ({ check, status: 'pass', detail });
 export const notApplicable = (check: string, detail: string): CheckResult => ({ check, status: 'n/a', detail });
 export const fail = (check: string, detail: string, sql?: string): CheckResult => (sql === undefined ? { check, status: 'fail', detail } : { check, status: 'fail', detail, sql });
+
+/** `1 row`, `3 rows`. */
+export const rows = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;

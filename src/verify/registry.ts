@@ -1,16 +1,22 @@
-import type { Probe, RoleProbe, TableProbe } from './probe.js';
+import type { LookupProbe, ObjectProbe, Probe, RoleProbe, TableProbe, TenantTableProbe } from './probe.js';
+import { childPolicies } from './probes/child-policies.js';
 import { count } from './probes/count.js';
 import { crossRead } from './probes/cross-read.js';
 import { crossWrite } from './probes/cross-write.js';
+import { definerFunction } from './probes/definer-function.js';
 import { deleteOther } from './probes/delete-other.js';
 import { empty } from './probes/empty.js';
+import { exemptTenantData } from './probes/exempt-tenant-data.js';
+import { exemptTenantReference } from './probes/exempt-tenant-reference.js';
 import { globalRead } from './probes/global-read.js';
 import { globalWrite } from './probes/global-write.js';
 import { hop } from './probes/hop.js';
 import { insertOther } from './probes/insert-other.js';
 import { join } from './probes/join.js';
 import { legacyOwner } from './probes/legacy-owner.js';
+import { lookups } from './probes/lookups.js';
 import { malformed } from './probes/malformed.js';
+import { materializedView } from './probes/materialized-view.js';
 import { prepared } from './probes/prepared.js';
 import { readOther } from './probes/read-other.js';
 import { readOwn } from './probes/read-own.js';
@@ -19,13 +25,16 @@ import { returning } from './probes/returning.js';
 import { roleAttributes } from './probes/role-attributes.js';
 import { roleMembership } from './probes/role-membership.js';
 import { rowSecurityOff } from './probes/row-security-off.js';
+import { sequencePrivileges } from './probes/sequence-privileges.js';
 import { setRoleOwner } from './probes/set-role-owner.js';
 import { signedToken } from './probes/signed-token.js';
+import { tenantRow } from './probes/tenant-row.js';
 import { truncate } from './probes/truncate.js';
 import { unsetFresh } from './probes/unset-fresh.js';
 import { unsetPooled } from './probes/unset-pooled.js';
 import { updateOther } from './probes/update-other.js';
 import { upsert } from './probes/upsert.js';
+import { viewSecurityInvoker } from './probes/view-security-invoker.js';
 
 /**
  * Every verify probe, in the order they run and appear in the matrix. Each
@@ -60,10 +69,22 @@ export const PROBES: readonly Probe[] = [
   signedToken,
   roleAttributes,
   roleMembership,
+  tenantRow,
+  lookups,
+  exemptTenantData,
+  exemptTenantReference,
+  childPolicies,
+  viewSecurityInvoker,
+  materializedView,
+  definerFunction,
+  sequencePrivileges,
 ];
 
 export const TABLE_PROBES: readonly TableProbe[] = PROBES.filter((p): p is TableProbe => p.scope === 'table');
 export const ROLE_PROBES: readonly RoleProbe[] = PROBES.filter((p): p is RoleProbe => p.scope === 'role');
+export const TENANT_TABLE_PROBES: readonly TenantTableProbe[] = PROBES.filter((p): p is TenantTableProbe => p.scope === 'tenant-table');
+export const LOOKUP_PROBES: readonly LookupProbe[] = PROBES.filter((p): p is LookupProbe => p.scope === 'lookup');
+export const OBJECT_PROBES: readonly ObjectProbe[] = PROBES.filter((p): p is ObjectProbe => p.scope === 'object');
 
 /** Matrix columns, in registry order: each groups the table probes that name it; a cell fails when any of its checks fails. */
 export const MATRIX_COLUMNS: readonly { readonly title: string; readonly checks: readonly string[] }[] = [...new Set(TABLE_PROBES.map((p) => p.column))].map((title) => ({

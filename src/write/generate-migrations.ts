@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { hasErrors } from '../manifest/diagnostic.js';
 import { loadManifest } from '../manifest/load-manifest.js';
-import type { Model, Target } from '../manifest/model.js';
+import { LATER_MODEL_FIELDS, type Model, type Target } from '../manifest/model.js';
 import { planTenancy } from '../plan/plan-tenancy.js';
 import { renderPlan, type MigrationFile } from '../render/render-plan.js';
 import { createTemplateEnv } from '../render/template-env.js';
@@ -41,7 +41,9 @@ const MIGRATION_NAME = /^(\d+)[-_]?.*\.sql$/i;
 export function readState(outDir: string): GeneratedState | null {
   const path = join(outDir, STATE_FILE);
   if (!existsSync(path)) return null;
-  return JSON.parse(readFileSync(path, 'utf8')) as GeneratedState;
+  const state = JSON.parse(readFileSync(path, 'utf8')) as GeneratedState;
+  // A model written before a section existed reads as if the section were empty.
+  return { ...state, model: { ...LATER_MODEL_FIELDS, ...state.model } };
 }
 
 /** Migration files in the folder, by id. */
@@ -78,6 +80,19 @@ function checkIntegrity(outDir: string, state: GeneratedState | null): string[] 
   return problems;
 }
 
+/**
+ * The model as the state file keeps it: sections added after the first
+ * release are left out while they hold their defaults, so a manifest that
+ * does not use them keeps the state file it had (readState puts them back).
+ */
+function stateModel(model: Model): object {
+  const kept: Record<string, unknown> = { ...model };
+  for (const [key, value] of Object.entries(LATER_MODEL_FIELDS)) {
+    if (JSON.stringify(kept[key]) === JSON.stringify(value)) delete kept[key];
+  }
+  return kept;
+}
+
 /** Writes every file to a staging folder first, then moves them into place; on failure nothing new remains. */
 function writeAtomically(outDir: string, files: readonly MigrationFile[], state: GeneratedState): void {
   mkdirSync(join(outDir, 'down'), { recursive: true });
@@ -91,7 +106,7 @@ function writeAtomically(outDir: string, files: readonly MigrationFile[], state:
       moves.push({ from: join(stage, file.fileName), to: join(outDir, file.fileName) });
       moves.push({ from: join(stage, file.downFileName), to: join(outDir, file.downFileName) });
     }
-    writeFileSync(join(stage, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+    writeFileSync(join(stage, STATE_FILE), `${JSON.stringify({ ...state, model: stateModel(state.model) }, null, 2)}\n`);
     for (const move of moves) {
       if (existsSync(move.to)) throw new Error(`${move.to} exists already; refusing to overwrite a migration`);
     }
@@ -145,7 +160,8 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
   const env = createTemplateEnv(readTemplates(templatesFolder));
   const existing = listMigrationFiles(outDir);
   const firstId = (existing[existing.length - 1]?.id ?? 0) + 1;
-  const files = renderPlan(planned.plan, env, firstId);
+  const taken = new Set(existing.map((f) => f.name.replace(/^\d+[-_]?/, '').replace(/\.sql$/i, '')));
+  const files = renderPlan(planned.plan, env, firstId, taken);
   if (options.check === true) return { kind: 'pending', files, diagnostics, model };
 
   const newState: GeneratedState = {

@@ -14,6 +14,7 @@ export interface TestServer {
 declare module 'vitest' {
   export interface ProvidedContext {
     servers: TestServer[];
+    legacyServers: TestServer[];
     skippedServers: string[];
   }
 }
@@ -21,6 +22,15 @@ declare module 'vitest' {
 /** The servers started by the global setup; each integration test runs on all of them. */
 export function testServers(): TestServer[] {
   return inject('servers');
+}
+
+/**
+ * PostgreSQL 13 (no security_invoker), started by the global setup from the
+ * pg13-linux-x64 devDependency, for the tests whose behaviour depends on the
+ * major. Empty where that package cannot run.
+ */
+export function legacyServers(): TestServer[] {
+  return inject('legacyServers');
 }
 
 export function skippedServers(): string[] {
@@ -42,6 +52,7 @@ export async function runSqlFile(connection: ConnectionInfo, path: string): Prom
 }
 
 export const FIXTURE_SCHEMA = 'test/fixtures/crm-legacy/schema.sql';
+
 export const FIXTURE_DATA = 'test/fixtures/crm-legacy/data.sql';
 
 /** A database with the seed CRM fixture (schema and legacy data) loaded. */
@@ -56,8 +67,10 @@ export async function crmDatabase(server: TestServer): Promise<{ connection: Con
 export function comparableSchema(snapshot: DbSnapshot): unknown {
   return {
     tables: snapshot.tables.map((t) => ({ ...t, oid: 0, estimatedRows: 0, grants: t.grants.filter((g) => g.grantee !== t.owner) })),
-    views: snapshot.views,
+    views: snapshot.views.map((v) => ({ ...v, oid: 0, grants: v.grants.filter((g) => g.grantee !== v.owner) })),
     functions: snapshot.functions.map((f) => ({ ...f, oid: 0 })),
+    sequences: snapshot.sequences.map((s) => ({ ...s, grants: s.grants.filter((g) => g.grantee !== s.owner) })),
+    database: snapshot.databaseInfo.grants,
     defaultPrivileges: snapshot.defaultPrivileges,
   };
 }

@@ -23,8 +23,8 @@ afterAll(async () => {
 
 /** The project: the example manifest and its migrations, in a folder of its own. */
 const project = join(work, 'project');
-cpSync('policies.yaml', join(project, 'policies.yaml'));
 cpSync('generated-sql', join(project, 'generated-sql'), { recursive: true });
+cpSync('policies.yaml', join(project, 'policies.yaml'));
 cpSync('schema', join(project, 'schema'), { recursive: true });
 const schema = resolve(FIXTURE_SCHEMA);
 const data = resolve(FIXTURE_DATA);

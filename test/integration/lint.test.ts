@@ -72,22 +72,76 @@ const CASES: Case[] = [
   },
   {
     rule: 'require-security-invoker-view',
-    hazard: `${T('h')} ${RLS('h', 'public')} CREATE VIEW h.v AS SELECT * FROM h.t;`,
-    safe: `${T('s')} ${RLS('s', 'public')} CREATE VIEW s.v WITH (security_invoker = true) AS SELECT * FROM s.t;`,
+    appRole: role('siv'),
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE VIEW h.v AS SELECT * FROM h.t; CREATE VIEW h.outer_v AS SELECT * FROM h.v;
+      GRANT USAGE ON SCHEMA h TO ${role('siv')}; GRANT SELECT ON h.outer_v TO ${role('siv')};`,
+    // security_invoker; and a view over a tenant table the application role cannot read.
+    safe: `${T('s')} ${RLS('s', 'public')} CREATE VIEW s.v WITH (security_invoker = true) AS SELECT * FROM s.t; CREATE VIEW s.hidden AS SELECT * FROM s.t;
+      GRANT USAGE ON SCHEMA s TO ${role('siv')}; GRANT SELECT ON s.v TO ${role('siv')};`,
   },
   {
     rule: 'ban-tenant-materialized-view',
-    hazard: `${T('h')} ${RLS('h', 'public')} CREATE MATERIALIZED VIEW h.mv AS SELECT company_id, count(*) FROM h.t GROUP BY 1;`,
-    safe: `${T('s')} ${RLS('s', 'public')} CREATE VIEW s.v WITH (security_invoker = true) AS SELECT company_id, count(*) FROM s.t GROUP BY 1;`,
+    appRole: role('tmv'),
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE MATERIALIZED VIEW h.mv AS SELECT company_id, count(*) FROM h.t GROUP BY 1;
+      GRANT USAGE ON SCHEMA h TO ${role('tmv')}; GRANT SELECT ON h.mv TO ${role('tmv')};`,
+    // A security_invoker view instead; a materialized view the application role cannot read.
+    safe: `${T('s')} ${RLS('s', 'public')} CREATE VIEW s.v WITH (security_invoker = true) AS SELECT company_id, count(*) FROM s.t GROUP BY 1;
+      CREATE MATERIALIZED VIEW s.mv AS SELECT company_id, count(*) FROM s.t GROUP BY 1; GRANT USAGE ON SCHEMA s TO ${role('tmv')};`,
   },
   {
     rule: 'ban-definer-tenant-access',
-    hazard: `${T('h')} ${RLS('h', 'public')} CREATE FUNCTION h.count_all() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT count(*) FROM h.t $$;`,
-    // Ordinary functions and triggers run as the invoker, with row security applied.
-    safe: `${T('s')} ${RLS('s', 'public')}
+    appRole: role('def'),
+    hazard: `${T('h')} ${RLS('h', 'public')} CREATE FUNCTION h.count_all() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT count(*) FROM h.t $$;
+      GRANT USAGE ON SCHEMA h TO ${role('def')};`,
+    // Ordinary functions and triggers run as the invoker, with row security applied; a definer function nobody but its owner may execute.
+    safe: `${T('s')} ${RLS('s', 'public')} GRANT USAGE ON SCHEMA s TO ${role('def')};
       CREATE FUNCTION s.count_mine() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM s.t $$;
       CREATE FUNCTION s.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM 1 FROM s.t; RETURN NEW; END $$;
-      CREATE TRIGGER touch BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.touch();`,
+      CREATE TRIGGER touch BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.touch();
+      CREATE FUNCTION s.count_all() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT count(*) FROM s.t $$;
+      REVOKE EXECUTE ON FUNCTION s.count_all() FROM PUBLIC;`,
+  },
+  {
+    rule: 'ban-exempt-tenant-data',
+    appRole: role('etd'),
+    hazard: `CREATE TABLE h.users (id int PRIMARY KEY, company_id int, email text); GRANT USAGE ON SCHEMA h TO ${role('etd')}; GRANT SELECT, UPDATE ON h.users TO ${role('etd')};`,
+    // The same table, out of the application role's reach.
+    safe: `CREATE TABLE s.users (id int PRIMARY KEY, company_id int, email text); CREATE TABLE s.tenants (id int PRIMARY KEY); GRANT USAGE ON SCHEMA s TO ${role('etd')};`,
+    manifest: `version: 1
+tenant: { column: company_id, type: integer, references: s.tenants(id) }
+roles: { app: { name: ${role('etd')} } }
+tables:
+  s.tenants: { mode: exempt, reason: the tenant table, commands: [select] }
+  h.users: { mode: exempt, reason: sign-in, existing_column: integer, commands: [select, update] }
+  s.users: { mode: exempt, reason: sign-in, existing_column: integer, commands: [] }
+`,
+    hazardObject: /^table h\.users$/,
+  },
+  {
+    rule: 'ban-exempt-tenant-reference',
+    appRole: role('etr'),
+    hazard: `CREATE TABLE h.users (id int PRIMARY KEY, company_id int); CREATE TABLE h.sessions (token text PRIMARY KEY, user_id int REFERENCES h.users);
+      CREATE TABLE h.stages (id int PRIMARY KEY, name text); CREATE TABLE h.deals (id int PRIMARY KEY, company_id int, stage_id int REFERENCES h.stages);
+      GRANT USAGE ON SCHEMA h TO ${role('etr')}; GRANT SELECT ON h.sessions TO ${role('etr')}; GRANT SELECT, UPDATE ON h.stages TO ${role('etr')};`,
+    // A shared lookup tenant rows refer to, read-only; sessions out of reach.
+    safe: `CREATE TABLE s.tenants (id int PRIMARY KEY); CREATE TABLE s.users (id int PRIMARY KEY, company_id int); CREATE TABLE s.sessions (token text PRIMARY KEY, user_id int REFERENCES s.users);
+      CREATE TABLE s.stages (id int PRIMARY KEY, name text); CREATE TABLE s.deals (id int PRIMARY KEY, company_id int, stage_id int REFERENCES s.stages);
+      GRANT USAGE ON SCHEMA s TO ${role('etr')}; GRANT SELECT ON s.stages TO ${role('etr')};`,
+    manifest: `version: 1
+tenant: { column: company_id, type: integer, references: s.tenants(id) }
+roles: { app: { name: ${role('etr')} } }
+tables:
+  s.tenants: { mode: exempt, reason: the tenant table, commands: [select] }
+  h.users: { existing_column: integer }
+  h.sessions: { mode: exempt, reason: sign-in }
+  h.stages: { mode: exempt, reason: pipeline stages }
+  h.deals: { existing_column: integer }
+  s.users: { existing_column: integer }
+  s.sessions: { mode: exempt, reason: sign-in }
+  s.stages: { mode: exempt, reason: pipeline stages }
+  s.deals: { existing_column: integer }
+`,
+    hazardObject: /^table h\.(sessions|stages)$/,
   },
   {
     rule: 'require-definer-search-path',
@@ -138,6 +192,21 @@ tables:
 `,
     hazardObject: /^table h\.forgotten$/,
     safeObject: /^table s\./,
+  },
+  {
+    rule: 'require-unique-lookup-key',
+    hazard: 'CREATE TABLE h.accounts (id int PRIMARY KEY, company_id int, email text); CREATE INDEX ON h.accounts (email);',
+    safe: 'CREATE TABLE s.accounts (id int PRIMARY KEY, company_id int, email text UNIQUE);',
+    manifest: `version: 1
+tenant: { column: company_id, type: integer, references: s.tenants(id) }
+roles: { app: { name: nobody } }
+tables:
+  h.accounts: { existing_column: integer }
+  s.accounts: { existing_column: integer }
+lookups:
+  by_email_h: { table: h.accounts, key: email, returns: [id, company_id] }
+  by_email_safe: { table: s.accounts, key: email, returns: [id, company_id] }
+`,
   },
   {
     rule: 'ban-unique-without-tenant',
@@ -252,7 +321,8 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
 
   it('has a case for every rule', () => {
     // The Citus rules need a Citus cluster: test/unit/citus.test.ts covers them on catalog snapshots.
-    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).filter((id) => !id.includes('citus')).sort());
+    // ban-app-role-temporary is about the database itself: its own test below.
+    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).filter((id) => !id.includes('citus') && id !== 'ban-app-role-temporary').sort());
   });
 
   it.each(CASES.map((kase, index) => ({ ...kase, index })))('$rule: reports the hazard and stays silent on the safe form', ({ rule, appRole, manifest, index, hazardObject, safeObject }) => {
@@ -260,7 +330,7 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
     if (definition === undefined) throw new Error(`no rule ${rule}`);
     let model: Model | null = null;
     if (manifest !== undefined) {
-      const loaded = loadManifest(manifest.replaceAll('s.', `s_${index}.`), 'policies.yaml');
+      const loaded = loadManifest(manifest.replace(/\b([hs])\.(\w)/g, (_m, p: string, rest: string) => `${p}_${index}.${rest}`), 'policies.yaml');
       if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
       model = loaded.model;
     }
@@ -277,5 +347,26 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
     if (definition === undefined) throw new Error('rule missing');
     const findings = lintDatabase(snapshot, { model: null, appRole: CASES[index]?.appRole ?? null, rules: [definition] });
     expect(findings.filter((f) => f.object.includes(`h_${index}.`)).map((f) => f.object).sort()).toEqual([0, 1, 2, 3].map((i) => `table h_${index}.t${i}`));
+  });
+
+  it('ban-app-role-temporary: reported while PUBLIC (or the role) holds TEMPORARY, silent once revoked', async () => {
+    if (server === undefined) return;
+    const definition = RULES.find((r) => r.id === 'ban-app-role-temporary');
+    if (definition === undefined) throw new Error('rule missing');
+    const app = role('tmp');
+    const temp = await freshDatabase(server, 'lint_temp');
+    try {
+      await withClient(temp.connection, (c) => c.query(`DO $$ BEGIN CREATE ROLE ${app} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`));
+      const findings = async (): Promise<string[]> =>
+        lintDatabase(await withClient(temp.connection, introspectDatabase), { model: null, appRole: app, rules: [definition] }).map((f) => `${f.object}: ${f.message}`);
+      expect(await findings()).toEqual([expect.stringMatching(new RegExp(`^role ${app}: ${app} can create temporary tables .*through PUBLIC`))]);
+      const database = temp.connection.database;
+      await withClient(temp.connection, (c) => c.query(`REVOKE TEMPORARY ON DATABASE ${database} FROM PUBLIC`));
+      expect(await findings()).toEqual([]);
+      await withClient(temp.connection, (c) => c.query(`GRANT TEMPORARY ON DATABASE ${database} TO ${app}`));
+      expect(await findings()).toEqual([expect.stringContaining(`through ${app}`)]);
+    } finally {
+      await temp.drop();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,16 +14,24 @@ import { initManifest } from '../../src/init/init-manifest.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
-import type { Model } from '../../src/manifest/model.js';
+import { isTenantScoped, type Model } from '../../src/manifest/model.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { runCli } from '../helpers/cli.js';
 import { crmDatabase, testServers } from '../helpers/servers.js';
 
-const loaded = loadManifest(readFileSync('policies.yaml', 'utf8'), 'policies.yaml');
+const shippedText = readFileSync('policies.yaml', 'utf8');
+// The example manifest accepting one exposure the test makes: lint reports it as accepted, not as an error.
+const acceptedText = `${shippedText}
+acknowledgements:
+  - view: deal_titles
+    finding: require-security-invoker-view
+    reason: the titles screen of the head office, which reads every company's deal titles
+`;
+const loaded = loadManifest(shippedText, 'policies.yaml');
 if (!loaded.ok) throw new Error('policies.yaml');
 const model: Model = loaded.model;
-const scopedNames = model.tables.filter((t) => t.mode !== 'exempt').map((t) => `table public.${t.name.name}`).sort();
+const scopedNames = model.tables.filter(isTenantScoped).map((t) => `table public.${t.name.name}`).sort();
 
 /** The official SARIF 2.1.0 schema (test/fixtures/sarif/README.md says where it comes from). */
 const sarifSchema = (): ((data: unknown) => boolean) & { errors?: unknown } => {
@@ -125,7 +133,10 @@ describe.each(testServers())('the live database on $label', (server) => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     if (!result.ok) return;
     expect(result.model.tables).toHaveLength(32);
-    expect(result.model.tables.filter((t) => t.mode === 'exempt').map((t) => t.key)).toEqual(['companies', 'roles']);
+    expect(result.model.tables.filter((t) => t.mode === 'exempt').map((t) => t.key)).toEqual(['roles']);
+    // The tenant table is scoped to each tenant's own row: nothing to accept.
+    expect(result.model.tables.find((t) => t.key === 'companies')).toMatchObject({ mode: 'tenant', tenantTable: true, commands: ['select'] });
+    expect(result.model.acknowledgements).toEqual([]);
     expect(text).toMatch(/^ {2}calls: {2}# no company_id; reaches one through foreign keys; filled from contact_id -> contacts/m);
     expect(text).toMatch(/^ {4}unresolved: keep {2}# 1 row without company_id that no path resolves/m);
     const dir = mkdtempSync(join(tmpdir(), 'rlsgen-init-'));
@@ -137,6 +148,7 @@ describe.each(testServers())('the live database on $label', (server) => {
       await applyMigrations({ connection: fresh.connection, dir: join(dir, 'generated-sql') });
       const proof = await withClient(fresh.connection, (client) => verifyIsolation({ model: result.model, client }));
       expect(proof.tables.flatMap((t) => t.checks.filter((c) => c.status === 'fail').map((c) => `${t.table} ${c.check}: ${c.detail}`))).toEqual([]);
+      expect(proof.objects.flatMap((o) => o.checks.filter((c) => c.status === 'fail').map((c) => `${o.object} ${c.check}: ${c.detail}`))).toEqual([]);
       expect(proof.ok).toBe(true);
     } finally {
       await fresh.drop();
@@ -158,11 +170,16 @@ describe.each(testServers())('the live database on $label', (server) => {
 
     await applyMigrations({ connection: db.connection, dir: 'generated-sql' });
     const after = await withClient(db.connection, introspectDatabase);
+    // Nothing left to accept: users, sessions and audit_logs are scoped, the company table too, TEMPORARY revoked.
     expect(lintDatabase(after, { model })).toEqual([]);
     expect(diffDatabase(model, after)).toEqual([]);
 
     const url = connectionUrl(db.connection);
-    expect(runCli(['lint', '--database-url', url])).toMatchObject({ code: 0, stdout: 'no findings\n' });
+    const manifestDir = mkdtempSync(join(tmpdir(), 'rlsgen-accepted-'));
+    const acceptedManifest = join(manifestDir, 'policies.yaml');
+    writeFileSync(acceptedManifest, acceptedText);
+    const shipped = runCli(['lint', '--database-url', url]);
+    expect(shipped).toMatchObject({ code: 0, stdout: 'no findings\n' });
     expect(runCli(['diff', '--database-url', url])).toMatchObject({ code: 0, stdout: 'no drift: the database matches policies.yaml\n' });
     const audited = runCli(['audit', '--database-url', url]);
     expect(audited.code).toBe(0);
@@ -172,16 +189,25 @@ describe.each(testServers())('the live database on $label', (server) => {
       await c.query('DROP POLICY rlsgen_tenant_select ON deals');
       await c.query('ALTER TABLE contacts NO FORCE ROW LEVEL SECURITY');
       await c.query('CREATE VIEW deal_titles AS SELECT title, company_id FROM deals');
+      await c.query('GRANT SELECT ON deal_titles TO crm_app');
     });
     const drifted = runCli(['diff', '--database-url', url]);
     expect(drifted.code).toBe(1);
     expect(drifted.stdout).toContain('missing-policy public.deals: policy rlsgen_tenant_select (SELECT to crm_app) is missing');
     expect(drifted.stdout).toContain('rls-not-forced public.contacts: row-level security is not forced');
-    const linted = runCli(['lint', '--database-url', url, '--format', 'json']);
+    const unaccepted = runCli(['lint', '--database-url', url]);
+    expect(unaccepted.code).toBe(1);
+    expect(unaccepted.stdout).toContain('error[require-security-invoker-view] view public.deal_titles: ');
+    const text = runCli(['lint', '--database-url', url, '--manifest', acceptedManifest]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('accepted[require-security-invoker-view] view public.deal_titles: ');
+    expect(text.stdout).toContain("  acknowledged: the titles screen of the head office, which reads every company's deal titles");
+    const linted = runCli(['lint', '--database-url', url, '--format', 'json', '--manifest', acceptedManifest]);
     expect(linted.code).toBe(1);
-    const findings = JSON.parse(linted.stdout) as { rule: string; object: string }[];
-    expect(findings.map((f) => `${f.rule} ${f.object}`).sort()).toEqual(['require-rls-forced table public.contacts', 'require-security-invoker-view view public.deal_titles']);
-    const sarif = runCli(['lint', '--database-url', url, '--format', 'sarif']);
+    const findings = JSON.parse(linted.stdout) as { rule: string; object: string; acknowledged?: string }[];
+    expect(findings.filter((f) => f.acknowledged === undefined).map((f) => `${f.rule} ${f.object}`).sort()).toEqual(['require-rls-forced table public.contacts']);
+    expect(findings.filter((f) => f.acknowledged !== undefined).map((f) => `${f.rule} ${f.object}`)).toEqual(['require-security-invoker-view view public.deal_titles']);
+    const sarif = runCli(['lint', '--database-url', url, '--format', 'sarif', '--manifest', acceptedManifest]);
     const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
     const official = sarifSchema();
     expect(official(log), JSON.stringify(official.errors)).toBe(true);
@@ -198,7 +224,10 @@ describe.each(testServers())('the live database on $label', (server) => {
       expect(report.runs.flatMap((r) => r.results ?? []).map((r) => r.ruleId)).toEqual([]);
     }
     const forced = log.runs[0]?.results.find((r) => r.ruleId === 'require-rls-forced');
-    const contactsLine = readFileSync('policies.yaml', 'utf8').split('\n').findIndex((l) => l.startsWith('  contacts:')) + 1;
+    const contactsLine = acceptedText.split('\n').findIndex((l) => l.startsWith('  contacts:')) + 1;
     expect(forced?.locations[0]?.physicalLocation.region.startLine).toBe(contactsLine);
+    const suppressed = (log.runs[0]?.results ?? []) as { ruleId: string; suppressions?: { kind: string; justification: string }[] }[];
+    expect(suppressed.find((r) => r.ruleId === 'require-security-invoker-view')?.suppressions?.[0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    rmSync(manifestDir, { recursive: true, force: true });
   });
 });

@@ -137,16 +137,21 @@ describe('database providers', () => {
 });
 
 describe('rlsgen verify --schema (throwaway embedded database)', () => {
+  const accepted = 'policies.yaml';
+
   it('proves the example manifest on the fixture and prints the matrix', () => {
-    const r = runCli(['verify', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
+    const r = runCli(['verify', '--manifest', accepted, '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('PASS: no tenant can read or change another tenant\'s rows in any of the 27 scoped tables.');
+    expect(r.stdout).toContain("PASS: no tenant can read or change another tenant's rows in any of the 31 scoped tables, and no path found through the 5 other object(s) crm_app can use. The 2 lookup(s) above are the only pre-tenant access, each proven narrow.");
+    expect(r.stdout).toContain('✓ lookup user_by_email: public.users by (email) -> id, company_id, password_hash (an accepted exposure: one row by its exact key, these columns only)');
+    expect(r.stdout).toMatch(/^ {2}✓ function rlsgen_lookup\.user_by_email\(text\) \(EXECUTE\): the declared lookup user_by_email \(owner crm_lookup\): proven narrow by the lookups probe$/m);
+    expect(r.stdout).not.toContain('Accepted in the manifest');
     const deals = r.stdout.split('\n').find((l) => l.startsWith('deals '));
     expect(deals?.split(/\s+/)).toEqual(['deals', 'tenant', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '·', '·', '✓', '·']);
   });
 
   it('--json for machines, and exit 2 without a database', () => {
-    const json = runCli(['verify', '--json', '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
+    const json = runCli(['verify', '--json', '--manifest', accepted, '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as { ok: boolean; tables: { table: string; seeded: number }[] };
     expect(parsed.ok).toBe(true);

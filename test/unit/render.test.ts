@@ -25,7 +25,7 @@ describe('golden SQL', () => {
     expectGolden('generated-sql', files);
   });
 
-  it.each(['quoting', 'modes', 'signed', 'citus'])('%s manifest', (name) => {
+  it.each(['quoting', 'modes', 'signed', 'citus', 'reach'])('%s manifest', (name) => {
     const { result, files } = generateTree(`test/golden/${name}/policies.yaml`);
     expect(result.kind).toBe('written');
     expectGolden(`test/golden/${name}/expected`, files);
@@ -85,7 +85,7 @@ describe('migration files', () => {
 
   it('says why each exempt table is exempt', () => {
     const exempt = files.find((f) => f.step === 'exempt-tables');
-    expect(exempt?.up).toContain('--   public.users: sign-in finds the user by email before any tenant is known');
+    expect(exempt?.up).toContain('--   public.roles: the three role names (user, admin, super_admin), identical for every company');
   });
 });
 

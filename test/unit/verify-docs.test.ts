@@ -20,4 +20,9 @@ describe('verify probes, their files, their docs and the registry agree', () => 
       for (const heading of ['## How', '## Fails when']) expect(page, `${probe.id} ${heading}`).toContain(heading);
     }
   });
+
+  it('the README lists every probe', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const probe of PROBES) expect(readme, probe.id).toContain(`| [${probe.id}](docs/verify/${probe.id}.md) | ${probe.proves} |`);
+  });
 });

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { withClient } from '../../db/server.js';
 import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { formatSarif, formatText } from '../../lint/format-findings.js';
-import { lintDatabase } from '../../lint/lint-database.js';
+import { hasUnacknowledgedErrors, lintDatabase, unusedAcknowledgements } from '../../lint/lint-database.js';
 import type { Model } from '../../manifest/model.js';
 import { EXIT, type Output } from '../output.js';
 import { connectionFrom, printApplyError, readModel } from './common.js';
@@ -57,8 +57,8 @@ export async function runLint(output: Output, options: LintCliOptions, version: 
       const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
       const uri = existsSync(path) ? relative(process.cwd(), path).split('\\').join('/') : 'policies.yaml';
       output.out(JSON.stringify(formatSarif(findings, { uri, line: (object) => manifestLine(text, object) }, version), null, 2));
-    } else for (const line of formatText(findings, (style, t) => output.paint(style, t))) output.out(line);
-    return findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
+    } else for (const line of formatText(findings, (style, t) => output.paint(style, t), unusedAcknowledgements(findings, model))) output.out(line);
+    return hasUnacknowledgedErrors(findings) ? EXIT.findings : EXIT.ok;
   } catch (error) {
     printApplyError(output, error);
     return EXIT.usage;

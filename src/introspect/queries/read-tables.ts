@@ -20,6 +20,7 @@ interface TableRow {
   parent: QualifiedName | null;
   partition_key: (string | null)[];
   grants: GrantRow[];
+  column_grants: GrantRow[];
 }
 
 /**
@@ -38,7 +39,11 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
            ARRAY(SELECT a.attname::text FROM pg_partitioned_table pt CROSS JOIN LATERAL unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(num, ord)
                    LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.num
                   WHERE pt.partrelid = c.oid ORDER BY k.ord) AS partition_key,
-           ${aclJson('c.relacl')} AS grants
+           ${aclJson('c.relacl')} AS grants,
+           COALESCE((SELECT json_agg(DISTINCT jsonb_build_object('grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+                                                                  'privilege', a.privilege_type))
+                       FROM pg_attribute col, aclexplode(col.attacl) AS a
+                      WHERE col.attrelid = c.oid AND col.attnum > 0 AND NOT col.attisdropped AND col.attacl IS NOT NULL), '[]'::json) AS column_grants
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMAS}
      ORDER BY n.nspname, c.relname`);
@@ -67,6 +72,7 @@ export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
       policies: policies.get(t.oid) ?? [],
       triggers: triggers.get(t.oid) ?? [],
       grants: groupGrants(t.grants),
+      columnGrants: groupGrants(t.column_grants),
       parent: t.parent,
       isPartition: t.is_partition,
       partitionKey: t.partition_key,

@@ -1,3 +1,4 @@
+import { objectLabel } from '../../sql/object-label.js';
 import { readsSetting, userFunctionsIn } from '../policy-analysis.js';
 import { finding, type LintRule } from '../rule.js';
 
@@ -24,7 +25,7 @@ export const banImmutableTenantFunction: LintRule = {
     return context.snapshot.functions
       .filter((fn) => fn.volatility === 'immutable' && !fn.fromExtension && readsSetting(fn.source, context.setting))
       .map((fn) =>
-        finding(this, `function ${fn.schema}.${fn.signature}`, `${fn.schema}.${fn.signature} reads the session variable but is IMMUTABLE${used.has(fn.oid) ? ' and a policy calls it' : ''}: a cached plan keeps one tenant's value`),
+        finding(this, objectLabel('function', fn.schema, fn.name, fn.argumentTypes), `${fn.schema}.${fn.signature} reads the session variable but is IMMUTABLE${used.has(fn.oid) ? ' and a policy calls it' : ''}: a cached plan keeps one tenant's value`),
       );
   },
 };

@@ -1,3 +1,4 @@
+import { objectLabel } from '../../sql/object-label.js';
 import { finding, type LintRule } from '../rule.js';
 
 /** A LEAKPROOF function runs before the policies filter rows: if it can leak its argument (an error message), rows of other tenants leak. */
@@ -9,6 +10,6 @@ export const banLeakproofFunction: LintRule = {
   check(context) {
     return context.snapshot.functions
       .filter((fn) => fn.leakproof && fn.schema !== 'pg_catalog' && !fn.fromExtension)
-      .map((fn) => finding(this, `function ${fn.schema}.${fn.signature}`, `${fn.schema}.${fn.signature} is LEAKPROOF: PostgreSQL may call it on rows of other tenants before the policies filter them`));
+      .map((fn) => finding(this, objectLabel('function', fn.schema, fn.name, fn.argumentTypes), `${fn.schema}.${fn.signature} is LEAKPROOF: PostgreSQL may call it on rows of other tenants before the policies filter them`));
   },
 };

@@ -1,16 +1,29 @@
 import { qualified } from '../../introspect/snapshot.js';
-import { tenantTable } from '../policy-analysis.js';
-import { finding, type LintRule } from '../rule.js';
+import { objectLabel } from '../../sql/object-label.js';
+import { appCanUse, finding, type LintRule } from '../rule.js';
 
-/** A materialized view stores tenant rows with no row security of its own. */
+/**
+ * A materialized view stores tenant rows with no row security of its own:
+ * whoever may select from it reads every tenant's copy. Only those the
+ * application role can read are reported (all of them when the role is unknown).
+ */
 export const banTenantMaterializedView: LintRule = {
   id: 'ban-tenant-materialized-view',
-  severity: 'warning',
-  title: 'materialized view over a tenant table',
-  fix: 'Keep the materialized view away from the application role (REVOKE SELECT), or replace it with a security_invoker view or a tenant-scoped table.',
+  severity: 'error',
+  title: 'materialized view over a tenant table readable by the application role',
+  fix: 'REVOKE SELECT on it from the application role and PUBLIC, or replace it with a security_invoker view or a tenant-scoped table.',
   check(context) {
-    return context.snapshot.views
-      .filter((v) => v.materialized && v.reads.some((r) => tenantTable(context, r) !== undefined))
-      .map((v) => finding(this, `materialized view ${qualified(v)}`, `materialized view ${qualified(v)} copies tenant rows; row-level security does not apply to it`));
+    const out = [];
+    for (const view of context.snapshot.views) {
+      if (!view.materialized) continue;
+      const label = objectLabel('materialized view', view.schema, view.name);
+      const reach = appCanUse(context, label);
+      if (reach === undefined || (reach !== null && !reach.privileges.includes('SELECT'))) continue;
+      const reads = [...context.tenantData.viewReads(view), ...context.tenantData.viewReadsUnscoped(view)];
+      if (reads.length === 0) continue;
+      const who = reach === null ? '' : `; ${context.appRole} can select from it (through ${reach.via.join(', ')})`;
+      out.push(finding(this, label, `materialized view ${qualified(view)} copies rows of ${reads.map(qualified).join(', ')}; row-level security does not apply to it${who}`));
+    }
+    return out;
   },
 };

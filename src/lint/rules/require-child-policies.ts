@@ -1,6 +1,6 @@
 import { findTableInfo, type PolicyInfo, qualified } from '../../introspect/snapshot.js';
 import { isTenantTable } from '../policy-analysis.js';
-import { finding, type LintRule, tableObject } from '../rule.js';
+import { appCanUse, finding, type LintRule, tableObject } from '../rule.js';
 
 const signature = (p: PolicyInfo): string => JSON.stringify([p.command, p.permissive, p.roles, p.using, p.check]);
 
@@ -25,8 +25,10 @@ export const requireChildPolicies: LintRule = {
         child.rlsForced === parent.rlsForced &&
         JSON.stringify(child.policies.map(signature).sort()) === JSON.stringify(parent.policies.map(signature).sort());
       if (!same) {
+        const reach = appCanUse(context, tableObject(child));
+        const who = reach === null || reach === undefined ? '' : `; ${context.appRole} can query it directly (through ${reach.via.join(', ')})`;
         out.push(
-          finding(this, tableObject(child), `${qualified(child)} is a ${child.isPartition ? 'partition' : 'child'} of ${qualified(parent)} but its row-level security differs: a query on ${qualified(child)} itself bypasses the parent's policies`),
+          finding(this, tableObject(child), `${qualified(child)} is a ${child.isPartition ? 'partition' : 'child'} of ${qualified(parent)} but its row-level security differs: a query on ${qualified(child)} itself bypasses the parent's policies${who}`),
         );
       }
     }

@@ -1,3 +1,4 @@
+import { objectLabel } from '../../sql/object-label.js';
 import { finding, type LintRule } from '../rule.js';
 
 /** A SECURITY DEFINER function without a fixed search_path can be tricked into calling the caller's objects. */
@@ -9,6 +10,6 @@ export const requireDefinerSearchPath: LintRule = {
   check(context) {
     return context.snapshot.functions
       .filter((fn) => fn.securityDefiner && !fn.fromExtension && fn.searchPath === null)
-      .map((fn) => finding(this, `function ${fn.schema}.${fn.signature}`, `SECURITY DEFINER function ${fn.schema}.${fn.signature} does not pin search_path: a caller can shadow what it calls`));
+      .map((fn) => finding(this, objectLabel('function', fn.schema, fn.name, fn.argumentTypes), `SECURITY DEFINER function ${fn.schema}.${fn.signature} does not pin search_path: a caller can shadow what it calls`));
   },
 };

@@ -1,6 +1,10 @@
 import type { Model } from '../model.js';
 import type { ManifestSection } from '../section.js';
+import { acknowledgementsSection } from './acknowledgements.js';
 import { contextSection } from './context.js';
+import { databaseSection } from './database.js';
+import { functionsSection } from './functions.js';
+import { lookupsSection } from './lookups.js';
 import { migrationSection } from './migration.js';
 import { rolesSection } from './roles.js';
 import { tablesSection } from './tables.js';
@@ -9,6 +13,7 @@ import { templatesSection } from './templates.js';
 import { tenantSection } from './tenant.js';
 import { userSection } from './user.js';
 import { versionSection } from './version.js';
+import { viewsSection } from './views.js';
 
 /**
  * Every section of the manifest, in the order their fields appear in the
@@ -26,6 +31,11 @@ export const SECTIONS = [
   targetSection,
   templatesSection,
   tablesSection,
+  viewsSection,
+  functionsSection,
+  acknowledgementsSection,
+  databaseSection,
+  lookupsSection,
 ] as const satisfies readonly ManifestSection<keyof Model>[];
 
 // Fails to compile when a field of the Model has no section.

@@ -13,6 +13,7 @@ import { escapeRegExp } from '../../lint/policy-analysis.js';
 export const reference: TableProbe = {
   id: 'reference',
   scope: 'table',
+  lintRule: 'ban-single-column-tenant-fk',
   column: 'ref',
   proves: "a reference to another tenant's row fails exactly as a reference to a missing row",
   async run(t) {

@@ -5,6 +5,7 @@ import type { RoleProbe } from '../probe.js';
 export const roleAttributes: RoleProbe = {
   id: 'role-attributes',
   scope: 'role',
+  lintRule: 'ban-app-role-bypass',
   proves: 'the application role is neither superuser nor BYPASSRLS',
   async run(s) {
     const app = s.snapshot.roles.find((r) => r.name === s.app);

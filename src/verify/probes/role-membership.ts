@@ -6,6 +6,7 @@ import type { RoleProbe } from '../probe.js';
 export const roleMembership: RoleProbe = {
   id: 'role-membership',
   scope: 'role',
+  lintRule: 'ban-app-role-escalation',
   proves: 'the application role is not a member of a role that sees other tenants',
   async run(s) {
     if (!s.snapshot.roles.some((r) => r.name === s.app)) return [];

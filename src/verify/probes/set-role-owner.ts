@@ -6,6 +6,7 @@ import type { TableProbe } from '../probe.js';
 export const setRoleOwner: TableProbe = {
   id: 'set-role-owner',
   scope: 'table',
+  lintRule: 'ban-app-role-owner',
   column: 'owner',
   proves: "the application role neither owns the table nor can switch to its owner",
   async run(t) {

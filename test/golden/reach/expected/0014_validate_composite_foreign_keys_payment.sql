@@ -1,0 +1,30 @@
+-- rlsgen: {"step":"validate-composite-foreign-keys","stage":"enforce","table":"public.payment"}
+-- public.payment: validate its composite foreign keys. A row that points at
+-- another tenant's row stops the migration with a count (rlsgen audit lists
+-- them) instead of PostgreSQL's first-violation message.
+--
+-- Locks: SHARE UPDATE EXCLUSIVE on public.payment, ROW SHARE on the referenced
+-- tables: reads and writes continue during the scans.
+SET LOCAL lock_timeout = '2s';
+-- No statement_timeout: the scan takes as long as the table is big, and the
+-- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
+SET LOCAL statement_timeout = 0;
+
+DO $rlsgen$
+DECLARE
+  crossing bigint;
+BEGIN
+  SELECT count(*) INTO crossing
+    FROM public.payment AS c
+   WHERE c.store_id IS NOT NULL AND c.customer_id IS NOT NULL
+     AND NOT EXISTS (
+       SELECT FROM public.customer AS p
+        WHERE p.store_id = c.store_id AND p.customer_id = c.customer_id);
+  IF crossing > 0 THEN
+    RAISE EXCEPTION 'rlsgen: % row(s) of % reference a row of % that belongs to another tenant (column %)',
+      crossing, 'public.payment', 'public.customer', 'customer_id'
+      USING HINT = 'rlsgen audit lists them; correct the references, then apply again.';
+  END IF;
+END
+$rlsgen$;
+ALTER TABLE public.payment VALIDATE CONSTRAINT payment_customer_id_tenant_fkey;

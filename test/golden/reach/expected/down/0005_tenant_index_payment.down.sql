@@ -1,0 +1,4 @@
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.payment","index":["public","payment_store_id_payment_id_key"]}
+-- postgres-migrations disable-transaction
+-- Rollback: drop the tenant index of public.payment.
+DROP INDEX CONCURRENTLY IF EXISTS public.payment_store_id_payment_id_key;
