@@ -90,7 +90,7 @@ describe.each(testServers())('init on the WhatsApp CRM of seed 004 on $label', (
     expect(generated.code).toBe(0);
     const serverUrl = connectionUrl({ ...server.connection, database: 'postgres' });
     const verified = runCli(['verify', '--manifest', manifest, '--dir', dir, '--schema', `${FIXTURE}/schema.sql`, '--data', `${FIXTURE}/data.sql`, '--database-url', serverUrl]);
-    expect(verified.stdout).toContain(`PASS: no tenant can read or change another tenant's rows in any of the ${model.tables.filter((t) => t.mode !== 'exempt').length} scoped tables.`);
+    expect(verified.stdout).toContain(`PASS: no tenant can read or change another tenant's rows in any of the ${model.tables.filter((t) => t.mode !== 'exempt').length} scoped tables`);
     expect(verified.code).toBe(0);
   });
 });
