@@ -4,6 +4,7 @@ import { type DbSnapshot, findTableInfo, qualified } from '../introspect/snapsho
 import { hasTenantColumn, type Model } from '../manifest/model.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { eventualTenantSql } from './eventual-tenant.js';
+import { checkPathConsistency, type ConsistencyReport } from './path-consistency.js';
 
 export interface TableAudit {
   readonly table: string;
@@ -37,6 +38,8 @@ export interface LegacyOwnerAudit {
 export interface AuditReport {
   readonly tables: readonly TableAudit[];
   readonly crossReferences: readonly CrossReference[];
+  /** With a manifest: every candidate derivation path against the data, and what the enforce stage would reject. */
+  readonly consistency: ConsistencyReport | null;
   readonly legacyOwners: readonly LegacyOwnerAudit[];
 }
 
@@ -57,7 +60,7 @@ export function legacyOwnerAudit(model: Model | null, tables: readonly TableAudi
  * (one per table and per foreign key): rows without a tenant and whether the
  * manifest's paths resolve them, and rows pointing at another tenant's rows.
  */
-export async function auditDatabase(client: pg.ClientBase, options: { model: Model | null; tenantColumn?: string; snapshot?: DbSnapshot }): Promise<AuditReport> {
+export async function auditDatabase(client: pg.ClientBase, options: { model: Model | null; tenantColumn?: string; snapshot?: DbSnapshot; limit?: number }): Promise<AuditReport> {
   const snapshot = options.snapshot ?? (await introspectDatabase(client));
   const model = options.model;
   const column = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
@@ -103,5 +106,6 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
       if (n > 0) crossReferences.push({ table: qualified(table), column: child, parent: qualified(fk.references), rows: n });
     }
   }
-  return { tables, crossReferences, legacyOwners: legacyOwnerAudit(model, tables) };
+  const consistency = model === null ? null : await checkPathConsistency(client, model, snapshot, options.limit === undefined ? {} : { limit: options.limit });
+  return { tables, crossReferences, consistency, legacyOwners: legacyOwnerAudit(model, tables) };
 }

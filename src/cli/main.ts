@@ -88,11 +88,13 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
     .option('--retries <n>', 'retries of a file that hits lock_timeout, each after a longer wait (0.5 s, 1 s, 2 s... up to 30 s)', (v) => nonNegativeInt(v, '--retries'), 8)
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
+    .option('-m, --manifest <file>', 'the manifest the folder was generated from, for the data check before the prepare stage (default: policies.yaml when it describes the database)')
+    .option('--ignore-data-check', 'start the prepare stage even when the data shows the enforce stage would fail (rows a composite key or NOT NULL would reject)', false)
     .addHelpText(
       'after',
-      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
+      '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, or the data shows the enforce stage would fail (nothing started), 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
     )
-    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; retries: number; wait: boolean }) => {
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; retries: number; wait: boolean; manifest?: string; ignoreDataCheck: boolean }) => {
       exit.code = await (await commands.apply()).runApply(output, options);
     });
 
@@ -136,10 +138,11 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--tenant-column <column>', 'the tenant column', 'company_id')
     .option('--app-role <role>', 'the application role to name in the manifest', 'tenant_app')
     .option('--cross-role <role>', 'the cross-tenant role to name in the manifest', 'tenant_support')
+    .option('--setting <name>', 'the session variable the policies read (tenant.setting)', 'app.company_id')
     .option('-o, --out <file>', 'where to write it (- for standard output)', 'policies.yaml')
     .option('--force', 'replace an existing file', false)
     .addHelpText('after', '\nExit codes: 0 written, 1 the proposal does not validate (nothing written), 2 usage, no database, or the file exists without --force.')
-    .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; out: string; force: boolean }) => {
+    .action(async (options: { databaseUrl?: string; tenantTable: string; tenantColumn: string; appRole: string; crossRole: string; setting: string; out: string; force: boolean }) => {
       exit.code = await (await commands.init()).runInit(output, options);
     });
 
@@ -178,8 +181,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .addOption(manifestOption())
     .option('--tenant-column <column>', 'without a manifest: the tenant column', 'company_id')
     .option('--json', 'print the report as JSON', false)
-    .addHelpText('after', '\nExit codes: 0 nothing that would stop the migration, 1 rows no backfill path resolves or rows that point at another tenant, 2 usage or no database.')
-    .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }) => {
+    .option('--limit <rows>', 'primary keys listed per finding', (v) => positiveInt(v, '--limit'), 10)
+    .addHelpText('after', '\nExit codes: 0 nothing would stop the migration, 1 rows a composite key or NOT NULL would reject (listed), 2 usage.')
+    .action(async (options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean; limit: number }) => {
       exit.code = await (await commands.auditDiff()).runAudit(output, options);
     });
 

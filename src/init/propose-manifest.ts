@@ -43,6 +43,14 @@ export interface ProposedTable {
   readonly foreignKeys: readonly ProposedForeignKey[];
   /** Why the table got its mode, one line. */
   readonly reason: string;
+  /**
+   * For a table with no foreign-key path: columns whose name and type match a
+   * unique column of a table with the tenant column (a reference nobody
+   * declared); init keeps those the data confirms.
+   */
+  readonly columnMatches: readonly ProposedHop[];
+  /** Scoped tables whose foreign keys reference this one (a lookup table when it is exempt). */
+  readonly referencedBy: readonly QualifiedName[];
   readonly partitioning: 'none' | 'partitioned' | 'inheritance';
   /** PARTITION BY columns of the table and its sub-partitioned partitions. */
   readonly partitionKey: readonly string[];
@@ -78,6 +86,16 @@ function singleKey(table: TableInfo, partitionKey: readonly (string | null)[] = 
   // A partitioned table's key must contain its partition keys: the column left besides them is the row's key.
   const own = (table.primaryKey ?? []).filter((c) => !partitionKey.includes(c));
   return own.length === 1 ? (own[0] ?? null) : null;
+}
+
+/**
+ * True when `name` alone identifies a row of `table`, or does together with
+ * the tenant column (`UNIQUE (organization_id, wa_id)`: unique within a
+ * tenant; a value two tenants share then resolves to neither).
+ */
+function isUniqueAlone(table: TableInfo, name: string, tenantColumn: string): boolean {
+  const keys = [...(table.primaryKey === null ? [] : [table.primaryKey]), ...table.indexes.filter((i) => i.unique && i.valid && !i.partial).map((i) => i.columns)];
+  return keys.some((k) => k.includes(name) && k.every((c) => c === name || c === tenantColumn));
 }
 
 /** Partitions (at any depth) or inheritance children of `root`, in tree order. */
@@ -186,13 +204,35 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
       .map((hop) => [hop]);
   };
 
+  const baseType = (type: string): string => type.replace(/\(.*\)$/, '');
+  /** Unique columns (alone, or with the tenant column) of tables that have the tenant column, by name. */
+  const uniqueTargets = tables.filter((t) => distance.get(qualified(t)) === 0).flatMap((t) =>
+    t.columns
+      .filter((c) => c.name !== column && c.name !== 'id' && isUniqueAlone(t, c.name, column))
+      .map((c) => ({ table: t, column: c })),
+  );
+  const columnMatchesOf = (table: TableInfo): ProposedHop[] =>
+    table.columns
+      .filter((c) => !(table.primaryKey ?? []).includes(c.name))
+      .flatMap((c) =>
+        uniqueTargets
+          .filter((u) => u.column.name === c.name && baseType(u.column.type) === baseType(c.type) && !same(u.table, table))
+          .map((u) => ({ column: c.name, table: { schema: u.table.schema, name: u.table.name }, match: c.name, matchIsKey: singleKey(u.table) === c.name })),
+      );
+  const referencedByOf = (table: TableInfo): QualifiedName[] =>
+    tables
+      .filter((t) => !same(t, table) && (hasColumn(t) || distance.has(qualified(t))) && keysOf(t).some((fk) => same(fk.table, table)))
+      .map((t) => ({ schema: t.schema, name: t.name }));
+
   const proposed: ProposedTable[] = tables.map((table) => {
     const foreignKeys = keysOf(table);
+    const columnMatches = distance.has(qualified(table)) || hasColumn(table) ? [] : columnMatchesOf(table);
+    const referencedBy = referencedByOf(table);
     const parts = partitioningOf(table);
     const primaryKey = singleKey(table, [...parts.partitionKey, ...table.partitionKey]);
     if (same(table, tenantName)) {
       // Scoped to its own row: a tenant reading every tenant's row is a leak too.
-      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys: [], reason: 'the tenant table', ...parts };
+      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys: [], reason: 'the tenant table', columnMatches, referencedBy, ...parts };
     }
     const existing = table.columns.find((c) => c.name === column);
     const found = paths(table);
@@ -200,10 +240,10 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
     if (existing !== undefined) {
       const type = TYPES[existing.type];
       if (type !== tenantType) throw new InitError(`${qualified(table)}.${column} is ${existing.type}, but the tenant key is ${tenantType}`);
-      return { name: table, mode: 'tenant', existingColumn: type, primaryKey, path: path ?? null, alternatives, foreignKeys, reason: `has ${column} (${existing.type})`, ...parts };
+      return { name: table, mode: 'tenant', existingColumn: type, primaryKey, path: path ?? null, alternatives, foreignKeys, reason: `has ${column} (${existing.type})`, columnMatches, referencedBy, ...parts };
     }
     if (path !== undefined && primaryKey !== null) {
-      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path, alternatives, foreignKeys, reason: `no ${column}; reaches one through foreign keys`, ...parts };
+      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path, alternatives, foreignKeys, reason: `no ${column}; reaches one through foreign keys`, columnMatches, referencedBy, ...parts };
     }
     return {
       name: table,
@@ -213,10 +253,12 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
       path: null,
       alternatives: [],
       foreignKeys,
+      columnMatches,
+      referencedBy,
       reason:
         path !== undefined
           ? `reaches ${column} but has no single-column primary key to batch its backfill: review`
-          : `no ${column} and no foreign-key path to a table with one: review (exempt, or shared if it holds per-tenant rows)`,
+          : `no ${column} and no foreign-key path to a table with one`,
       ...parts,
     };
   });

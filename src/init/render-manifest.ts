@@ -104,11 +104,52 @@ function partitionsYaml(table: ProposedTable): string[] {
   return out;
 }
 
+/** What init decided for a table from its data. */
+export interface Decision {
+  /** The backfill paths the data supports best (`first_of` when several); null: the proposal's path. */
+  readonly paths: readonly (readonly ProposedHop[])[] | null;
+  /** Comment lines: what the data says of the paths. */
+  readonly notes: readonly string[];
+}
+
 export interface RenderOptions {
   readonly appRole: string;
   readonly crossRole: string;
+  /** `tenant.setting`: the session variable the policies read. */
+  readonly setting?: string;
   readonly counts: ReadonlyMap<string, TableCounts>;
+  /** By table key. */
+  readonly decisions?: ReadonlyMap<string, Decision>;
 }
+
+const sameName = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
+
+/**
+ * The catalogue: exempt tables that scoped tables reference, and the exempt
+ * tables connected to those by foreign keys (a film's language, a product's
+ * category). The application reads them; by default it writes none.
+ */
+function catalogueTables(proposal: Proposal): Set<string> {
+  const exempt = proposal.tables.filter((t) => t.mode === 'exempt' && !sameName(t.name, proposal.tenantTable));
+  const found = new Set(exempt.filter((t) => t.referencedBy.length > 0).map((t) => tableKey(t.name)));
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const t of exempt) {
+      if (found.has(tableKey(t.name))) continue;
+      const linked = t.foreignKeys.some((fk) => found.has(tableKey(fk.table))) || exempt.some((o) => found.has(tableKey(o.name)) && o.foreignKeys.some((fk) => sameName(fk.table, t.name)));
+      if (linked) {
+        found.add(tableKey(t.name));
+        grown = true;
+      }
+    }
+  }
+  return found;
+}
+
+const NO_RELATION_REVIEW = (column: string): string[] => [
+  `    # review: exempt (as written): no ${column}; the application role gets no access to it, and nothing isolates its rows`,
+  `    #   or mode: shared: it gets a nullable ${column}; rows left NULL are global (every tenant reads them, none writes them), rows with a tenant are that tenant's`,
+];
 
 /** The manifest text, each decision with a one-line comment saying why. Pure. */
 export function renderManifest(proposal: Proposal, options: RenderOptions): string {
@@ -124,7 +165,7 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     `  column: ${yamlString(column)}`,
     `  type: ${proposal.tenantType}`,
     `  references: ${yamlString(`${tableRef(proposal.tenantTable)}(${refName(proposal.tenantKey)})`)}`,
-    '  setting: app.company_id',
+    `  setting: ${yamlString(options.setting ?? 'app.company_id')}`,
     '',
     'roles:',
     '  app:',
@@ -136,6 +177,7 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     'tables:',
   ];
   const modes = new Map(proposal.tables.map((t) => [tableKey(t.name), t.mode]));
+  const catalogue = catalogueTables(proposal);
   const entry = (table: ProposedTable): string[] => {
     const out: string[] = [];
     const counts = options.counts.get(tableKey(table.name));
@@ -148,21 +190,33 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     if (table.mode === 'exempt') {
       out.push(`  ${key}:`);
       out.push('    mode: exempt');
-      out.push(`    reason: ${yamlString(table.reason)}`);
+      if (catalogue.has(tableKey(table.name))) {
+        const readers = table.referencedBy.map(tableRef);
+        const by = readers.length > 0 ? `referenced by ${readers.join(', ')}` : 'linked to tables the tenant tables reference';
+        out.push(`    reason: ${yamlString(`lookup table ${by}; no ${column}: every tenant reads it, the application writes none`)}`, '    commands: [select]');
+        out.push(`    # review: or mode: shared: a nullable ${column}; today's rows stay global, each tenant may add its own`);
+      } else {
+        out.push(`    reason: ${yamlString(table.reason)}`);
+        if (table.foreignKeys.length === 0) out.push(...NO_RELATION_REVIEW(column));
+      }
       return out;
     }
+    const decision = options.decisions?.get(tableKey(table.name));
     const why: string[] = [table.reason];
-    if (table.path !== null) why.push(`filled from ${table.path.map(hopText).join(', ')}, the nearest table with ${column} or filled before`);
+    const paths = decision?.paths ?? (table.path === null ? [] : [table.path]);
+    if (decision?.paths != null) why.push(`filled from ${paths.map((p) => p.map(hopText).join(', ')).join(', else ')}: the path the data supports best`);
+    else if (table.path !== null) why.push(`filled from ${table.path.map(hopText).join(', ')}, the nearest table with ${column} or filled before`);
     out.push(`  ${key}:  # ${why.join('; ')}`);
     if (table.existingColumn !== null) out.push(`    existing_column: ${table.existingColumn}`);
     if (table.primaryKey !== null && table.primaryKey !== 'id') out.push(`    primary_key: ${yamlString(table.primaryKey)}`);
-    if (table.path !== null) {
-      out.push(`    backfill: ${pathYaml(table.path)}`);
-      for (const alternative of table.alternatives) out.push(`    # also possible: backfill: ${pathYaml(alternative)}`);
-    }
+    if (paths.length > 1) out.push(`    backfill:`, `      first_of: [${paths.map((p) => (p.length === 1 ? yamlString(hopText(p[0] as ProposedHop)) : pathYaml(p))).join(', ')}]`);
+    else if (paths[0] !== undefined) out.push(`    backfill: ${pathYaml(paths[0])}`);
+    if (decision === undefined) for (const alternative of table.alternatives) out.push(`    # also possible: backfill: ${pathYaml(alternative)}`);
+    for (const note of decision?.notes ?? []) out.push(`    ${note}`);
     if (counts !== undefined && counts.unresolved > 0) {
-      const detail = table.path === null ? 'and no path to a tenant' : 'that no path resolves';
+      const detail = paths.length === 0 ? 'and no path to a tenant' : 'that no path resolves';
       out.push(`    unresolved: keep  # ${plural(counts.unresolved, 'row')} without ${column} ${detail}: visible to ${options.crossRole} only`);
+      if (table.existingColumn === null) out.push(`    # review: or mode: shared if those rows are meant for everyone (platform defaults): every tenant reads them, none writes them`);
     } else if (counts !== undefined && counts.missing > 0) {
       out.push(`    # ${plural(counts.missing, 'row')} to fill, all resolved by the path`);
     }

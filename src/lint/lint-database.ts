@@ -1,6 +1,6 @@
 import type { GeneratedObjects } from '../apply/generated-objects.js';
 import { roleReach } from '../introspect/role-reach.js';
-import type { DbSnapshot } from '../introspect/snapshot.js';
+import type { DbSnapshot, TableInfo } from '../introspect/snapshot.js';
 import { TenantData } from '../introspect/tenant-data.js';
 import { type Acknowledgement, isTenantScoped, type Model } from '../manifest/model.js';
 import { RULES } from './registry.js';
@@ -27,7 +27,7 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
   // A partition of a scoped table holds its rows too, at any depth (a sub-partition's parent is a partition).
   const tenantTables = model
     ? snapshot.tables.filter((t) => declared.isScoped(t) || declared.scopedAncestor(t) !== undefined)
-    : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn));
+    : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn) && !isTenantTable(snapshot, t, tenantColumn));
   const exemptTables = model ? model.tables.filter((m) => m.mode === 'exempt').map((m) => m.name) : [];
   const appRole = options.appRole ?? model?.roles.app.name ?? null;
   const tenantData = new TenantData(snapshot, { tenantColumn, tenantTable, scoped: tenantTables });
@@ -44,6 +44,18 @@ export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintCon
     tenantData,
     appReach: known ? new Map(roleReach(snapshot, appRole).map((o) => [o.label, o])) : null,
   };
+}
+
+/**
+ * Without a manifest: whether `table` is the tenant table itself, whose key
+ * is the tenant id (store.store_id), found by its primary key being the
+ * tenant column or by other tables' tenant column referencing it.
+ */
+function isTenantTable(snapshot: DbSnapshot, table: TableInfo, tenantColumn: string): boolean {
+  if (table.primaryKey?.length === 1 && table.primaryKey[0] === tenantColumn) return true;
+  return snapshot.tables.some((t) =>
+    t.foreignKeys.some((fk) => fk.columns.length === 1 && fk.columns[0] === tenantColumn && fk.references.schema === table.schema && fk.references.name === table.name),
+  );
 }
 
 /**

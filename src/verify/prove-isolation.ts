@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type ApplyEvent, type ApplyResult, applyMigrations } from '../apply/apply-migrations.js';
+import { loadSqlFile } from '../db/load-sql-file.js';
 import { openServer, type ServerSpec } from '../db/open-server.js';
 import { type ConnectionInfo, createDatabase, dropDatabase, type ServerHandle, withClient } from '../db/server.js';
 import type { Model } from '../manifest/model.js';
@@ -10,7 +10,7 @@ import { verifyIsolation } from './verify-isolation.js';
 export interface ProveOptions {
   readonly model: Model;
   readonly server: ServerSpec;
-  /** The application's schema (SQL); its data optionally. */
+  /** The application's schema (SQL, or a plain pg_dump file with COPY blocks); its data optionally. */
   readonly schemaFile: string;
   readonly dataFile?: string;
   /** The migrations to apply (generated-sql/). */
@@ -39,12 +39,9 @@ export async function proveIsolation(options: ProveOptions): Promise<ProveResult
     emit({ kind: 'phase', phase: 'database', detail: `PostgreSQL ${server.version}: database ${name}` });
     const connection: ConnectionInfo = await createDatabase(server, name);
     created = true;
-    const schema = readFileSync(options.schemaFile, 'utf8');
-    await withClient(connection, (c) => c.query(schema));
-    if (options.dataFile !== undefined) {
-      const data = readFileSync(options.dataFile, 'utf8');
-      await withClient(connection, (c) => c.query(data));
-    }
+    await withClient(connection, (c) => loadSqlFile(c, options.schemaFile));
+    const dataFile = options.dataFile;
+    if (dataFile !== undefined) await withClient(connection, (c) => loadSqlFile(c, dataFile));
     emit({ kind: 'phase', phase: 'apply', detail: `applying ${options.dir}` });
     const apply = await applyMigrations({ connection, dir: options.dir, onEvent: emit });
     emit({ kind: 'phase', phase: 'verify', detail: 'probing every table as the application role' });

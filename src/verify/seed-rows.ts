@@ -12,8 +12,8 @@ import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
  */
 export class RowSeeder {
   readonly created = new Map<string, number>();
-  /** Every row created, in order, for removal where the proof cannot roll back. */
-  private readonly rows: { readonly table: TableInfo; readonly column: string; readonly key: string }[] = [];
+  /** Every row created, in order (rows created in one statement together), for removal where the proof cannot roll back. */
+  private readonly rows: (readonly { readonly table: TableInfo; readonly column: string; readonly key: string }[])[] = [];
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -40,6 +40,7 @@ export class RowSeeder {
     if (type === 'uuid') return 'gen_random_uuid()';
     if (type === 'json' || type === 'jsonb') return `'{}'::${type}`;
     if (type === 'bytea') return "'\\x00'::bytea";
+    if (type === 'tsvector' || type === 'tsquery') return `''::${type}`;
     const length = /\((\d+)\)$/.exec(type);
     switch (column.typeCategory) {
       case 'S':
@@ -85,13 +86,15 @@ export class RowSeeder {
     return created;
   }
 
-  /**
-   * Inserts one row into `table` owned by `tenant` (NULL tenant when null)
-   * and returns the text of `returning` for it.
-   */
-  async insert(table: TableInfo, tenant: string | null, depth = 0, returning?: string, fixed: Readonly<Record<string, string>> = {}): Promise<string | null> {
+  private isTenantTable(table: QualifiedName): boolean {
+    return table.schema === this.tenantTable.schema && table.name === this.tenantTable.name;
+  }
+
+  /** Column values (SQL) for a new row of `table` owned by `tenant`: the tenant, `fixed`, parents found or created, NOT NULL columns filled. */
+  private async rowValues(table: TableInfo, tenant: string | null, depth: number, fixed: Readonly<Record<string, string>>): Promise<Map<string, string>> {
     const values = new Map<string, string>();
-    if (this.hasTenantColumn(table)) values.set(this.tenantColumn, tenant === null ? 'NULL' : quoteLiteral(tenant));
+    // The tenant table's key may share the tenant column's name (store.store_id): its value is the new tenant's key, never NULL.
+    if (this.hasTenantColumn(table) && !this.isTenantTable(table)) values.set(this.tenantColumn, tenant === null ? 'NULL' : quoteLiteral(tenant));
     for (const [column, value] of Object.entries(fixed)) values.set(column, value);
     for (const fk of table.foreignKeys) {
       const targets = fk.columns.filter((c) => c !== this.tenantColumn && !values.has(c));
@@ -108,26 +111,93 @@ export class RowSeeder {
       if (values.has(column.name) || column.generated || column.identity || column.default !== null || !column.notNull) continue;
       values.set(column.name, this.valueFor(table, column));
     }
-    const key = returning ?? table.primaryKey?.[0] ?? this.tenantColumn;
-    const pk = table.primaryKey?.find((c) => c !== this.tenantColumn) ?? key;
+    return values;
+  }
+
+  private insertSql(table: TableInfo, values: ReadonlyMap<string, string>, returned: string): string {
     const columns = [...values.keys()];
-    const returned = `RETURNING ${quoteIdent(key)}::text AS key, ${quoteIdent(pk)}::text AS pk`;
-    const sql =
-      columns.length === 0
-        ? `INSERT INTO ${quoteQualified(table.schema, table.name)} DEFAULT VALUES ${returned}`
-        : `INSERT INTO ${quoteQualified(table.schema, table.name)} (${columns.map(quoteIdent).join(', ')}) VALUES (${[...values.values()].join(', ')}) ${returned}`;
-    const row = await this.one<{ key: string; pk: string }>(sql);
-    if (row !== undefined) this.rows.push({ table, column: pk, key: row.pk });
+    return columns.length === 0
+      ? `INSERT INTO ${quoteQualified(table.schema, table.name)} DEFAULT VALUES ${returned}`
+      : `INSERT INTO ${quoteQualified(table.schema, table.name)} (${columns.map(quoteIdent).join(', ')}) VALUES (${[...values.values()].join(', ')}) ${returned}`;
+  }
+
+  private count(table: TableInfo): void {
     const label = `${table.schema}.${table.name}`;
     this.created.set(label, (this.created.get(label) ?? 0) + 1);
+  }
+
+  /**
+   * Inserts one row into `table` owned by `tenant` (NULL tenant when null)
+   * and returns the text of `returning` for it.
+   */
+  async insert(table: TableInfo, tenant: string | null, depth = 0, returning?: string, fixed: Readonly<Record<string, string>> = {}): Promise<string | null> {
+    const values = await this.rowValues(table, tenant, depth, fixed);
+    const key = returning ?? table.primaryKey?.[0] ?? this.tenantColumn;
+    const pk = this.rowKey(table, key);
+    const row = await this.one<{ key: string; pk: string }>(this.insertSql(table, values, `RETURNING ${quoteIdent(key)}::text AS key, ${quoteIdent(pk)}::text AS pk`));
+    if (row !== undefined) this.rows.push([{ table, column: pk, key: row.pk }]);
+    this.count(table);
     return row?.key ?? null;
   }
 
-  /** Deletes every row this seeder created, newest first (children before their parents). */
+  private rowKey(table: TableInfo, fallback: string): string {
+    return table.primaryKey?.find((c) => c !== this.tenantColumn || this.isTenantTable(table)) ?? fallback;
+  }
+
+  /**
+   * A new tenant: its key is drawn first (from the key's default, else
+   * generated), so that rows of scoped tables the tenant row itself must
+   * reference (a store's manager is one of its staff) are created for that
+   * tenant in the same statement; foreign keys are checked at the end of it.
+   */
+  private async insertTenant(table: TableInfo): Promise<string | null> {
+    const keyColumn = table.columns.find((c) => c.name === this.tenantKey);
+    if (keyColumn === undefined) return null;
+    // The default is pg_get_expr() output from the catalog: SQL to evaluate, like the column would.
+    const drawn = keyColumn.default !== null
+      ? `SELECT (${keyColumn.default})::text AS key`
+      : keyColumn.identity
+        ? `SELECT nextval(pg_get_serial_sequence(${quoteLiteral(quoteQualified(table.schema, table.name))}, ${quoteLiteral(keyColumn.name)}))::text AS key`
+        : keyColumn.type === 'uuid'
+          ? 'SELECT gen_random_uuid()::text AS key'
+          : `SELECT (coalesce(max(${quoteIdent(keyColumn.name)}::text::numeric), 0) + 1 + floor(random() * 1000000))::text AS key FROM ${quoteQualified(table.schema, table.name)}`;
+    const key = (await this.one<{ key: string }>(drawn))?.key;
+    if (key === undefined) return null;
+    const fixed: Record<string, string> = { [this.tenantKey]: `${quoteLiteral(key)}::${keyColumn.type}` };
+    const ctes: string[] = [];
+    const together: { table: TableInfo; column: string; alias: string }[] = [];
+    for (const fk of table.foreignKeys) {
+      const column = fk.columns.length === 1 ? fk.columns[0] : undefined;
+      const parent = findTableInfo(this.snapshot, fk.references);
+      if (column === undefined || parent === undefined || this.isTenantTable(parent) || !this.hasTenantColumn(parent)) continue;
+      if (table.columns.find((c) => c.name === column)?.notNull !== true) continue;
+      const alias = `rlsgen_row${ctes.length + 1}`;
+      const pk = this.rowKey(parent, fk.referencedColumns[0] ?? '');
+      const values = await this.rowValues(parent, key, 1, {});
+      ctes.push(`${alias} AS (${this.insertSql(parent, values, `RETURNING ${quoteIdent(fk.referencedColumns[0] ?? '')} AS ref, ${quoteIdent(pk)}::text AS pk`)})`);
+      fixed[column] = `(SELECT ref FROM ${alias})`;
+      together.push({ table: parent, column: pk, alias });
+    }
+    const values = await this.rowValues(table, null, 0, fixed);
+    const pks = together.map((t) => `(SELECT pk FROM ${t.alias}) AS ${quoteIdent(t.alias)}`);
+    const returned = `RETURNING ${quoteIdent(this.tenantKey)}::text AS key${pks.length === 0 ? '' : `, ${pks.join(', ')}`}`;
+    const sql = `${ctes.length === 0 ? '' : `WITH ${ctes.join(', ')} `}${this.insertSql(table, values, returned)}`;
+    const row = await this.one<Record<string, string>>(sql);
+    if (row?.['key'] === undefined) return null;
+    this.rows.push([{ table, column: this.tenantKey, key: row['key'] }, ...together.map((t) => ({ table: t.table, column: t.column, key: row[t.alias] ?? '' }))]);
+    this.count(table);
+    for (const t of together) this.count(t.table);
+    return row['key'];
+  }
+
+  /** Deletes every row this seeder created, newest first (children before their parents; rows created together, together). */
   async removeCreated(): Promise<void> {
-    for (const { table, column, key } of [...this.rows].reverse()) {
-      // A row that cannot be removed is an error, never left behind quietly.
-      await this.client.query(`DELETE FROM ${quoteQualified(table.schema, table.name)} WHERE ${quoteIdent(column)}::text = $1`, [key]);
+    for (const group of [...this.rows].reverse()) {
+      // A row that cannot be removed is an error, never left behind quietly. One statement: foreign keys are checked at its end.
+      const deletes = group.map(({ table, column }, i) => `DELETE FROM ${quoteQualified(table.schema, table.name)} WHERE ${quoteIdent(column)}::text = $${i + 1}`);
+      const last = deletes.pop() ?? '';
+      const sql = deletes.length === 0 ? last : `WITH ${deletes.map((d, i) => `d${i} AS (${d} RETURNING 1)`).join(', ')} ${last}`;
+      await this.client.query(sql, group.map((r) => r.key));
     }
     this.rows.length = 0;
   }
@@ -147,7 +217,7 @@ export class RowSeeder {
     const keys = rows.map((r) => r.tenant);
     const info = findTableInfo(this.snapshot, this.tenantTable);
     while (keys.length < count && info !== undefined) {
-      const created = await this.insert(info, null, 0, this.tenantKey);
+      const created = await this.insertTenant(info);
       if (created === null) break;
       keys.push(created);
     }

@@ -6,6 +6,7 @@ import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { applyFailureStatus, connectionFrom, printApplyError } from './common.js';
+import { dataAllowsRollout } from './data-check.js';
 
 export interface ApplyCliOptions {
   readonly dir: string;
@@ -17,6 +18,10 @@ export interface ApplyCliOptions {
   readonly lockTimeout: string;
   readonly retries?: number;
   readonly wait: boolean;
+  /** The manifest the folder was generated from, for the data check before the prepare stage. */
+  readonly manifest?: string;
+  /** Start the prepare stage even when the data check says the enforce stage would fail. */
+  readonly ignoreDataCheck?: boolean;
 }
 
 export async function runApply(output: Output, options: ApplyCliOptions): Promise<number> {
@@ -24,6 +29,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
   if (connection === null) return EXIT.usage;
   const progress = progressReporter(output);
   try {
+    if (!options.dryRun && options.ignoreDataCheck !== true && !(await dataAllowsRollout(output, connection, options.dir, options.manifest))) return EXIT.findings;
     const result = await applyMigrations({
       connection,
       dir: options.dir,

@@ -7,14 +7,15 @@ import { introspectDatabase } from '../../introspect/introspect-database.js';
 import { EXIT, type Output } from '../output.js';
 import { connectionFrom, printApplyError, readModel } from './common.js';
 import { optionalModel } from './lint.js';
+import { formatConsistency } from './format-consistency.js';
 
-export async function runAudit(output: Output, options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean }): Promise<number> {
+export async function runAudit(output: Output, options: { databaseUrl?: string; manifest: string; tenantColumn: string; json: boolean; limit?: number }): Promise<number> {
   const connection = connectionFrom(output, options.databaseUrl);
   if (connection === null) return EXIT.usage;
   const model = optionalModel(output, options.manifest);
   if (model === undefined) return EXIT.usage;
   try {
-    const report = await withClient(connection, (client) => auditDatabase(client, { model, tenantColumn: options.tenantColumn }), 'rlsgen audit');
+    const report = await withClient(connection, (client) => auditDatabase(client, { model, tenantColumn: options.tenantColumn, ...(options.limit === undefined ? {} : { limit: options.limit }) }), 'rlsgen audit');
     if (options.json) {
       output.out(JSON.stringify(report, null, 2));
     } else {
@@ -40,6 +41,7 @@ export async function runAudit(output: Output, options: { databaseUrl?: string; 
       }
       const unresolvable = report.tables.reduce((n, t) => n + (t.unresolvable ?? 0), 0);
       output.out(`${unresolvable} row(s) no backfill path resolves; ${report.crossReferences.reduce((n, r) => n + r.rows, 0)} cross-tenant reference(s)`);
+      if (report.consistency !== null) for (const line of formatConsistency(report.consistency, column)) output.out(line);
     }
     return auditFails(report, model) ? EXIT.findings : EXIT.ok;
   } catch (error) {
@@ -52,10 +54,11 @@ export async function runAudit(output: Output, options: { databaseUrl?: string; 
  * Findings that would stop the migration: rows pointing at another tenant's
  * row (a composite foreign key cannot validate), and rows no path resolves in
  * a table whose manifest entry requires every row to get a tenant
- * (`mode: tenant` with `unresolved: fail`: NOT NULL would fail).
+ * (`mode: tenant` with `unresolved: fail`: NOT NULL would fail), found on
+ * today's data before the tenant column exists as well as after.
  */
 export function auditFails(report: AuditReport, model: Model | null): boolean {
-  if (report.crossReferences.some((r) => r.rows > 0)) return true;
+  if (report.crossReferences.some((r) => r.rows > 0) || report.consistency?.enforceFails === true) return true;
   return report.tables.some((t) => {
     const entry = model?.tables.find((m) => qualified(m.name) === t.table);
     return (t.unresolvable ?? 0) > 0 && entry?.mode === 'tenant' && entry.unresolved === 'fail';

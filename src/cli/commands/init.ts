@@ -13,6 +13,7 @@ export interface InitCliOptions {
   readonly tenantColumn: string;
   readonly appRole: string;
   readonly crossRole: string;
+  readonly setting?: string;
   readonly out: string;
   readonly force: boolean;
 }

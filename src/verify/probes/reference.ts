@@ -37,7 +37,9 @@ export const reference: TableProbe = {
       );
       const target = rows[0];
       if (target === undefined) continue;
-      const missing = target.t === 'uuid' ? randomUUID() : /int|numeric/.test(target.t) ? '-987654321' : `rlsgen-missing-${randomUUID()}`;
+      // The missing id must fit the referencing column (a smallint customer_id pointing at an integer key).
+      const narrow = t.info.columns.find((c) => c.name === column)?.type === 'smallint';
+      const missing = target.t === 'uuid' ? randomUUID() : /int|numeric/.test(target.t) ? (narrow ? '-32123' : '-987654321') : `rlsgen-missing-${randomUUID()}`;
       // A DEFERRABLE key is checked at commit, which the probe never reaches: check it at the statement.
       const attempt = (value: string): Promise<Outcome<number>> =>
         s.asApp(t.a, async () => {
