@@ -4,14 +4,14 @@ import { ApplyError, ApplyLockedError } from '../../apply/apply-migrations.js';
 import { type ConnectionInfo, parseConnectionUrl } from '../../db/server.js';
 import { hasErrors } from '../../manifest/diagnostic.js';
 import { loadManifest } from '../../manifest/load-manifest.js';
-import type { Model } from '../../manifest/model.js';
+import type { Model, Target } from '../../manifest/model.js';
 import type { Output } from '../output.js';
 import { printDiagnostics } from './generate.js';
 
 /** The manifest's model, or null after printing why it cannot be used. */
-export function readModel(output: Output, manifest: string): Model | null {
+export function readModel(output: Output, manifest: string, target?: Target): Model | null {
   const path = resolve(manifest);
-  const result = loadManifest(readFileSync(path, 'utf8'), relative(process.cwd(), path) || path);
+  const result = loadManifest(readFileSync(path, 'utf8'), relative(process.cwd(), path) || path, target === undefined ? {} : { target });
   printDiagnostics(output, result.diagnostics);
   if (!result.ok || hasErrors(result.diagnostics)) {
     output.err(`${manifest} is invalid; run rlsgen validate`);
