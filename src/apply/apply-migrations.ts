@@ -18,6 +18,8 @@ export type ApplyEvent =
   | { readonly kind: 'file-done'; readonly file: FolderMigration; readonly ms: number }
   | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null }
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
+  /** A NOTICE or WARNING a migration raised (other than backfill progress), with the file that raised it. */
+  | { readonly kind: 'notice'; readonly file: string | null; readonly severity: string; readonly message: string; readonly detail: string | null }
   | { readonly kind: 'retry'; readonly file: FolderMigration; readonly attempt: number; readonly delayMs: number; readonly reason: string };
 
 export interface ApplyOptions {
@@ -220,8 +222,12 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
   client.on('error', () => undefined);
   await client.connect();
   const backfills = new Map<string, BackfillReport>();
+  let running: string | null = null;
   client.on('notice', (notice) => {
-    if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) return;
+    if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) {
+      onEvent({ kind: 'notice', file: running, severity: notice.severity ?? 'NOTICE', message: notice.message ?? '', detail: notice.detail ?? null });
+      return;
+    }
     try {
       const d = JSON.parse(notice.detail) as { event: 'start' | 'batch' | 'done'; table: string; total: number; done: number; filled: number; unresolved?: number };
       onEvent({ kind: 'backfill', table: d.table, event: d.event, done: d.done, total: d.total, filled: d.filled, unresolved: d.unresolved ?? null });
@@ -260,6 +266,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
         const file = bySql.get(text);
         if (file !== undefined) {
           current = file;
+          running = file.fileName;
           if (!file.transactional) await dropInvalidIndex(client, file, onEvent);
           onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
           started = Date.now();
@@ -267,6 +274,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
         try {
           const result = await client.query(config);
           if (file !== undefined) {
+            running = null;
             done.push(file);
             onEvent({ kind: 'file-done', file, ms: Date.now() - started });
           }

@@ -2,6 +2,12 @@ import cliProgress from 'cli-progress';
 import type { ApplyEvent } from '../apply/apply-migrations.js';
 import type { Output } from './output.js';
 
+/** `  0255_citus_distribute.sql: NOTICE: ...` with its detail on the next line. */
+function formatNotice(event: Extract<ApplyEvent, { kind: 'notice' }>): string {
+  const head = `  ${event.file === null ? '' : `${event.file}: `}${event.severity}: ${event.message}`;
+  return event.detail === null ? head : `${head}\n    ${event.detail}`;
+}
+
 const rate = (done: number, ms: number): string => (ms <= 0 ? '' : `${Math.round((done / ms) * 1000).toLocaleString('en-US')} rows/s`);
 
 /**
@@ -49,6 +55,9 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           case 'invalid-index-dropped':
             multi.log(`dropped ${event.index}, left invalid by an interrupted build; building it again\n`);
             break;
+          case 'notice':
+            multi.log(`${formatNotice(event)}\n`);
+            break;
           case 'lock-acquired':
             break;
           default: {
@@ -90,6 +99,9 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           break;
         case 'invalid-index-dropped':
           output.err(`  dropped ${event.index}, left invalid by an interrupted build; building it again`);
+          break;
+        case 'notice':
+          output.err(formatNotice(event));
           break;
         case 'file-start':
         case 'lock-acquired':

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { findTableInfo, type CitusInfo, type DbSnapshot, type QualifiedName, type TableInfo } from '../introspect/snapshot.js';
 import type { Model } from '../manifest/model.js';
@@ -33,26 +34,24 @@ async function nodeOf(client: pg.ClientBase, table: QualifiedName, type: string,
 
 /**
  * A tenant key no tenant has whose shard lives on another node than `home`:
- * the distribution function is asked for each of 256 fresh candidates, so
+ * the distribution function is asked about 256 fresh candidates, so
  * the tenant created for it lands where the proof needs it.
  */
 async function keyOnAnotherNode(client: pg.ClientBase, model: Model, table: QualifiedName, home: string): Promise<string | null> {
   const type = model.tenant.type;
   const tenantTable = quoteQualified(model.tenant.tableName.schema, model.tenant.tableName.name);
-  const key = quoteIdent(model.tenant.key);
-  const candidates =
-    type === 'uuid'
-      ? 'SELECT gen_random_uuid() AS k FROM generate_series(1, 256)'
-      : type === 'text'
-        ? `SELECT 'rlsgen-probe-' || g || '-' || md5(random()::text) AS k FROM generate_series(1, 256) AS g`
-        : `SELECT (SELECT coalesce(max(${key}), 0) FROM ${tenantTable}) + g AS k FROM generate_series(1, 256) AS g`;
+  // Past the largest key for integers; random, so unused, otherwise.
+  const start = type === 'integer' || type === 'bigint'
+    ? BigInt((await client.query<{ n: string }>(`SELECT coalesce(max(${quoteIdent(model.tenant.key)}), 0)::text AS n FROM ${tenantTable}`)).rows[0]?.n ?? '0')
+    : 0n;
+  const candidates = Array.from({ length: 256 }, (_, i) => (type === 'uuid' ? randomUUID() : type === 'text' ? `rlsgen-probe-${randomUUID()}` : String(start + BigInt(i + 1))));
+  // The placement catalog only: Citus plans no correlated sub-query over a distributed table here.
   const { rows } = await client.query<{ k: string }>(
-    `SELECT c.k::text AS k FROM (${candidates}) AS c
-      WHERE NOT EXISTS (SELECT FROM ${tenantTable} WHERE ${key} = c.k::${type})
-        AND (SELECT p.nodename || ':' || p.nodeport FROM pg_dist_shard_placement AS p
+    `SELECT c.k FROM unnest($3::text[]) WITH ORDINALITY AS c (k, i)
+      WHERE (SELECT p.nodename || ':' || p.nodeport FROM pg_dist_shard_placement AS p
               WHERE p.shardid = get_shard_id_for_distribution_column($1::regclass, c.k::${type}) ORDER BY 1 LIMIT 1) <> $2
-      LIMIT 1`,
-    [quoteQualified(table.schema, table.name), home],
+      ORDER BY c.i LIMIT 1`,
+    [quoteQualified(table.schema, table.name), home, candidates],
   );
   return rows[0]?.k ?? null;
 }
