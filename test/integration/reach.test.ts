@@ -196,6 +196,31 @@ describe.each([...testServers(), ...legacyServers()])('what the application role
     }
   });
 
+  it('sub-partition of a tenant table: without its own policies it fails as a partition; with them it passes, and is never taken for an undeclared table', async () => {
+    const db = await rental(server);
+    try {
+      await sql(db.connection, `CREATE TABLE rentals (id bigint NOT NULL, store_id bigint NOT NULL REFERENCES stores (id), title text, PRIMARY KEY (store_id, id)) PARTITION BY LIST (store_id);
+        CREATE TABLE rentals_1 PARTITION OF rentals FOR VALUES IN (1);
+        CREATE TABLE rentals_2 PARTITION OF rentals FOR VALUES IN (2) PARTITION BY RANGE (id);
+        CREATE TABLE rentals_2_early PARTITION OF rentals_2 FOR VALUES FROM (0) TO (1000);
+        INSERT INTO rentals VALUES (1, 1, 'a'), (2, 2, 'b');
+        ALTER TABLE rentals ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant ON rentals TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint);
+        GRANT SELECT ON rentals, rentals_2_early TO rental_app`);
+      const withRentals = model('', '  rentals:\n    existing_column: bigint\n    commands: [select]\n');
+      const result = await verify(db.connection, withRentals);
+      expect(failed(result).filter((f) => !f.startsWith('rentals '))).toEqual(['table public.rentals_2_early child-policies']);
+      expect(failures(result).find((f) => f.table === 'table public.rentals_2_early')?.check.detail).toMatch(/^partition of public\.rentals_2, under public\.rentals; .*as tenant A it reads 1 row of other tenants/);
+      await sql(db.connection, `ALTER TABLE rentals_2_early ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals_2_early FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant ON rentals_2_early TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint)`);
+      const safe = await verify(db.connection, withRentals);
+      expect(failed(safe).filter((f) => !f.startsWith('rentals '))).toEqual([]);
+      expect(safe.objects.find((o) => o.object === 'table public.rentals_2_early')?.checks.map((c) => `${c.check} ${c.status}`)).toEqual(['child-policies pass']);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('rlsgen verify exits 1 naming each object; an acknowledgement turns a failure into an accepted exposure', async () => {
     const db = await rental(server);
     try {
