@@ -88,6 +88,26 @@ describe.each(testServers())('the seed CRM with the shipped manifest, as a login
     expect(leaks).toEqual([]);
   });
 
+  it('reaches nothing else: every relation it may read is a scoped table or roles, every definer function it may run a lookup, no temporary table', async () => {
+    await asLogin(async (c) => {
+      const { rows: relations } = await c.query<{ name: string }>(
+        `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            AND has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE') ORDER BY 1`,
+      );
+      const scoped = model.tables.filter(isScoped).map((t) => `${t.name.schema}.${t.name.name}`);
+      expect(relations.map((r) => r.name).sort()).toEqual([...scoped, 'public.roles'].sort());
+      const { rows: definers } = await c.query<{ name: string }>(
+        `SELECT p.oid::regprocedure::text AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE p.prosecdef AND has_schema_privilege(n.oid, 'USAGE') AND has_function_privilege(p.oid, 'EXECUTE')
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+      );
+      // rlsgen's own helpers (schema rlsgen) read no tenant table; the lookups are the only other definer functions.
+      expect(definers.map((d) => d.name).filter((n) => !n.startsWith('rlsgen.'))).toEqual(['rlsgen_lookup.session_by_token(text)', 'rlsgen_lookup.user_by_email(text)']);
+      await expect(c.query('CREATE TEMP TABLE carried (id int)')).rejects.toThrow(/permission denied/);
+    });
+  });
+
   it('UPDATE users SET company_id = <mine> moves nothing of another company, and no user can be moved out', async () => {
     const before = await withClient(db.connection, async (c) => (await c.query('SELECT company_id, count(*)::int AS n FROM users GROUP BY 1 ORDER BY 1')).rows);
     await asLogin(async (c) => {
