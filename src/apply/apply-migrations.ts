@@ -23,6 +23,8 @@ export type ApplyEvent =
   | { readonly kind: 'file-done'; readonly file: FolderMigration; readonly ms: number }
   /** `batchSize` and `pauseMs`: the pacing a batch ran with (batch events only). */
   | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null; readonly batchSize: number | null; readonly pauseMs: number | null }
+  /** A NOTICE or WARNING a migration raised (other than backfill progress), with the file that raised it. */
+  | { readonly kind: 'notice'; readonly file: string | null; readonly severity: string; readonly message: string; readonly detail: string | null }
   /** A file waits, without queueing for its lock, while long transactions hold locks on its table. */
   | { readonly kind: 'waiting-for-table'; readonly file: FolderMigration; readonly table: string; readonly holders: readonly LongHolder[] }
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
@@ -238,8 +240,13 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
   const client = await connectClient(options.connection, 'rlsgen apply');
   const watch = watchConnection(client);
   const backfills = new Map<string, BackfillReport>();
+  // The file whose statements run now: a notice it raises is shown with it.
+  let running: FolderMigration | null = null;
   client.on('notice', (notice) => {
-    if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) return;
+    if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) {
+      onEvent({ kind: 'notice', file: running?.fileName ?? null, severity: notice.severity ?? 'NOTICE', message: notice.message ?? '', detail: notice.detail ?? null });
+      return;
+    }
     try {
       const d = JSON.parse(notice.detail) as { event: 'start' | 'batch' | 'done'; table: string; total: number; done: number; filled: number; unresolved?: number; batch_size?: number; pause_ms?: number };
       onEvent({ kind: 'backfill', table: d.table, event: d.event, done: d.done, total: d.total, filled: d.filled, unresolved: d.unresolved ?? null, batchSize: d.batch_size ?? null, pauseMs: d.pause_ms ?? null });
@@ -277,6 +284,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     const done: FolderMigration[] = [];
     for (const file of selected) {
       current = file;
+      running = file;
       onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
       const table = file.meta?.table;
       if (file.transactional && table !== undefined) {
@@ -292,6 +300,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
       } catch (error) {
         throw error instanceof ApplyError ? await undoFailedStage(error, files, run) : error;
       }
+      running = null;
       done.push(file);
       onEvent({ kind: 'file-done', file, ms: Date.now() - started });
     }

@@ -122,8 +122,9 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--pg-bin <dir>', 'with --schema: a throwaway server from installed PostgreSQL binaries (initdb, pg_ctl)')
     .option('--probe-role <role=login>', 'in place: probe the manifest role through this login role, a member of it (repeatable; needed on Citus, whose workers refuse NOLOGIN roles)', probeRole, {})
     .option('--json', 'print the result as JSON', false)
+    .addOption(targetOption())
     .addHelpText('after', '\nExit codes: 0 isolation proven, 1 a check failed (table, check and SQL printed), 2 usage or no database.')
-    .action(async (options: { manifest: string; dir: string; schema?: string; data?: string; databaseUrl?: string; container?: string | boolean; pgBin?: string; probeRole: Record<string, string>; json: boolean }) => {
+    .action(async (options: { manifest: string; dir: string; schema?: string; data?: string; databaseUrl?: string; container?: string | boolean; pgBin?: string; probeRole: Record<string, string>; json: boolean; target?: Target }) => {
       if (!requireFile(output, options.manifest, 'manifest')) return void (exit.code = EXIT.usage);
       if (options.schema !== undefined && !requireFile(output, options.schema, 'schema')) return void (exit.code = EXIT.usage);
       if (options.data !== undefined && !requireFile(output, options.data, 'data file')) return void (exit.code = EXIT.usage);

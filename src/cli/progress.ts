@@ -15,6 +15,14 @@ function waitingFor(table: string, holders: readonly LongHolder[]): string {
   return `waiting for ${count} on ${table} to end before locking it: ${list}`;
 }
 
+/** `  0255_citus_distribute.sql: NOTICE: ...` with its detail on the next line. */
+function formatNotice(event: Extract<ApplyEvent, { kind: 'notice' }>): string {
+  const head = `  ${event.file === null ? '' : `${event.file}: `}${event.severity}: ${event.message}`;
+  return event.detail === null ? head : `${head}\n    ${event.detail}`;
+}
+
+const rate = (done: number, ms: number): string => (ms <= 0 ? '' : `${Math.round((done / ms) * 1000).toLocaleString('en-US')} rows/s`);
+
 /**
  * Turns apply events into progress: bars on a terminal (migrations, and rows
  * of the running backfill with its rate, ETA and pacing), one line per long
@@ -62,6 +70,8 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
             break;
           case 'waiting-for-table':
             multi.log(`${event.file.fileName}: ${waitingFor(event.table, event.holders)}\n`);
+          case 'notice':
+            multi.log(`${formatNotice(event)}\n`);
             break;
           case 'lock-acquired':
             break;
@@ -108,6 +118,8 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           break;
         case 'waiting-for-table':
           output.err(`  ${event.file.fileName}: ${waitingFor(event.table, event.holders)}`);
+        case 'notice':
+          output.err(formatNotice(event));
           break;
         case 'file-start':
         case 'lock-acquired':

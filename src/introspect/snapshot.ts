@@ -193,16 +193,38 @@ export interface CitusTableInfo {
   readonly colocationId: number;
 }
 
-export interface CitusShardPolicies {
+/**
+ * What one placement of a shard enforces, read on its worker: its row
+ * security flags and its policies (expressions deparsed there), or the error
+ * that kept it from being read.
+ */
+export interface CitusPlacement {
   readonly table: QualifiedName;
   readonly shard: string;
-  readonly policies: readonly { readonly name: string; readonly permissive: boolean }[];
+  /** `host:port` of the node holding the placement. */
+  readonly node: string;
+  /** Null when the placement was read; else why it could not be. */
+  readonly error: string | null;
+  readonly rlsEnabled: boolean;
+  readonly rlsForced: boolean;
+  readonly policies: readonly PolicyInfo[];
+}
+
+/** The value of `citus.propagate_set_commands` a login role starts its sessions with in this database. */
+export interface CitusLoginSetting {
+  readonly role: string;
+  readonly propagateSetCommands: string;
 }
 
 /** What the Citus catalogs say, when the extension is installed. */
 export interface CitusInfo {
   readonly tables: readonly CitusTableInfo[];
-  readonly shardPolicies: readonly CitusShardPolicies[];
+  /** Every placement of every distributed and reference table. */
+  readonly placements: readonly CitusPlacement[];
+  /** Active worker nodes (`host:port`), the coordinator excluded. */
+  readonly workers: readonly string[];
+  /** The effective `citus.propagate_set_commands` of every login role. */
+  readonly loginSettings: readonly CitusLoginSetting[];
 }
 
 export interface RoleSettingInfo {

@@ -4,6 +4,7 @@ import type { DbSnapshot, TableInfo } from '../introspect/snapshot.js';
 import type { Model, TenantType } from '../manifest/model.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { Outcome } from './check.js';
+import type { ProofTenants } from './proof-tenants.js';
 
 /** Makes the token the application would set for a tenant (signed context), and for the user of legacy_owner rows. */
 export interface Signer {
@@ -37,8 +38,14 @@ export class ProbeSession {
     readonly sign: Signer | null,
     /** Logins to act as instead of a role (Citus opens worker connections as the current user, who must be able to log in). */
     private readonly probeRoles: Readonly<Record<string, string>> = {},
-    /** Each probe in its own transaction (Citus) instead of a savepoint of one transaction. */
+    /**
+     * Each probe in its own transaction instead of a savepoint of one
+     * transaction, the tenant set with SET LOCAL: the database is a Citus
+     * coordinator (whatever the manifest's target says).
+     */
     readonly isolated = false,
+    /** The proof's tenants and, on Citus, the nodes their rows live on. */
+    readonly proof: ProofTenants | null = null,
   ) {
     this.app = model.roles.app.name;
     this.setting = model.tenant.setting;
@@ -73,7 +80,7 @@ export class ProbeSession {
       await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.probeRoles[role] ?? role)}`);
       // A login gets this from its role setting (ALTER ROLE ... SET, checked among the role checks);
       // SET SESSION AUTHORIZATION does not apply role settings, so the proof sets it itself.
-      if (this.model.target === 'citus') await this.client.query("SET LOCAL citus.propagate_set_commands = 'local'");
+      if (this.isolated) await this.client.query("SET LOCAL citus.propagate_set_commands = 'local'");
       if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
       if (user !== undefined) await this.setLocal(this.model.user.setting, this.sign === null ? user : this.sign.user(user));
       return fn();
@@ -91,9 +98,8 @@ export class ProbeSession {
    * propagates to the workers.
    */
   async setLocal(name: string, value: string): Promise<void> {
-    if (this.model.target === 'citus') {
-      const [prefix, rest] = name.split('.') as [string, string];
-      await this.client.query(`SET LOCAL ${quoteIdent(prefix)}.${quoteIdent(rest)} = ${quoteLiteral(value)}`);
+    if (this.isolated) {
+      await this.client.query(setLocal(name, value));
     } else {
       await this.client.query('SELECT set_config($1, $2, true)', [name, value]);
     }
@@ -116,8 +122,18 @@ export class ProbeSession {
     return (await this.client.query(sql)).rowCount ?? 0;
   }
 
-  /** How the failing statement is reproduced, as the application role. */
+  /**
+   * How the failing statement is reproduced, as the application role. On
+   * Citus, in a transaction as the login that stands for the role (workers
+   * refuse NOLOGIN roles), with SET LOCAL propagated to the workers, the only
+   * form that reaches them.
+   */
   reproduce(tenant: string | null, sql: string, role = this.app): string {
+    if (this.isolated) {
+      const preamble = ['BEGIN;', `SET LOCAL ROLE ${quoteIdent(this.probeRoles[role] ?? role)};`, "SET LOCAL citus.propagate_set_commands = 'local';"];
+      if (tenant !== null) preamble.push(`${setLocal(this.setting, tenant)};`);
+      return `${preamble.join(' ')} ${sql}; ROLLBACK;`;
+    }
     const preamble = [`SET ROLE ${quoteIdent(role)};`];
     if (tenant !== null) preamble.push(`SELECT set_config(${quoteLiteral(this.setting)}, ${quoteLiteral(tenant)}, false);`);
     return `${preamble.join(' ')} ${sql}`;
@@ -169,4 +185,10 @@ export class ProbeSession {
     if (pk?.typeCategory === 'N') return String(await this.count(`SELECT COALESCE(max(${quoteIdent(key)}), 0) + 1000000 AS n FROM ${name}`));
     return `rlsgen-${randomUUID()}`;
   }
+}
+
+/** `SET LOCAL prefix.name = 'value'` for a two-part custom variable. */
+function setLocal(name: string, value: string): string {
+  const [prefix, rest] = name.split('.') as [string, string];
+  return `SET LOCAL ${quoteIdent(prefix)}.${quoteIdent(rest)} = ${quoteLiteral(value)}`;
 }

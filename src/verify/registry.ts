@@ -1,5 +1,8 @@
 import type { LookupProbe, ObjectProbe, Probe, RoleProbe, TableProbe, TenantTableProbe } from './probe.js';
 import { childPolicies } from './probes/child-policies.js';
+import { citusShards } from './probes/citus-shards.js';
+import { citusTarget } from './probes/citus-target.js';
+import { citusWorkers } from './probes/citus-workers.js';
 import { count } from './probes/count.js';
 import { crossRead } from './probes/cross-read.js';
 import { crossWrite } from './probes/cross-write.js';
@@ -69,6 +72,9 @@ export const PROBES: readonly Probe[] = [
   signedToken,
   roleAttributes,
   roleMembership,
+  citusTarget,
+  citusWorkers,
+  citusShards,
   tenantRow,
   lookups,
   exemptTenantData,

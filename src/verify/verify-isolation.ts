@@ -83,19 +83,21 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     if (!roleClosure(snapshot, login).has(role)) throw new VerifyPreconditionError(`--probe-role ${role}=${login}: ${login} is not a member of ${role}`);
   }
   const sign = await signerFor(client, model);
-  // On Citus the proof cannot be one transaction: rows it needs are committed
-  // first and deleted at the end, and each probe is a transaction of its own.
+  // On Citus (read from the database, not the manifest's target) the proof
+  // cannot be one transaction: rows it needs are committed first and deleted
+  // at the end, and each probe is a transaction of its own.
   const isolated = snapshot.citus !== null;
   if (!isolated) await client.query('BEGIN');
   const seeder = new RowSeeder(client, snapshot, model.tenant.column, model.tenant.tableName, model.tenant.key);
   try {
-    const session = new ProbeSession(client, model, snapshot, sign, options.probeRoles ?? {}, isolated);
     const scoped = new Map<string, ScopedTable>();
     for (const table of model.tables.filter(isTenantScoped)) {
       const info = findTableInfo(snapshot, table.name);
       if (info !== undefined) scoped.set(table.key, { table, info });
     }
-    const tenants = await proofTenants(client, model, snapshot, seeder, [...scoped.values()].map((s) => s.info));
+    const proof = await proofTenants(client, model, snapshot, seeder, [...scoped.values()].map((s) => s.info));
+    const tenants = proof.tenants;
+    const session = new ProbeSession(client, model, snapshot, sign, options.probeRoles ?? {}, isolated, proof);
     const seedProblems = await seedProofRows(client, model, seeder, scoped, tenants, isolated);
     const checks = await probeTables(session, scoped, tenants);
     for (const root of model.tables.filter(isTenantRoot)) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectPending } from '../../src/apply/apply-migrations.js';
 import { readMigrationFolder } from '../../src/apply/migration-folder.js';
-import type { CitusInfo, DbSnapshot, PolicyInfo, TableInfo } from '../../src/introspect/snapshot.js';
+import type { CitusInfo, CitusPlacement, DbSnapshot, PolicyInfo, TableInfo } from '../../src/introspect/snapshot.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
 import { RULES } from '../../src/lint/registry.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
@@ -71,7 +71,7 @@ function table(name: string, policies: PolicyInfo[], column = true): TableInfo {
   };
 }
 
-function snapshot(tables: TableInfo[], citus: CitusInfo | null, roleSettings: DbSnapshot['roleSettings'] = []): DbSnapshot {
+function snapshot(tables: TableInfo[], citus: CitusInfo | null, roleSettings: DbSnapshot['roleSettings'] = [], logins: DbSnapshot['roles'] = [login]): DbSnapshot {
   return {
     serverVersionNum: 150000,
     database: 'crm',
@@ -82,17 +82,29 @@ function snapshot(tables: TableInfo[], citus: CitusInfo | null, roleSettings: Db
     functions: [],
     schemas: [],
     databaseInfo: { name: 'crm', owner: 'postgres', grants: [] },
-    roles: [{ name: 'app', superuser: false, bypassRls: false, canLogin: false, inherit: true, memberOf: [] }],
+    roles: [{ name: 'app', superuser: false, bypassRls: false, canLogin: false, inherit: true, memberOf: [] }, ...logins],
     defaultPrivileges: [],
     roleSettings,
     citus,
   };
 }
 
+const login = { name: 'app_login', superuser: false, bypassRls: false, canLogin: true, inherit: true, memberOf: ['app'] };
+const placement = (name: string, shard: string, policies: PolicyInfo[], flags: { rlsEnabled?: boolean; rlsForced?: boolean; error?: string } = {}): CitusPlacement => ({
+  table: { schema: 'public', name },
+  shard,
+  node: 'localhost:9701',
+  error: flags.error ?? null,
+  rlsEnabled: flags.rlsEnabled ?? true,
+  rlsForced: flags.rlsForced ?? true,
+  policies,
+});
 const dist = (name: string, colocationId = 1, column = 'company_id') => ({ table: { schema: 'public', name }, method: 'distributed' as const, column, colocationId });
 const healthy: CitusInfo = {
   tables: [dist('companies', 1, 'id'), dist('contacts'), dist('deals')],
-  shardPolicies: [{ table: { schema: 'public', name: 'deals' }, shard: '102008', policies: [{ name: 'tenant', permissive: true }] }],
+  placements: [placement('deals', '102008', [policy('tenant', { using: "(company_id = (NULLIF(current_setting('app.company_id'::text, true), ''::text))::uuid)" })])],
+  workers: ['localhost:9701', 'localhost:9702'],
+  loginSettings: [{ role: 'app_login', propagateSetCommands: 'local' }],
 };
 const setting = [{ role: 'app', settings: ['citus.propagate_set_commands=local'] }];
 const citusRules = RULES.filter((r) => r.id.includes('citus'));
@@ -123,10 +135,30 @@ describe('Citus lint rules', () => {
     ]);
   });
 
-  it('require-citus-shard-policies: a shard that enforces other policies than the coordinator', () => {
-    const drifted: CitusInfo = { ...healthy, shardPolicies: [{ table: { schema: 'public', name: 'deals' }, shard: '102008', policies: [{ name: 'tenant', permissive: true }, { name: 'extra', permissive: true }] }] };
+  it('require-citus-shard-policies: a shard that enforces other policies, other expressions or other flags than the coordinator', () => {
+    const drifted: CitusInfo = {
+      ...healthy,
+      placements: [
+        placement('deals', '102008', [policy('tenant'), policy('extra')]),
+        placement('deals', '102009', [policy('tenant', { using: 'true' })]),
+        placement('deals', '102010', [policy('tenant')], { rlsEnabled: false }),
+        placement('deals', '102011', [], { error: 'connection refused' }),
+      ],
+    };
     const snap = snapshot([table('deals', [policy('tenant')])], drifted, setting);
-    expect(findings(snap, 'require-citus-shard-policies')).toEqual(['table public.deals: shard 102008 of public.deals enforces [extra:true,tenant:true], the coordinator [tenant:true]']);
+    expect(findings(snap, 'require-citus-shard-policies')).toEqual([
+      "table public.deals: shard 102008 of public.deals on localhost:9701: policy extra: PERMISSIVE FOR SELECT TO app USING (company_id = (NULLIF(current_setting('app.company_id'::text, true), ''::text))::uuid) WITH CHECK - not on the coordinator",
+      "table public.deals: shard 102009 of public.deals on localhost:9701: policy tenant: PERMISSIVE FOR SELECT TO app USING true WITH CHECK - (coordinator: PERMISSIVE FOR SELECT TO app USING (company_id = (NULLIF(current_setting('app.company_id'::text, true), ''::text))::uuid) WITH CHECK -)",
+      'table public.deals: shard 102010 of public.deals on localhost:9701: row security disabled (coordinator: enabled)',
+      'table public.deals: shard 102011 of public.deals on localhost:9701: could not be read (connection refused)',
+    ]);
+  });
+
+  it('require-citus-shard-policies: a shard name in an expression reads as the table name', () => {
+    const using = '(company_id IN ( SELECT companies.id FROM companies))';
+    const shardUsing = '(company_id IN ( SELECT companies_102040.id FROM companies_102040))';
+    const snap = snapshot([table('deals', [policy('tenant', { using })])], { ...healthy, placements: [placement('deals', '102008', [policy('tenant', { using: shardUsing })])] }, setting);
+    expect(findings(snap, 'require-citus-shard-policies')).toEqual([]);
   });
 
   it('require-citus-colocation: a tenant table in another co-location group, or distributed by another column', () => {
@@ -138,10 +170,15 @@ describe('Citus lint rules', () => {
     ]);
   });
 
-  it('require-citus-set-propagation: the application role does not propagate SET LOCAL', () => {
-    const snap = snapshot([table('deals', [policy('tenant')])], healthy, []);
+  it('require-citus-set-propagation: the effective setting of the login roles, not a setting of the role they are members of', () => {
+    const roleOnly: CitusInfo = { ...healthy, loginSettings: [{ role: 'app_login', propagateSetCommands: 'none' }] };
+    const snap = snapshot([table('deals', [policy('tenant')])], roleOnly, setting);
     expect(findings(snap, 'require-citus-set-propagation')).toEqual([
-      'role app: app does not propagate SET LOCAL to the workers: the tenant variable stays on the coordinator and queries of distributed tables return nothing',
+      "role app_login: app_login (a member of app) starts its sessions with citus.propagate_set_commands = 'none': unless the application sends SET LOCAL citus.propagate_set_commands = 'local' in each transaction, the tenant variable stays on the coordinator and queries of distributed tables return nothing",
+    ]);
+    expect(findings(snapshot([table('deals', [policy('tenant')])], healthy, []), 'require-citus-set-propagation')).toEqual([]);
+    expect(findings(snapshot([table('deals', [policy('tenant')])], healthy, setting, []), 'require-citus-set-propagation')).toEqual([
+      'role app: no login role is a member of app: Citus opens worker connections as the current user, and the workers refuse a role that cannot log in',
     ]);
   });
 });

@@ -59,11 +59,13 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
       output.out(`  backfill ${b.table}: ${b.filled} row(s) filled${b.unresolved > 0 ? `, ${b.unresolved} left without a tenant (rlsgen audit lists them)` : ''}`);
     }
     const enforce = result.pending.filter((f) => f.meta?.stage === 'enforce');
-    if (enforce.length > 0) {
-      output.out('');
-      output.out(`${enforce.length} enforce-stage migration(s) pending: deploy the application that sets the tenant variable in every transaction, then run rlsgen apply again.`);
-    }
     const distribute = result.pending.filter((f) => f.meta?.stage === 'distribute');
+    if (enforce.length > 0) {
+      // With a distribute stage behind it, a bare `rlsgen apply` would distribute too.
+      const next = distribute.length > 0 ? 'rlsgen apply --stage enforce (the distribute stage comes after, in a maintenance window)' : 'rlsgen apply again';
+      output.out('');
+      output.out(`${enforce.length} enforce-stage migration(s) pending: deploy the application that sets the tenant variable in every transaction, then run ${next}.`);
+    }
     if (distribute.length > 0 && enforce.length === 0) {
       output.out('');
       output.out(`${distribute.length} distribute-stage migration(s) pending: they copy each table into the Citus cluster and block writes to it meanwhile; run rlsgen apply again in a maintenance window.`);

@@ -4,13 +4,13 @@ import { ApplyError, ApplyLockedError, ApplyRefusedError } from '../../apply/app
 import { type ConnectionInfo, parseConnectionUrl } from '../../db/server.js';
 import { hasErrors } from '../../manifest/diagnostic.js';
 import { loadManifestFile } from '../../write/load-manifest-file.js';
-import type { Model } from '../../manifest/model.js';
+import type { Model, Target } from '../../manifest/model.js';
 import type { Output } from '../output.js';
 import { printDiagnostics } from './generate.js';
 
 /** The manifest's model, or null after printing why it cannot be used. */
-export function readModel(output: Output, manifest: string): Model | null {
-  const result = loadManifestFile(manifest);
+export function readModel(output: Output, manifest: string, target?: Target): Model | null {
+  const result = loadManifestFile(manifest, target === undefined ? {} : { target });
   printDiagnostics(output, result.diagnostics);
   if (!result.ok || hasErrors(result.diagnostics)) {
     output.err(`${manifest} is invalid; run rlsgen validate`);

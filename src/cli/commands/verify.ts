@@ -4,6 +4,7 @@ import { formatMatrix } from '../../verify/format-matrix.js';
 import { proveIsolation } from '../../verify/prove-isolation.js';
 import type { VerifyResult } from '../../verify/result.js';
 import { VerifyPreconditionError, verifyIsolation } from '../../verify/verify-isolation.js';
+import type { Target } from '../../manifest/model.js';
 import { EXIT, type Output } from '../output.js';
 import { connectionFrom, printApplyError, readModel } from './common.js';
 
@@ -17,6 +18,8 @@ export interface VerifyCliOptions {
   readonly pgBin?: string;
   readonly probeRole?: Readonly<Record<string, string>>;
   readonly json: boolean;
+  /** Replaces the manifest's target for this run. */
+  readonly target?: Target;
 }
 
 export function matrixStyle(output: Output) {
@@ -29,7 +32,7 @@ export function matrixStyle(output: Output) {
 }
 
 export async function runVerify(output: Output, options: VerifyCliOptions): Promise<number> {
-  const model = readModel(output, options.manifest);
+  const model = readModel(output, options.manifest, options.target);
   if (model === null) return EXIT.usage;
   let result: VerifyResult;
   // A failure before the proof could start (no server, a schema that does not

@@ -12,7 +12,7 @@ interface PolicyRow {
   check: string | null;
 }
 
-const COMMANDS: Record<string, PolicyInfo['command']> = { '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' };
+export const POLICY_COMMANDS: Record<string, PolicyInfo['command']> = { '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' };
 
 /** Every row-level security policy, by the oid of its table; roles are names, `public` for PUBLIC. */
 export async function readPolicies(client: pg.ClientBase): Promise<Map<number, PolicyInfo[]>> {
@@ -23,7 +23,7 @@ export async function readPolicies(client: pg.ClientBase): Promise<Map<number, P
       FROM pg_policy p ORDER BY p.polrelid, p.polname`);
   return byOid(rows, (p): PolicyInfo => ({
     name: p.name,
-    command: COMMANDS[p.cmd] ?? 'ALL',
+    command: POLICY_COMMANDS[p.cmd] ?? 'ALL',
     permissive: p.permissive,
     roles: p.roles,
     using: p.using,
