@@ -6,6 +6,7 @@ export type Outcome<T> =
   | { readonly ok: false; readonly code: string; readonly message: string; readonly detail: string; readonly constraint: string };
 
 export const pass = (check: string, detail: string): CheckResult => ({ check, status: 'pass', detail });
+export const skipped = (check: string, detail: string): CheckResult => ({ check, status: 'skipped', detail });
 export const notApplicable = (check: string, detail: string): CheckResult => ({ check, status: 'n/a', detail });
 export const fail = (check: string, detail: string, sql?: string): CheckResult => (sql === undefined ? { check, status: 'fail', detail } : { check, status: 'fail', detail, sql });
 
