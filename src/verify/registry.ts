@@ -16,6 +16,7 @@ import { join } from './probes/join.js';
 import { legacyOwner } from './probes/legacy-owner.js';
 import { malformed } from './probes/malformed.js';
 import { materializedView } from './probes/materialized-view.js';
+import { predefinedRole } from './probes/predefined-role.js';
 import { prepared } from './probes/prepared.js';
 import { readOther } from './probes/read-other.js';
 import { readOwn } from './probes/read-own.js';
@@ -67,6 +68,7 @@ export const PROBES: readonly Probe[] = [
   signedToken,
   roleAttributes,
   roleMembership,
+  predefinedRole,
   exemptTenantData,
   exemptTenantReference,
   childPolicies,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { auditDatabase } from '../../src/audit/audit-database.js';
+import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
+import { introspectDatabase } from '../../src/introspect/introspect-database.js';
+import { lintDatabase } from '../../src/lint/lint-database.js';
+import { quoteIdent } from '../../src/sql/quote.js';
 import type { Model } from '../../src/manifest/model.js';
 import { failures, skippedChecks, type VerifyResult } from '../../src/verify/result.js';
 import { VerifyPreconditionError, verifyIsolation } from '../../src/verify/verify-isolation.js';
@@ -16,6 +21,19 @@ function verdicts(result: VerifyResult): Record<string, string> {
   for (const t of result.tables) for (const c of t.checks) out[`${t.table} ${c.check}`] = c.status;
   for (const o of result.objects) for (const c of o.checks) out[`${o.object} ${c.check}`] = c.status;
   return out;
+}
+
+/** What lint reports on the connection's database, against the manifest. */
+const lint = (model: Model, connection: ConnectionInfo) =>
+  withClient(connection, async (c) => lintDatabase(await introspectDatabase(c), { model, appRole: model.roles.app.name }));
+
+const audit = (model: Model, connection: ConnectionInfo) => withClient(connection, (c) => auditDatabase(c, { model }));
+
+/** A read-only auditor, as the managed platforms hand them out: a login with pg_read_all_data and nothing else. */
+async function auditor(db: { superuser: ConnectionInfo; admin: ConnectionInfo }): Promise<ConnectionInfo> {
+  const user = `${db.admin.user}_auditor`;
+  await withClient(db.superuser, (c) => c.query(`CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD 'auditor' IN ROLE pg_read_all_data`));
+  return { ...db.admin, user, password: 'auditor' };
 }
 
 describe.each(testServers())('verify without a superuser on $label', (server) => {
@@ -146,6 +164,46 @@ describe.each(testServers())('verify without a superuser on $label', (server) =>
       await expect(verify(db.model, db.admin, { [db.app]: probe })).rejects.toThrow(`--probe-role ${db.app}=${probe}: ${probe} is BYPASSRLS`);
       await withClient(db.superuser, (c) => c.query(`ALTER ROLE ${probe} NOBYPASSRLS; ALTER TABLE public.deals OWNER TO ${probe}`));
       await expect(verify(db.model, db.admin, { [db.app]: probe })).rejects.toThrow(`${probe} has the rights of ${probe}, the owner of public.deals`);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('flags pg_read_all_data granted to the application role, in lint and in verify', async () => {
+    const db = await managedDatabase(server);
+    try {
+      await withClient(db.superuser, (c) => c.query(`GRANT pg_read_all_data TO ${db.app}`));
+      const findings = await lint(db.model, db.admin);
+      expect(findings.filter((f) => f.rule === 'ban-app-role-predefined').map((f) => f.message)).toEqual([
+        expect.stringMatching(new RegExp(`^${db.app} is a member of pg_read_all_data: SELECT on every table`)),
+      ]);
+      const result = await verify(db.model, db.admin);
+      expect(result.ok).toBe(false);
+      expect(result.roleChecks.find((c) => c.check === 'predefined-role')?.status).toBe('fail');
+      // What it opens is probed too: tables no grant of the manifest reaches, read through pg_read_all_data.
+      const opened = result.objects.filter((o) => o.via.includes('pg_read_all_data')).map((o) => o.object);
+      expect(opened).toEqual(expect.arrayContaining(['table public.companies', 'table public.users']));
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('lint and audit as a pg_read_all_data auditor find what the owner finds, and name the tables row security hides', async () => {
+    const db = await managedDatabase(server, { apply: false });
+    try {
+      const reader = await auditor(db);
+      // Before the policies: the auditor reads every row, as the owner does.
+      expect(await audit(db.model, reader)).toEqual(await audit(db.model, db.admin));
+      expect((await audit(db.model, reader)).undetermined).toEqual([]);
+      expect(await lint(db.model, reader)).toEqual(await lint(db.model, db.admin));
+      await applyMigrations({ connection: db.admin, dir: db.dir });
+      expect(await lint(db.model, reader)).toEqual(await lint(db.model, db.admin));
+      // With FORCE ROW LEVEL SECURITY nobody but a superuser reads the scoped tables in full: no counts, the reason instead.
+      const after = await audit(db.model, reader);
+      expect(after.undetermined.map((u) => u.table)).toContain('public.deals');
+      expect(after.undetermined.find((u) => u.table === 'public.deals')?.reason).toMatch(/^row-level security shows \S+_auditor only the rows its policies allow/);
+      expect(after.tables.map((t) => t.table)).not.toContain('public.deals');
+      expect((await audit(db.model, db.superuser)).undetermined).toEqual([]);
     } finally {
       await db.drop();
     }
