@@ -4,7 +4,11 @@ import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
 import { lintDatabase } from '../../src/lint/lint-database.js';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { connectionUrl } from '../../src/db/server.js';
 import { quoteIdent } from '../../src/sql/quote.js';
+import { runCliAsync } from '../helpers/cli.js';
 import type { Model } from '../../src/manifest/model.js';
 import { failures, skippedChecks, type VerifyResult } from '../../src/verify/result.js';
 import { VerifyPreconditionError, verifyIsolation } from '../../src/verify/verify-isolation.js';
@@ -204,6 +208,43 @@ describe.each(testServers())('verify without a superuser on $label', (server) =>
       expect(after.undetermined.find((u) => u.table === 'public.deals')?.reason).toMatch(/^row-level security shows \S+_auditor only the rows its policies allow/);
       expect(after.tables.map((t) => t.table)).not.toContain('public.deals');
       expect((await audit(db.model, db.superuser)).undetermined).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('rlsgen verify --database-url as the owner: PASS and exit 0; killed mid-run, nothing is left behind', async () => {
+    const db = await managedDatabase(server);
+    try {
+      const before = await leftovers(db.superuser);
+      const args = ['verify', '--manifest', db.manifestPath, '--dir', db.dir, '--database-url', connectionUrl(db.admin)];
+      const run = await runCliAsync(args, { env: { DATABASE_URL: '' } });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`connected as ${db.admin.user} (not a superuser), acting as ${db.app} with SET ROLE`);
+      expect(run.stdout).toMatch(/^PASS: no tenant can read or change another tenant's rows in any of the 27 scoped tables/m);
+      // The same run, killed (SIGKILL) once it is probing as the application role.
+      const child = spawn(process.execPath, [resolve('dist/src/cli/main.js'), ...args], { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
+      const exited = new Promise<void>((r) => child.on('exit', () => r()));
+      let pid: number | undefined;
+      await withClient(db.superuser, async (c) => {
+        for (let i = 0; i < 600 && pid === undefined; i++) {
+          const found = await c.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE usename = $1 AND query LIKE '%rlsgen_probe%'", [db.admin.user]);
+          pid = found.rows[0]?.pid;
+          if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
+        }
+      });
+      expect(pid).toBeDefined();
+      child.kill('SIGKILL');
+      await exited;
+      await withClient(db.superuser, async (c) => {
+        for (let i = 0; i < 200; i++) {
+          if ((await c.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('the killed run\'s backend is still there');
+      });
+      expect(await leftovers(db.superuser)).toEqual(before);
     } finally {
       await db.drop();
     }
