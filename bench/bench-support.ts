@@ -43,7 +43,7 @@ export async function loadCrmRows(client: pg.ClientBase, sizes: { tenants: numbe
   const { tenants: t, contacts: n, deals: d } = sizes;
   await client.query(`INSERT INTO companies (id, name) SELECT md5('company:' || g)::uuid, 'company ' || g FROM generate_series(1, ${t}) AS g ON CONFLICT DO NOTHING`);
   await client.query(
-    `INSERT INTO users (id, company_id, email) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + (g - 1) % ${t}))::uuid, 'user' || g || '@example.com'
+    `INSERT INTO users (id, company_id, email, password_hash) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + (g - 1) % ${t}))::uuid, 'user' || g || '@example.com', 'x'
        FROM generate_series(1, ${t * 2}) AS g ON CONFLICT DO NOTHING`,
   );
   await client.query(

@@ -78,7 +78,7 @@ async function prepareDatabase(connection: ConnectionInfo): Promise<void> {
     await loadCrmRows(c, { tenants: TENANTS, contacts: ROWS, deals: 0 });
     // 1% legacy contacts without company_id, as in the seeds.
     await c.query(`UPDATE contacts SET company_id = NULL WHERE id IN (SELECT id FROM contacts ORDER BY id LIMIT ${Math.floor(ROWS / 100)})`);
-    await c.query(`INSERT INTO users (id, company_id, email) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + g % ${TENANTS}))::uuid, 'x' || g FROM generate_series(${TENANTS * 2 + 1}, ${USERS}) g`);
+    await c.query(`INSERT INTO users (id, company_id, email, password_hash) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + g % ${TENANTS}))::uuid, 'x' || g, 'x' FROM generate_series(${TENANTS * 2 + 1}, ${USERS}) g`);
     await loadCallRows(c, ROWS, USERS);
     await c.query('CREATE INDEX calls_user_created ON calls (user_id, created_at)');
     await c.query('CREATE INDEX contacts_owner ON contacts (owner_id)');

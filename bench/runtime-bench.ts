@@ -123,6 +123,8 @@ async function main(): Promise<void> {
         await c.query(`GRANT SELECT, INSERT ON contacts, deals, users TO ${role}`);
       }
       await c.query(`CREATE FUNCTION bench_company() RETURNS uuid LANGUAGE plpgsql AS $$ BEGIN RETURN current_setting('app.company_id')::uuid; END $$`);
+      // users has row security of its own now: the naive sub-select regime reads it through a policy of its own.
+      await c.query('CREATE POLICY bench_naive_users ON users FOR SELECT TO bench_naive_sub USING (true)');
       for (const table of ['contacts', 'deals']) {
         await c.query(`CREATE POLICY naive_fn ON ${table} FOR ALL TO bench_naive_fn USING (company_id = bench_company())`);
         await c.query(
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
         );
       }
       // The signed regime: rlsgen's own bootstrap and policies, for a signed model.
-      const signedModel: Model = { ...model, context: 'signed', roles: { app: { name: 'bench_signed', create: true }, crossTenant: null } };
+      const signedModel: Model = { ...model, context: 'signed', roles: { ...model.roles, app: { name: 'bench_signed', create: true, idleInTransactionSessionTimeout: null }, crossTenant: null } };
       const settings = planSettings(signedModel);
       const [bootstrap] = renderPlan(
         { settings, steps: [{ stage: 'prepare', transactional: true, slug: 'bootstrap', step: { kind: 'bootstrap', schemas: ['public'] } }] },

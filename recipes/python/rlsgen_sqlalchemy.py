@@ -96,8 +96,8 @@ def pre_tenant(session: Any) -> None:
 
     Its transactions set both variables to '' (transaction-locally), so tenant
     tables show no row whatever a previous user of the server connection left
-    on it, and only exempt tables answer. This is the extension point for
-    rlsgen's narrow pre-tenant lookups: run them in such a session.
+    on it, and only exempt tables and rlsgen's narrow pre-tenant lookups
+    (``SELECT * FROM rlsgen_lookup.<name>(key)``) answer: run them in such a session.
     """
     if session.in_transaction():
         raise TenantContextError("the session is in a transaction already")

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { introspectDatabase } from '../introspect/introspect-database.js';
 import { type DbSnapshot, findTableInfo, qualified } from '../introspect/snapshot.js';
-import type { Model } from '../manifest/model.js';
+import { hasTenantColumn, type Model } from '../manifest/model.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { eventualTenantSql } from './eventual-tenant.js';
 import { unreadableTables } from './unreadable-tables.js';
@@ -31,11 +31,34 @@ export interface UndeterminedTable {
   readonly reason: string;
 }
 
+/** A `legacy_owner` table: its owner branch can be retired once no row is left without a tenant. */
+export interface LegacyOwnerAudit {
+  /** The manifest key. */
+  readonly table: string;
+  readonly ownerColumn: string;
+  readonly withoutTenant: number;
+  /** No row without a tenant remains: `unresolved: fail` and one `rlsgen generate` retire the branch. */
+  readonly retirable: boolean;
+}
+
 export interface AuditReport {
   readonly tables: readonly TableAudit[];
   readonly crossReferences: readonly CrossReference[];
   /** Tables (and the foreign keys between them) the audit could not determine on this connection. */
   readonly undetermined: readonly UndeterminedTable[];
+  readonly legacyOwners: readonly LegacyOwnerAudit[];
+}
+
+/** The `legacy_owner` tables whose owner branch is still in the policies, and whether rows still need it. */
+export function legacyOwnerAudit(model: Model | null, tables: readonly TableAudit[]): LegacyOwnerAudit[] {
+  if (model === null) return [];
+  return model.tables
+    .filter((t) => t.legacyOwner !== null && t.mode === 'tenant' && t.unresolved === 'keep')
+    .flatMap((t) => {
+      const audit = tables.find((a) => a.table === qualified(t.name));
+      if (audit === undefined || !audit.hasColumn) return [];
+      return [{ table: t.key, ownerColumn: t.legacyOwner ?? '', withoutTenant: audit.withoutTenant, retirable: audit.withoutTenant === 0 }];
+    });
 }
 
 /**
@@ -53,7 +76,7 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
   const col = quoteIdent(column);
   const hasColumn = (schema: string, name: string): boolean => findTableInfo(snapshot, { schema, name })?.columns.some((c) => c.name === column) === true;
   const subjects = model
-    ? model.tables.filter((t) => t.mode !== 'exempt' || t.existingColumn !== null).map((t) => ({ key: t.key as string | null, name: t.name }))
+    ? model.tables.filter(hasTenantColumn).map((t) => ({ key: t.key as string | null, name: t.name }))
     : snapshot.tables.filter((t) => t.columns.some((c) => c.name === column)).map((t) => ({ key: null, name: { schema: t.schema, name: t.name } }));
   const candidates = [...new Map([...subjects.map((s) => s.name), ...snapshot.tables.filter((t) => t.columns.some((c) => c.name === column))]
     .filter((t) => findTableInfo(snapshot, t) !== undefined)
@@ -99,5 +122,5 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
       if (n > 0) crossReferences.push({ table: qualified(table), column: child, parent: qualified(fk.references), rows: n });
     }
   }
-  return { tables, crossReferences, undetermined };
+  return { tables, crossReferences, undetermined, legacyOwners: legacyOwnerAudit(model, tables) };
 }

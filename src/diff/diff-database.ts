@@ -3,6 +3,9 @@ import type { Model } from '../manifest/model.js';
 import { planSettings, planTables } from '../plan/plan-tenancy.js';
 import { isTrue } from '../lint/policy-analysis.js';
 import { policiesFor } from '../render/sql-fragments.js';
+import { LOOKUP_POLICY } from '../render/lookup-context.js';
+import { lookupFunctions } from '../manifest/lookup-functions.js';
+import { lookupState } from '../plan/plan-lookups.js';
 
 export interface Drift {
   readonly table: string;
@@ -17,7 +20,8 @@ export interface Drift {
     | 'changed-policy'
     | 'extra-policy'
     | 'missing-foreign-key'
-    | 'exempt-has-policies';
+    | 'exempt-has-policies'
+    | 'missing-lookup';
   readonly message: string;
 }
 
@@ -41,6 +45,7 @@ function sameExpression(expected: string | null, actual: string | null, column: 
 export function diffDatabase(model: Model, snapshot: DbSnapshot): Drift[] {
   const drift: Drift[] = [];
   const settings = planSettings(model);
+  const lookupPolicies = new Set((lookupState(model)?.access ?? []).filter((a) => a.policy).map((a) => `${a.table.schema}.${a.table.name}`));
   for (const table of planTables(model).values()) {
     const name = `${table.name.schema}.${table.name.name}`;
     const info = findTableInfo(snapshot, table.name);
@@ -66,7 +71,8 @@ export function diffDatabase(model: Model, snapshot: DbSnapshot): Drift[] {
       }
     }
     for (const actual of info.policies) {
-      if (!expected.some((p) => p.name === actual.name)) add('extra-policy', `${name}: policy ${actual.name} is not produced by the manifest`);
+      const lookupPolicy = actual.name === LOOKUP_POLICY && lookupPolicies.has(name);
+      if (!expected.some((p) => p.name === actual.name) && !lookupPolicy) add('extra-policy', `${name}: policy ${actual.name} is not produced by the manifest`);
     }
     for (const fk of table.compositeForeignKeys) {
       const found = info.foreignKeys.some((f) => f.columns.join(',') === `${table.column},${fk.column}` && f.references.schema === fk.parent.schema && f.references.name === fk.parent.name);
@@ -81,6 +87,14 @@ export function diffDatabase(model: Model, snapshot: DbSnapshot): Drift[] {
         kind: 'exempt-has-policies',
         message: `${table.name.schema}.${table.name.name} is exempt in the manifest but has ${info.policies.length} policy(ies)`,
       });
+    }
+  }
+  for (const fn of lookupFunctions(model)) {
+    const found = snapshot.functions.find((f) => f.schema === fn.function.schema && f.name === fn.function.name);
+    const what = `${fn.function.schema}.${fn.function.name}`;
+    if (found === undefined) drift.push({ table: `${fn.table.schema}.${fn.table.name}`, kind: 'missing-lookup', message: `lookup function ${what} is missing` });
+    else if (found.owner !== fn.owner || !found.securityDefiner) {
+      drift.push({ table: `${fn.table.schema}.${fn.table.name}`, kind: 'missing-lookup', message: `lookup function ${what} is owned by ${found.owner}${found.securityDefiner ? '' : ', SECURITY INVOKER'}; the manifest makes it SECURITY DEFINER owned by ${fn.owner}` });
     }
   }
   return drift;

@@ -29,7 +29,7 @@ export async function initManifest(client: pg.ClientBase, options: InitOptions):
   const model = draft.model;
   const counts = new Map<string, TableCounts>();
   for (const table of model.tables) {
-    if (table.mode === 'exempt') continue;
+    if (table.mode === 'exempt' || table.tenantTable) continue;
     const info = findTableInfo(snapshot, table.name);
     const hasColumn = info?.columns.some((c) => c.name === options.tenantColumn) === true;
     const missing = hasColumn ? `t.${quoteIdent(options.tenantColumn)} IS NULL` : 'true';

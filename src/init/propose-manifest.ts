@@ -189,7 +189,8 @@ export function proposeManifest(snapshot: DbSnapshot, options: { tenantTable: st
     const parts = partitioningOf(table);
     const primaryKey = singleKey(table, [...parts.partitionKey, ...table.partitionKey]);
     if (same(table, tenantName)) {
-      return { name: table, mode: 'exempt', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys, reason: 'the tenant table', ...parts };
+      // Scoped to its own row: a tenant reading every tenant's row is a leak too.
+      return { name: table, mode: 'tenant', existingColumn: null, primaryKey, path: null, alternatives: [], foreignKeys: [], reason: 'the tenant table', ...parts };
     }
     const existing = table.columns.find((c) => c.name === column);
     const found = paths(table);

@@ -129,11 +129,15 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     const out: string[] = [];
     const counts = options.counts.get(tableKey(table.name));
     const key = yamlKey(table.name);
+    if (tableKey(table.name) === tableKey(proposal.tenantTable)) {
+      out.push(`  ${key}:  # the tenant table: each tenant reads its own row, ${options.crossRole} every row`);
+      out.push('    commands: [select]');
+      return out;
+    }
     if (table.mode === 'exempt') {
       out.push(`  ${key}:`);
       out.push('    mode: exempt');
       out.push(`    reason: ${yamlString(table.reason)}`);
-      if (table.reason === 'the tenant table') out.push('    commands: [select]');
       return out;
     }
     const why: string[] = [table.reason];
@@ -158,10 +162,10 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     }
     return out;
   };
-  const ordered = [...proposal.tables].sort((a, b) => (a.mode === b.mode ? 0 : a.mode === 'exempt' ? -1 : 1));
+  const rank = (t: ProposedTable): number => (tableKey(t.name) === tableKey(proposal.tenantTable) ? 0 : t.mode === 'exempt' ? 1 : 2);
+  const ordered = [...proposal.tables].sort((a, b) => rank(a) - rank(b));
   for (const table of ordered) lines.push(...entry(table));
   lines.push(...viewLines(proposal));
-  lines.push(...tenantTableAcknowledgement(proposal));
   return `${lines.join('\n')}\n`;
 }
 
@@ -186,19 +190,4 @@ function viewLines(proposal: Proposal): string[] {
     for (const view of materialized) lines.push(`#   ${tableKey(view.name)} (reads ${readsText(view.reads)})`);
   }
   return lines;
-}
-
-/**
- * The tenant table stays readable (`commands: [select]`): every tenant reads
- * every tenant's row of it, which lint and verify report. The proposal
- * accepts it for review, saying so.
- */
-function tenantTableAcknowledgement(proposal: Proposal): string[] {
-  return [
-    '',
-    'acknowledgements:',
-    `  - table: ${yamlString(tableKey(proposal.tenantTable))}`,
-    '    finding: ban-exempt-tenant-data',
-    `    reason: ${yamlString('review: every tenant can read every row of the tenant table; set its commands to [] or keep this reason')}`,
-  ];
 }

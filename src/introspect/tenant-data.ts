@@ -49,6 +49,22 @@ export class TenantData {
     return table.columns.some((c) => c.name === this.scope.tenantColumn);
   }
 
+  /**
+   * The nearest scoped table above a partition or inheritance child, at any
+   * depth (a sub-partition's parent is itself a partition): the table whose
+   * policies the child must carry. Undefined when no ancestor is scoped.
+   */
+  scopedAncestor(table: TableInfo): TableInfo | undefined {
+    const seen = new Set([qualified(table)]);
+    let parent = table.parent === null ? undefined : findTableInfo(this.snapshot, table.parent);
+    while (parent !== undefined && !seen.has(qualified(parent))) {
+      if (this.isScoped(parent)) return parent;
+      seen.add(qualified(parent));
+      parent = parent.parent === null ? undefined : findTableInfo(this.snapshot, parent.parent);
+    }
+    return undefined;
+  }
+
   /** Its rows are tenant rows by themselves: scoped, carrying the tenant column, or the tenant table's rows (the tenants). */
   ownsTenantRows(table: TableInfo): boolean {
     return this.isScoped(table) || this.hasTenantColumn(table) || this.isTenantTable(table);

@@ -1,7 +1,7 @@
 import { roleReach } from '../introspect/role-reach.js';
-import type { DbSnapshot, QualifiedName, TableInfo } from '../introspect/snapshot.js';
+import type { DbSnapshot } from '../introspect/snapshot.js';
 import { TenantData } from '../introspect/tenant-data.js';
-import type { Acknowledgement, Model } from '../manifest/model.js';
+import { type Acknowledgement, isTenantScoped, type Model } from '../manifest/model.js';
 import { RULES } from './registry.js';
 import type { Finding, LintContext, LintRule } from './rule.js';
 
@@ -19,20 +19,15 @@ export interface LintOptions {
 export function lintContext(snapshot: DbSnapshot, options: LintOptions): LintContext {
   const model = options.model;
   const tenantColumn = model?.tenant.column ?? options.tenantColumn ?? 'company_id';
-  const same = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
-  const declared = (t: QualifiedName): boolean => model?.tables.some((m) => m.mode !== 'exempt' && same(m.name, t)) === true;
+  const tenantTable = model?.tenant.tableName ?? null;
+  const declared = new TenantData(snapshot, { tenantColumn, tenantTable, scoped: model?.tables.filter(isTenantScoped).map((m) => m.name) ?? [] });
   // A partition of a scoped table holds its rows too, at any depth (a sub-partition's parent is a partition).
-  const scoped = (t: TableInfo, depth = 0): boolean => {
-    if (declared(t)) return true;
-    const parent = t.parent === null || depth > 32 ? undefined : snapshot.tables.find((p) => t.parent !== null && same(p, t.parent));
-    return parent !== undefined && scoped(parent, depth + 1);
-  };
   const tenantTables = model
-    ? snapshot.tables.filter((t) => scoped(t))
+    ? snapshot.tables.filter((t) => declared.isScoped(t) || declared.scopedAncestor(t) !== undefined)
     : snapshot.tables.filter((t) => t.columns.some((c) => c.name === tenantColumn));
   const exemptTables = model ? model.tables.filter((m) => m.mode === 'exempt').map((m) => m.name) : [];
   const appRole = options.appRole ?? model?.roles.app.name ?? null;
-  const tenantData = new TenantData(snapshot, { tenantColumn, tenantTable: model?.tenant.tableName ?? null, scoped: tenantTables });
+  const tenantData = new TenantData(snapshot, { tenantColumn, tenantTable, scoped: tenantTables });
   const known = appRole !== null && snapshot.roles.some((r) => r.name === appRole);
   return {
     snapshot,

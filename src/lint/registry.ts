@@ -31,6 +31,7 @@ import { requireSafeSettingRead } from './rules/require-safe-setting-read.js';
 import { requireSecurityInvokerView } from './rules/require-security-invoker-view.js';
 import { requireTenantIndex } from './rules/require-tenant-index.js';
 import { requireTenantPredicate } from './rules/require-tenant-predicate.js';
+import { requireUniqueLookupKey } from './rules/require-unique-lookup-key.js';
 import { requireWithCheck } from './rules/require-with-check.js';
 
 /** Every lint rule, by id. Each has a page docs/lint/<id>.md and tests (test/integration/lint.test.ts; the Citus ones in test/unit/citus.test.ts and, on a real cluster, test/integration/citus.test.ts). */
@@ -67,5 +68,6 @@ export const RULES: readonly LintRule[] = [
   requireSecurityInvokerView,
   requireTenantIndex,
   requireTenantPredicate,
+  requireUniqueLookupKey,
   requireWithCheck,
 ];

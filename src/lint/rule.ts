@@ -1,7 +1,7 @@
 import type { ReachedObject } from '../introspect/role-reach.js';
 import type { DbSnapshot, QualifiedName, TableInfo } from '../introspect/snapshot.js';
 import type { TenantData } from '../introspect/tenant-data.js';
-import type { Model } from '../manifest/model.js';
+import { isTenantRoot, type Model } from '../manifest/model.js';
 import { objectLabel } from '../sql/object-label.js';
 
 export type Severity = 'error' | 'warning';
@@ -63,10 +63,12 @@ export function finding(rule: LintRule, object: string, message: string): Findin
   return { rule: rule.id, severity: rule.severity, object, message };
 }
 
-/** The manifest's exempt tables and the tenant table: rows rlsgen puts no policy on. */
+/** The manifest's exempt tables and the tenant table unless it is scoped to its own row: rows rlsgen puts no policy on. */
 export function unscopedDeclaredTables(context: LintContext): TableInfo[] {
   const model = context.model;
   if (model === null) return [];
-  const names = [...context.exemptTables, model.tenant.tableName];
+  // The tenant table in tenant mode has policies of its own (each tenant sees its row).
+  const rooted = model.tables.some(isTenantRoot);
+  const names = [...context.exemptTables, ...(rooted ? [] : [model.tenant.tableName])];
   return context.snapshot.tables.filter((t) => names.some((n) => n.schema === t.schema && n.name === t.name));
 }

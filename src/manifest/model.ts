@@ -77,6 +77,11 @@ export interface TableModel {
   readonly key: string;
   readonly name: TableName;
   readonly mode: TableMode;
+  /**
+   * The tenant table itself (`companies`). In `tenant` mode each tenant sees
+   * only its own row, matched on the tenant key; it never gets a tenant column.
+   */
+  readonly tenantTable: boolean;
   /** Why an `exempt` table is not tenant-scoped; null for other modes. */
   readonly reason: string | null;
   /** Type of a tenant column the table already has; null when rlsgen adds it. */
@@ -105,6 +110,14 @@ export interface RoleSpec {
   readonly create: boolean;
 }
 
+export interface AppRoleSpec extends RoleSpec {
+  /**
+   * `idle_in_transaction_session_timeout` the application's transactions run
+   * with (a PostgreSQL duration, `30s`); null: the server's setting.
+   */
+  readonly idleInTransactionSessionTimeout: string | null;
+}
+
 export interface CrossTenantRoleSpec extends RoleSpec {
   /** May the cross-tenant role write across tenants, or only read. */
   readonly write: boolean;
@@ -115,6 +128,27 @@ export interface MigrationSettings {
   readonly statementTimeout: string;
   readonly batchSize: number;
 }
+
+/**
+ * A pre-tenant lookup (`lookups:`): a row found by an exact key before any
+ * tenant is known (sign-in by email, a webhook's phone number id), through a
+ * generated SECURITY DEFINER function `rlsgen_lookup.<name>(key...)` that
+ * returns only `returns`, owned by the lookup role and executable by the
+ * application role only.
+ */
+export interface LookupModel {
+  readonly name: string;
+  /** Manifest key of the table it reads. */
+  readonly table: string;
+  readonly tableName: TableName;
+  /** Columns compared for equality with the arguments, in argument order. */
+  readonly key: readonly string[];
+  /** Columns of the row it returns, in order. */
+  readonly returns: readonly string[];
+}
+
+/** The schema the lookup functions live in (and nothing else). */
+export const LOOKUP_SCHEMA = 'rlsgen_lookup';
 
 export interface Model {
   readonly version: 1;
@@ -130,10 +164,16 @@ export interface Model {
   readonly user: {
     readonly setting: string;
     readonly type: TenantType;
+    /** Manifest key of the users table (`user.references`); null when not declared. */
+    readonly table: string | null;
+    /** The users table's key the owner columns hold. */
+    readonly key: string;
   };
   readonly roles: {
-    readonly app: RoleSpec;
+    readonly app: AppRoleSpec;
     readonly crossTenant: CrossTenantRoleSpec | null;
+    /** Owns the lookup functions and nothing else (used only when there are lookups). */
+    readonly lookup: RoleSpec;
   };
   readonly migration: MigrationSettings;
   readonly context: ContextMode;
@@ -148,15 +188,27 @@ export interface Model {
   /** Exposures accepted on review (`acknowledgements:`). */
   readonly acknowledgements: readonly Acknowledgement[];
   readonly database: DatabaseSettings;
+  readonly lookups: readonly LookupModel[];
 }
 
+/** Row-level security applies to the table (tenant or shared mode, the tenant table included). */
 export function isScoped(table: TableModel): boolean {
   return table.mode !== 'exempt';
 }
 
+/** Scoped through the tenant column (every scoped table except the tenant table itself). */
+export function isTenantScoped(table: TableModel): boolean {
+  return table.mode !== 'exempt' && !table.tenantTable;
+}
+
+/** The tenant table in `tenant` mode: each tenant sees its own row. */
+export function isTenantRoot(table: TableModel): boolean {
+  return table.mode !== 'exempt' && table.tenantTable;
+}
+
 /** True when the table has (or will have) the tenant column. */
 export function hasTenantColumn(table: TableModel): boolean {
-  return table.mode !== 'exempt' || table.existingColumn !== null;
+  return !table.tenantTable && (table.mode !== 'exempt' || table.existingColumn !== null);
 }
 
 export function findTable(model: Model, key: string): TableModel | undefined {

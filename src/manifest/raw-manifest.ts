@@ -67,13 +67,20 @@ export interface RawAcknowledgement {
   reason: string;
 }
 
+export interface RawLookup {
+  table: string;
+  key: string | string[];
+  returns: string[];
+}
+
 export interface RawManifest {
   version: 1;
   tenant: { column: string; type: TenantType; references: string; setting?: string };
-  user?: { setting?: string; type?: TenantType };
+  user?: { setting?: string; type?: TenantType; references?: string };
   roles: {
-    app: { name: string; create?: boolean };
+    app: { name: string; create?: boolean; idle_in_transaction_session_timeout?: string };
     cross_tenant?: { name: string; create?: boolean; write?: boolean };
+    lookup?: { name: string; create?: boolean };
   };
   migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number };
   context?: 'plain' | 'signed';
@@ -85,4 +92,5 @@ export interface RawManifest {
   functions?: Record<string, RawFunction | null>;
   acknowledgements?: RawAcknowledgement[];
   database?: { temporary?: { revoke_from_public?: boolean; grant_to?: string[] } };
+  lookups?: Record<string, RawLookup>;
 }

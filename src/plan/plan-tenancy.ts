@@ -6,6 +6,7 @@ import {
   isScoped,
   tableByKey,
 } from '../manifest/model.js';
+import { planLookups } from './plan-lookups.js';
 import { objectName } from '../sql/quote.js';
 import { planReach } from './plan-reach.js';
 import {
@@ -56,7 +57,8 @@ export function planSettings(model: Model): PlanSettings {
     tenantSetting: model.tenant.setting,
     userSetting: model.user.setting,
     userType: model.user.type,
-    appRole: model.roles.app,
+    userTable: model.user.table === null ? null : { name: tableByKey(model, model.user.table).name, key: model.user.key },
+    appRole: { name: model.roles.app.name, create: model.roles.app.create },
     crossTenantRole: model.roles.crossTenant,
     lockTimeout: model.migration.lockTimeout,
     statementTimeout: model.migration.statementTimeout,
@@ -70,7 +72,7 @@ function fillFunctionNames(model: Model): Map<string, string> {
   // once joined with "_" get a hash of the real name.
   const names = new Map<string, string>();
   const counts = new Map<string, number>();
-  const scoped = model.tables.filter(isScoped);
+  const scoped = model.tables.filter((t) => isScoped(t) && !t.tenantTable);
   const base = (t: TableModel): string => objectName('fill', t.name.schema, t.name.name, model.tenant.column);
   for (const t of scoped) counts.set(base(t), (counts.get(base(t)) ?? 0) + 1);
   for (const t of scoped) {
@@ -89,6 +91,10 @@ export function planTables(model: Model): Map<string, TablePlan> {
   const out = new Map<string, TablePlan>();
   for (const table of model.tables) {
     if (table.mode === 'exempt') continue;
+    if (table.tenantTable) {
+      out.set(qualifiedKey(table.name), rootPlan(model, table));
+      continue;
+    }
     const backfill: PlannedPath[] = table.backfill.map((hops) => {
       const planned = hops.map((hop) => {
         const target = tableByKey(model, hop.table);
@@ -123,6 +129,7 @@ export function planTables(model: Model): Map<string, TablePlan> {
       key: table.key,
       name: table.name,
       mode: table.mode,
+      root: false,
       column,
       type: model.tenant.type,
       addColumn: table.existingColumn === null,
@@ -144,6 +151,38 @@ export function planTables(model: Model): Map<string, TablePlan> {
     });
   }
   return out;
+}
+
+/**
+ * The tenant table in tenant mode: its key is the column the policies
+ * compare with the tenant (`id = <current tenant>`), so each tenant sees its
+ * own row. Nothing is added to it; it only gets the enforce stage.
+ */
+function rootPlan(model: Model, table: TableModel): TablePlan {
+  const key = model.tenant.key;
+  return {
+    key: table.key,
+    name: table.name,
+    mode: 'tenant',
+    root: true,
+    column: key,
+    type: model.tenant.type,
+    addColumn: false,
+    primaryKey: key,
+    tenantForeignKey: objectName(table.name.name, key, 'fkey'),
+    tenantIndex: objectName(table.name.name, 'pkey'),
+    notNullCheck: objectName(table.name.name, key, 'not_null_check'),
+    fillTrigger: objectName('rlsgen_fill', model.tenant.column),
+    fillFunction: { schema: 'rlsgen', name: objectName('fill', table.name.name) },
+    backfill: [],
+    unresolved: 'fail',
+    legacyOwner: null,
+    compositeForeignKeys: [],
+    commands: table.commands,
+    partitioning: 'none',
+    indexColumns: [key],
+    partitions: [],
+  };
 }
 
 function planExempt(model: Model): ExemptTablePlan[] {
@@ -171,6 +210,7 @@ function slugFor(step: Step): string {
     case 'views':
     case 'function-privileges':
     case 'temporary-privileges':
+    case 'lookups':
     case 'citus-prepare':
     case 'citus-distribute':
       return kind;
@@ -194,7 +234,7 @@ function samePolicies(a: TablePlan, b: TablePlan): boolean {
 
 function policySettingsChanged(a: PlanSettings, b: PlanSettings): boolean {
   const pick = (s: PlanSettings): string =>
-    JSON.stringify([s.tenantSetting, s.userSetting, s.userType, s.appRole.name, s.crossTenantRole, s.context]);
+    JSON.stringify([s.tenantSetting, s.userSetting, s.userType, s.userTable, s.appRole.name, s.crossTenantRole, s.context]);
   return pick(a) !== pick(b);
 }
 
@@ -273,6 +313,8 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   const enforceSteps: Step[] = [];
 
   const onboard = [...after.values()].filter((t) => !before.has(qualifiedKey(t.name)));
+  // The tenant table has no tenant column to add, fill or require.
+  const columns = onboard.filter((t) => !t.root);
   const kept = [...after.values()].filter((t) => before.has(qualifiedKey(t.name)));
   const offboard = [...before.values()].filter((t) => !after.has(qualifiedKey(t.name)));
 
@@ -287,8 +329,8 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   }
 
   // Prepare stage, phase by phase so every table is ready before the next phase reads it.
-  for (const table of onboard) steps.push({ kind: 'add-tenant-column', table });
-  for (const table of onboard) steps.push(...tenantIndexSteps(table));
+  for (const table of columns) steps.push({ kind: 'add-tenant-column', table });
+  for (const table of columns) steps.push(...tenantIndexSteps(table));
   for (const table of kept) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
   const toBackfill = new Set(onboard.filter((t) => t.backfill.length > 0).map((t) => t.key));
   for (const table of kept) {
@@ -303,17 +345,17 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     if (table !== undefined) steps.push({ kind: 'backfill', table });
   }
   const gainsNotNull = [
-    ...onboard.filter(needsNotNull),
+    ...columns.filter(needsNotNull),
     ...kept.filter((t) => {
       const old = before.get(qualifiedKey(t.name));
       return needsNotNull(t) && old !== undefined && !needsNotNull(old);
     }),
   ];
   for (const table of gainsNotNull) steps.push({ kind: 'require-tenant', table });
-  for (const table of onboard) {
+  for (const table of columns) {
     if (table.addColumn || needsNotNull(table)) steps.push({ kind: 'validate-tenant', table });
   }
-  for (const table of gainsNotNull.filter((t) => !onboard.includes(t))) steps.push({ kind: 'validate-tenant', table });
+  for (const table of gainsNotNull.filter((t) => !columns.includes(t))) steps.push({ kind: 'validate-tenant', table });
   for (const table of gainsNotNull) steps.push({ kind: 'set-not-null', table });
 
   // Enforce stage: references first (composite keys), then policies.
@@ -362,11 +404,13 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     enforceSteps.push({ kind: 'exempt-tables', tables: exemptAfter, previous: exemptBefore });
   }
   enforceSteps.push(...planReach(previous, next));
+  const lookups = planLookups(previous, next);
+  if (lookups !== null) enforceSteps.push(lookups);
 
   const distributeSteps: Step[] = [];
   if (next.target === 'citus') {
     const beforeKeys = new Set(previous === null ? [] : previous.tables.map((t) => qualifiedKey(t.name)));
-    const tenants = onboard.filter((t) => t.mode === 'tenant');
+    const tenants = columns.filter((t) => t.mode === 'tenant');
     const references = next.tables
       .filter((t) => t.distribution === 'reference' && !beforeKeys.has(qualifiedKey(t.name)) && qualifiedKey(t.name) !== qualifiedKey(next.tenant.tableName))
       .map((t) => t.name);

@@ -59,6 +59,11 @@ export interface TablePlan {
   readonly key: string;
   readonly name: TableName;
   readonly mode: Exclude<TableMode, 'exempt'>;
+  /**
+   * The tenant table itself: `column` is its key, and it only gets the
+   * enforce stage (grants, row security, a policy matching its own row).
+   */
+  readonly root: boolean;
   readonly column: string;
   readonly type: TenantType;
   /** The column is added by rlsgen (false: it exists already). */
@@ -109,6 +114,47 @@ export interface TemporaryPlan {
   readonly grantTo: readonly string[];
 }
 
+/** One pre-tenant lookup, as its function is generated. */
+export interface LookupPlan {
+  readonly name: string;
+  /** `rlsgen_lookup.<name>`. */
+  readonly function: TableName;
+  readonly table: TableName;
+  readonly key: readonly string[];
+  readonly returns: readonly string[];
+}
+
+/** What the lookup role may read of one table: SELECT on these columns, and a policy of its own when row security is on. */
+export interface LookupAccess {
+  readonly table: TableName;
+  readonly columns: readonly string[];
+  readonly policy: boolean;
+}
+
+/** How one table's access for the lookup role changes (either side null: none). */
+export interface LookupAccessChange {
+  readonly table: TableName;
+  readonly from: LookupAccess | null;
+  readonly to: LookupAccess | null;
+}
+
+/** The lookup role, the application role that may call the functions, and what the lookup role may read. */
+export interface LookupState {
+  readonly role: string;
+  readonly createRole: boolean;
+  readonly app: string;
+  readonly lookups: readonly LookupPlan[];
+  readonly access: readonly LookupAccess[];
+  /** Schemas of the lookup tables (USAGE for the lookup role). */
+  readonly schemas: readonly string[];
+}
+
+/** The users table a `legacy_owner` row's owner must belong to. */
+export interface UserTablePlan {
+  readonly name: TableName;
+  readonly key: string;
+}
+
 /** Settings every template may read. */
 export interface PlanSettings {
   readonly tenantColumn: string;
@@ -118,6 +164,7 @@ export interface PlanSettings {
   readonly tenantSetting: string;
   readonly userSetting: string;
   readonly userType: TenantType;
+  readonly userTable: UserTablePlan | null;
   readonly appRole: { readonly name: string; readonly create: boolean };
   readonly crossTenantRole: { readonly name: string; readonly create: boolean; readonly write: boolean } | null;
   readonly lockTimeout: string;
@@ -149,6 +196,15 @@ export type Step =
   | { readonly kind: 'views'; readonly views: readonly ViewPlan[]; readonly previous: readonly ViewPlan[] }
   | { readonly kind: 'function-privileges'; readonly functions: readonly FunctionPlan[]; readonly previous: readonly FunctionPlan[] }
   | { readonly kind: 'temporary-privileges'; readonly temporary: TemporaryPlan; readonly previous: TemporaryPlan }
+  | {
+      readonly kind: 'lookups';
+      /** What holds after this file (null: no lookups left) and before it (null: none yet). */
+      readonly next: LookupState | null;
+      readonly previous: LookupState | null;
+      readonly create: readonly LookupPlan[];
+      readonly drop: readonly LookupPlan[];
+      readonly access: readonly LookupAccessChange[];
+    }
   | { readonly kind: 'citus-prepare'; readonly tenants: readonly TablePlan[]; readonly references: readonly TableName[] }
   | { readonly kind: 'citus-primary-key'; readonly table: TablePlan }
   | {
@@ -198,6 +254,7 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   views: 'enforce',
   'function-privileges': 'enforce',
   'temporary-privileges': 'enforce',
+  lookups: 'enforce',
   'citus-prepare': 'distribute',
   'citus-primary-key': 'distribute',
   'citus-distribute': 'distribute',

@@ -2,6 +2,7 @@ import type { TableName } from '../manifest/model.js';
 import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
 import { objectName, quoteIdent, quoteQualified } from '../sql/quote.js';
 import { ACTION_CODE, describeBehaviour, foreignKeyBehaviour, needsColumnList } from './foreign-key-sql.js';
+import { lookupsContext } from './lookup-context.js';
 import { functionContext, temporaryContext, viewContext } from './reach-context.js';
 import { createPolicy, currentTenant, policiesFor, settingValue, tenantResolver } from './sql-fragments.js';
 import { SqlText } from './sql-text.js';
@@ -74,6 +75,11 @@ function settingsContext(s: PlanSettings): object {
     signed: s.context === 'signed',
     verifyFunction: SqlText.qualified({ schema: 'rlsgen', name: `verified_tenant_${s.tenantType}` }),
     verifyFunctionDisplay: SqlText.comment(`rlsgen.verified_tenant_${s.tenantType}`),
+    userType: SqlText.sql(s.userType),
+    userSetting: SqlText.literal(s.userSetting),
+    verifyUserFunction: SqlText.qualified({ schema: 'rlsgen', name: `verified_user_${s.userType}` }),
+    verifyUserFunctionDisplay: SqlText.comment(`rlsgen.verified_user_${s.userType}`),
+    userTableDisplay: s.userTable === null ? null : SqlText.comment(display(s.userTable.name)),
   };
 }
 
@@ -141,10 +147,12 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     name: SqlText.qualified(t.name),
     literal: regclass(t.name),
     display: SqlText.comment(display(t.name)),
-    modeText: SqlText.comment(t.mode),
+    modeText: SqlText.comment(t.root ? 'tenant table' : t.mode),
+    root: t.root,
     shared: t.mode === 'shared',
     column: SqlText.ident(t.column),
     columnLiteral: SqlText.literal(t.column),
+    columnDisplay: SqlText.comment(t.column),
     type: SqlText.sql(t.type),
     addColumn: t.addColumn,
     primaryKey: SqlText.ident(t.primaryKey),
@@ -252,6 +260,8 @@ function stepContext(step: Step, settings: PlanSettings): object {
       return { functions: step.functions.map(functionContext), previous: step.previous.map(functionContext) };
     case 'temporary-privileges':
       return { temporary: temporaryContext(step.temporary), previous: temporaryContext(step.previous) };
+    case 'lookups':
+      return lookupsContext(step);
     case 'citus-prepare':
     case 'citus-distribute': {
       const reference = (name: TableName): object => ({ name: SqlText.qualified(name), literal: regclass(name), display: SqlText.comment(display(name)) });
@@ -281,6 +291,7 @@ function metaFor(step: Step, stage: Stage): FileMeta {
     case 'views':
     case 'function-privileges':
     case 'temporary-privileges':
+    case 'lookups':
     case 'citus-prepare':
     case 'citus-distribute':
       return base;
@@ -318,13 +329,23 @@ const pad = (id: number): string => String(id).padStart(4, '0');
 
 /**
  * Renders every step of a plan into numbered migration files starting at
- * `firstId`. Pure: same plan and templates, same bytes.
+ * `firstId`. Pure: same plan and templates, same bytes. postgres-migrations
+ * keys applied files by their name without the number, so a step that
+ * recurs (`lookups`, `exempt_tables`) gets `_2`, `_3`... after the names in
+ * `taken` (those of the files already in the folder).
  */
-export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number): MigrationFile[] {
+export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken: ReadonlySet<string> = new Set()): MigrationFile[] {
   const settings = settingsContext(plan.settings);
+  const names = new Set(taken);
+  const unique = (slug: string): string => {
+    let name = slug;
+    for (let n = 2; names.has(name); n++) name = `${slug}_${n}`;
+    names.add(name);
+    return name;
+  };
   return plan.steps.map((planned, index) => {
     const id = firstId + index;
-    const base = `${pad(id)}_${planned.slug}`;
+    const base = `${pad(id)}_${unique(planned.slug)}`;
     // The name under which the file saves what it changes (grants, defaults), for its rollback to restore exactly.
     const migration = SqlText.literal(base);
     const context = { ...stepContext(planned.step, plan.settings), settings, stage: planned.stage, transactional: planned.transactional, migration };

@@ -29,8 +29,14 @@ export function currentTenant(settings: PlanSettings): string {
   return settingValue(settings.tenantSetting, settings.tenantType);
 }
 
-/** The current user, for `legacy_owner` rows: `NULLIF(current_setting('app.user_id', true), '')::uuid`. */
+/**
+ * The current user, for `legacy_owner` rows:
+ * `NULLIF(current_setting('app.user_id', true), '')::uuid`, or in the signed
+ * context `rlsgen.verified_user_uuid()`, which checks the user token's HMAC
+ * as the tenant's is checked.
+ */
 export function currentUser(settings: PlanSettings): string {
+  if (settings.context === 'signed') return `rlsgen.verified_user_${settings.userType}()`;
   return settingValue(settings.userSetting, settings.userType);
 }
 
@@ -54,15 +60,27 @@ export function ownRow(table: TablePlan, settings: PlanSettings): string {
 }
 
 /**
- * `(company_id IS NULL AND owner_id = <current user>)`: seed 000's
- * backward-compatible rule. Only where rows can stay without a tenant
- * (`unresolved: keep`): with `fail`, NOT NULL holds before any policy exists,
- * and the dead OR branch would keep PostgreSQL from using the tenant index
- * for ordered scans.
+ * Seed 000's backward-compatible rule, bound to the current tenant:
+ *
+ *   (company_id IS NULL AND owner_id = (SELECT u.id FROM public.users AS u
+ *      WHERE u.id = <current user> AND u.company_id = <current tenant>))
+ *
+ * A row still without a tenant is visible to its owner only while the
+ * current tenant is the owner's: the user variable alone would reach the
+ * rows of any user of any company. The sub-select is an InitPlan, evaluated
+ * once per statement; it reads the users table as the application role, so
+ * the users table's own policies apply too. Only where rows can stay without
+ * a tenant (`unresolved: keep`): with `fail`, NOT NULL holds before any
+ * policy exists, and a dead OR branch would keep PostgreSQL from using the
+ * tenant index for ordered scans. Setting `unresolved: fail` retires it.
  */
 export function legacyRow(table: TablePlan, settings: PlanSettings): string | null {
   if (table.legacyOwner === null || table.unresolved !== 'keep') return null;
-  return `(${quoteIdent(table.column)} IS NULL AND ${quoteIdent(table.legacyOwner)} = ${currentUser(settings)})`;
+  const users = settings.userTable;
+  if (users === null) throw new Error(`internal: ${table.key} has legacy_owner but the manifest names no users table`);
+  const key = `u.${quoteIdent(users.key)}`;
+  const owner = `(SELECT ${key} FROM ${quoteQualified(users.name.schema, users.name.name)} AS u WHERE ${key} = ${currentUser(settings)} AND u.${quoteIdent(settings.tenantColumn)} = ${currentTenant(settings)})`;
+  return `(${quoteIdent(table.column)} IS NULL AND ${quoteIdent(table.legacyOwner)} = ${owner})`;
 }
 
 /** `company_id IS NULL`: a global row of a shared table. */

@@ -14,4 +14,5 @@ export {
   type WithTenantOptions,
 } from './tenant-pool.js';
 export { formatTenantId, TenantIdError, type TenantIdOf, type TenantIdType } from './tenant-id.js';
-export { readTenantToken, signTenantToken, type TokenClaims } from './signed-token.js';
+export { readTenantToken, readUserToken, signTenantToken, signUserToken, type TokenClaims, type UserTokenClaims } from './signed-token.js';
+export { lookup, type LookupKey, type LookupName, type LookupRow, lookupSql, type LookupTypes } from './lookup.js';

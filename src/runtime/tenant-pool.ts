@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { signTenantToken } from './signed-token.js';
+import { signTenantToken, signUserToken } from './signed-token.js';
 import { formatTenantId, type TenantIdOf, type TenantIdType } from './tenant-id.js';
 
 /** How the tenant reaches the database. */
@@ -34,6 +34,14 @@ export interface TenantContextOptions<T extends TenantIdType = 'uuid'> {
    * transaction too when the application process itself is stuck.
    */
   readonly transactionTimeoutMs?: number;
+  /**
+   * The manifest's `roles.app.idle_in_transaction_session_timeout` (`'30s'`,
+   * or milliseconds): the server-side bound sent with the tenant instead of
+   * `transactionTimeoutMs`, because a role setting on the application role
+   * does not reach the logins that are its members. The server ends a
+   * transaction left idle longer than this.
+   */
+  readonly idleInTransactionSessionTimeout?: string | number;
 }
 
 export interface WithTenantOptions {
@@ -64,10 +72,17 @@ const PROPAGATE_SET = "SET LOCAL citus.propagate_set_commands = 'local'";
 
 /** PostgreSQL's bound on a transaction left idle; rlsgen sets it with the tenant. */
 const IDLE_TIMEOUT = 'idle_in_transaction_session_timeout';
+const DURATION = /^\d+\s*(us|ms|s|min|h|d)?$/;
 
 function checkTimeout(ms: number): number {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new TenantContextError(`transactionTimeoutMs must be a whole number of milliseconds (0: no bound), got ${ms}`);
   return ms;
+}
+
+function checkDuration(value: string | number | undefined): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'number' ? Number.isSafeInteger(value) && value >= 0 : DURATION.test(value)) return String(value);
+  throw new TenantContextError(`idleInTransactionSessionTimeout must be a PostgreSQL duration ('30s') or milliseconds, got ${JSON.stringify(value)}`);
 }
 
 /** `SELECT set_config($1, $2, true), ...`: every name and value a bind parameter. */
@@ -97,6 +112,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
   private readonly secret: Buffer | undefined;
   private readonly ttl: number;
   private readonly timeoutMs: number;
+  private readonly idleTimeout: string | null;
   private readonly connect: () => Promise<pg.PoolClient>;
 
   constructor(
@@ -111,6 +127,7 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
     this.secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'hex') : options.secret;
     this.ttl = options.tokenTtlSeconds ?? 300;
     this.timeoutMs = checkTimeout(options.transactionTimeoutMs ?? 60_000);
+    this.idleTimeout = checkDuration(options.idleInTransactionSessionTimeout);
     if (this.mode === 'signed' && (this.secret === undefined || this.secret.length < 32)) {
       throw new TenantContextError('signed mode needs the context secret (options.secret: 32 or more bytes, or their hex)');
     }
@@ -136,17 +153,19 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
   /** The statements that open the tenant context, after BEGIN. */
   private async openContext(client: pg.PoolClient, tenant: string, user: string | null, timeoutMs: number): Promise<void> {
     type Pair = readonly [string, string];
-    const timeout: Pair[] = timeoutMs === 0 ? [] : [[IDLE_TIMEOUT, String(timeoutMs)]];
+    // A role setting on the application role does not reach the logins that
+    // are its members (measured): the server-side idle bound is sent here too.
+    const idle = this.idleTimeout ?? (timeoutMs === 0 ? null : String(timeoutMs));
+    const timeout: Pair[] = idle === null ? [] : [[IDLE_TIMEOUT, idle]];
     const scope: Pair[] = [[this.setting, tenant], ...(user === null ? [] : [[this.userSetting, user] as const])];
     switch (this.mode) {
       case 'plain':
         await setConfigs(client, [...scope, ...timeout]);
         return;
       case 'citus':
-        // Propagation is switched on here too: a role setting on the
-        // application role does not reach the login roles that are its members.
+        // Propagation is switched on here too, for the same reason.
         await client.query(
-          [PROPAGATE_SET, ...scope.map(([name, value]) => setLocal(name, value)), ...timeout.map(([name, value]) => `SET LOCAL ${name} = ${value}`)].join('; '),
+          [PROPAGATE_SET, ...scope.map(([name, value]) => setLocal(name, value)), ...timeout.map(([name, value]) => `SET LOCAL ${name} = ${quoteLiteral(value)}`)].join('; '),
         );
         return;
       case 'signed': {
@@ -154,8 +173,11 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
         // pooling (PgBouncer) that is only known once the transaction runs.
         const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         const expires = this.ttl === 0 ? 0 : Math.floor(Date.now() / 1000) + this.ttl;
-        const token = signTenantToken(this.secret ?? Buffer.alloc(0), { tenant, expires, backendPid: rows[0]?.pid ?? 0 });
-        await setConfigs(client, [[this.setting, token], ...scope.slice(1), ...timeout]);
+        const claims = { expires, backendPid: rows[0]?.pid ?? 0 };
+        const secret = this.secret ?? Buffer.alloc(0);
+        const token = signTenantToken(secret, { ...claims, tenant });
+        const userToken: Pair[] = user === null ? [] : [[this.userSetting, signUserToken(secret, { ...claims, user })]];
+        await setConfigs(client, [[this.setting, token], ...userToken, ...timeout]);
         return;
       }
       default: {
@@ -246,6 +268,19 @@ export class TenantPool<T extends TenantIdType = 'uuid'> {
       client.release(broken ?? undefined);
     }
   }
+}
+
+/**
+ * The pool's own connect, which the guard hides from everyone else: for
+ * rlsgen's lookups only, which run one fixed statement outside a transaction
+ * (no tenant to set). Not exported from `rlsgen/runtime`.
+ */
+export function unscopedConnect(pool: TenantPool<TenantIdType> | pg.Pool): () => Promise<pg.PoolClient> {
+  const raw = pool instanceof TenantPool ? pool.pool : pool;
+  if ((raw as pg.Pool & GuardedPool)[GUARDED] === undefined) new TenantPool(raw);
+  const guard = (raw as pg.Pool & GuardedPool)[GUARDED];
+  if (guard === undefined) throw new TenantContextError('internal: the pool is not guarded');
+  return guard.connect;
 }
 
 /** Scopes a pg.Pool to tenants (idempotent): see {@link TenantPool}. */

@@ -37,10 +37,11 @@ function objectLines(objects: readonly ObjectVerdict[], style: MatrixStyle): str
 export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): string[] {
   const width = Math.max(5, ...result.tables.map((t) => t.table.length)) + 2;
   const lines: string[] = [];
-  const scoped = result.tables.filter((t) => t.mode !== 'exempt');
+  const scoped = result.tables.filter((t) => t.mode !== 'exempt' && !t.tenantTable);
+  const roots = result.tables.filter((t) => t.tenantTable);
   const exempt = result.tables.filter((t) => t.mode === 'exempt');
   lines.push(
-    `Isolation proof on PostgreSQL ${result.serverVersion}: ${scoped.length} scoped tables, ${exempt.length} exempt, probed as ${result.appRole}`,
+    `Isolation proof on PostgreSQL ${result.serverVersion}: ${scoped.length} scoped tables${roots.length > 0 ? ', the tenant table' : ''}, ${exempt.length} exempt${result.lookups.length > 0 ? `, ${result.lookups.length} lookup(s)` : ''}, probed as ${result.appRole}`,
     `connected as ${result.connectedAs.role}${result.connectedAs.superuser ? ' (superuser)' : ' (not a superuser)'}, acting as ${result.appRole} with ${result.connectedAs.actingBy}`,
   );
   lines.push(`with tenants A = ${result.tenants[0]} and B = ${result.tenants[1]} (✓ proven, ✗ leaked, ! accepted in the manifest, ? not checked, · does not apply)`);
@@ -54,9 +55,18 @@ export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): 
     }).join('');
     lines.push(`${table.table.padEnd(width)}${table.mode.padEnd(8)}${cells}`.trimEnd());
   }
+  for (const table of roots) {
+    const status = cellStatus(table.checks, table.checks.map((c) => c.check));
+    const mark = status === 'fail' ? style.fail(SYMBOL.fail) : status === 'pass' ? style.pass(SYMBOL.pass) : style.dim(SYMBOL['n/a']);
+    lines.push(`${table.table.padEnd(width)}${'tenant'.padEnd(8)}${mark} the tenant table: each tenant sees its own row only`);
+  }
   for (const table of exempt) lines.push(style.dim(`${table.table.padEnd(width)}${'exempt'.padEnd(8)}${table.reason ?? ''}`));
   lines.push('');
   for (const check of result.roleChecks) lines.push(`${paint(style, check.status, SYMBOL[check.status])} role: ${check.detail}`);
+  for (const lookup of result.lookups) {
+    const ok = lookup.checks.every((c) => c.status !== 'fail');
+    lines.push(`${ok ? style.pass('✓') : style.fail('✗')} lookup ${lookup.lookup}: ${lookup.exposes} (an accepted exposure: one row by its exact key, these columns only)`);
+  }
   if (result.objects.length > 0) {
     lines.push('');
     lines.push(`Everything else ${result.appRole} can use (its own grants, PUBLIC's, those of the roles it is a member of):`);
@@ -74,7 +84,8 @@ export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): 
   } else if (failed.length === 0) {
     const others = result.objects.length === 0 ? '' : `, and no path found through the ${result.objects.length} other object(s) ${result.appRole} can use`;
     const acceptedText = accepted.length === 0 ? '' : `; ${accepted.length} exposure(s) accepted in the manifest, listed below`;
-    lines.push(style.pass(`PASS: no tenant can read or change another tenant's rows in any of the ${scoped.length} scoped tables${others}${acceptedText}.`));
+    const lookups = result.lookups.length === 0 ? '' : ` The ${result.lookups.length} lookup(s) above are the only pre-tenant access, each proven narrow.`;
+    lines.push(style.pass(`PASS: no tenant can read or change another tenant's rows in any of the ${scoped.length + roots.length} scoped tables${others}${acceptedText}.${lookups}`));
   } else {
     lines.push(style.fail(`FAIL: ${failed.length} check(s) failed.`));
     for (const { table, check } of failed) {

@@ -1,5 +1,5 @@
 import type { ReachedObject } from '../introspect/role-reach.js';
-import { findTableInfo, type TableInfo } from '../introspect/snapshot.js';
+import type { TableInfo } from '../introspect/snapshot.js';
 import type { TenantData } from '../introspect/tenant-data.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { Outcome } from './check.js';
@@ -28,10 +28,9 @@ export class ObjectUnderProof {
     return `${this.session.app} can ${this.reached.privileges.join(', ')} it (through ${this.reached.via.join(', ')})`;
   }
 
-  /** The parent a partition or inheritance child belongs to, when that parent is a scoped table. */
+  /** The scoped table a partition or inheritance child belongs to, at any depth. */
   scopedParent(table: TableInfo): TableInfo | undefined {
-    if (table.parent === null || !this.data.isScoped(table.parent)) return undefined;
-    return findTableInfo(this.session.snapshot, table.parent);
+    return this.data.scopedAncestor(table);
   }
 
   /** As tenant A (or with the variable unset), `SELECT count(*)` of the object's rows `where` selects. */

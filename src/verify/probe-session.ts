@@ -6,8 +6,11 @@ import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { Outcome } from './check.js';
 import type { ProofAccess } from './proof-access.js';
 
-/** Makes the token the application would set for a tenant (signed context). */
-export type Signer = (tenant: string, claims?: { expires?: number; backendPid?: number }) => string;
+/** Makes the token the application would set for a tenant (signed context), and for the user of legacy_owner rows. */
+export interface Signer {
+  (tenant: string, claims?: { expires?: number; backendPid?: number }): string;
+  user(user: string): string;
+}
 
 /** A value of the tenant type that cannot be parsed, or null when every string is valid (text). */
 export function malformedValue(type: TenantType): string | null {
@@ -76,7 +79,7 @@ export class ProbeSession {
       // neither SET SESSION AUTHORIZATION nor SET ROLE applies role settings, so the proof sets it itself.
       if (this.model.target === 'citus') await this.client.query("SET LOCAL citus.propagate_set_commands = 'local'");
       if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
-      if (user !== undefined) await this.setLocal(this.model.user.setting, user);
+      if (user !== undefined) await this.setLocal(this.model.user.setting, this.sign === null ? user : this.sign.user(user));
       return fn();
     });
   }
@@ -161,9 +164,9 @@ export class ProbeSession {
     return info.columns.filter((c) => !c.generated).map((c) => c.name);
   }
 
-  /** A row of the tenant (null: a global row), each insertable column as text. */
-  async rowOf(name: string, info: TableInfo, tenant: string | null): Promise<Record<string, string | null> | null> {
-    const col = quoteIdent(this.model.tenant.column);
+  /** A row of the tenant (null: a global row), each insertable column as text; `column` holds the tenant (the tenant table's key for the tenant table). */
+  async rowOf(name: string, info: TableInfo, tenant: string | null, column = this.model.tenant.column): Promise<Record<string, string | null> | null> {
+    const col = quoteIdent(column);
     const where = tenant === null ? `${col} IS NULL` : `${col}::text = ${quoteLiteral(tenant)}`;
     const columns = this.insertableColumns(info);
     const { rows } = await this.client.query<{ v: (string | null)[] }>(

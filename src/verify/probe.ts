@@ -1,4 +1,6 @@
 import type { ReachKind } from '../introspect/role-reach.js';
+import type { LookupFunction } from '../manifest/lookup-functions.js';
+import type { TableModel } from '../manifest/model.js';
 import type { ObjectUnderProof } from './object-under-proof.js';
 import type { ProbeSession } from './probe-session.js';
 import type { CheckResult } from './result.js';
@@ -38,6 +40,18 @@ export interface RoleProbe extends ProbeBase {
   run(session: ProbeSession): Promise<CheckResult[]>;
 }
 
+/** Runs on the tenant table when the manifest scopes it to each tenant's own row. */
+export interface TenantTableProbe extends ProbeBase {
+  readonly scope: 'tenant-table';
+  run(session: ProbeSession, table: TableModel, tenants: readonly [string, string]): Promise<CheckResult[]>;
+}
+
+/** Runs on each declared lookup function. */
+export interface LookupProbe extends ProbeBase {
+  readonly scope: 'lookup';
+  run(session: ProbeSession, lookup: LookupFunction): Promise<CheckResult[]>;
+}
+
 /**
  * Runs on every object of its kinds that the application role can use
  * (through its own grants, PUBLIC, or a role it is a member of), other than
@@ -50,4 +64,4 @@ export interface ObjectProbe extends ProbeBase {
   run(object: ObjectUnderProof): Promise<CheckResult | null>;
 }
 
-export type Probe = TableProbe | RoleProbe | ObjectProbe;
+export type Probe = TableProbe | RoleProbe | TenantTableProbe | LookupProbe | ObjectProbe;

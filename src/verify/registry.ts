@@ -1,4 +1,4 @@
-import type { ObjectProbe, Probe, RoleProbe, TableProbe } from './probe.js';
+import type { LookupProbe, ObjectProbe, Probe, RoleProbe, TableProbe, TenantTableProbe } from './probe.js';
 import { childPolicies } from './probes/child-policies.js';
 import { count } from './probes/count.js';
 import { crossRead } from './probes/cross-read.js';
@@ -14,6 +14,7 @@ import { hop } from './probes/hop.js';
 import { insertOther } from './probes/insert-other.js';
 import { join } from './probes/join.js';
 import { legacyOwner } from './probes/legacy-owner.js';
+import { lookups } from './probes/lookups.js';
 import { malformed } from './probes/malformed.js';
 import { materializedView } from './probes/materialized-view.js';
 import { predefinedRole } from './probes/predefined-role.js';
@@ -28,6 +29,7 @@ import { rowSecurityOff } from './probes/row-security-off.js';
 import { sequencePrivileges } from './probes/sequence-privileges.js';
 import { setRoleOwner } from './probes/set-role-owner.js';
 import { signedToken } from './probes/signed-token.js';
+import { tenantRow } from './probes/tenant-row.js';
 import { truncate } from './probes/truncate.js';
 import { unsetFresh } from './probes/unset-fresh.js';
 import { unsetPooled } from './probes/unset-pooled.js';
@@ -69,6 +71,8 @@ export const PROBES: readonly Probe[] = [
   roleAttributes,
   roleMembership,
   predefinedRole,
+  tenantRow,
+  lookups,
   exemptTenantData,
   exemptTenantReference,
   childPolicies,
@@ -80,6 +84,8 @@ export const PROBES: readonly Probe[] = [
 
 export const TABLE_PROBES: readonly TableProbe[] = PROBES.filter((p): p is TableProbe => p.scope === 'table');
 export const ROLE_PROBES: readonly RoleProbe[] = PROBES.filter((p): p is RoleProbe => p.scope === 'role');
+export const TENANT_TABLE_PROBES: readonly TenantTableProbe[] = PROBES.filter((p): p is TenantTableProbe => p.scope === 'tenant-table');
+export const LOOKUP_PROBES: readonly LookupProbe[] = PROBES.filter((p): p is LookupProbe => p.scope === 'lookup');
 export const OBJECT_PROBES: readonly ObjectProbe[] = PROBES.filter((p): p is ObjectProbe => p.scope === 'object');
 
 /** Matrix columns, in registry order: each groups the table probes that name it; a cell fails when any of its checks fails. */

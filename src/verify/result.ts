@@ -26,6 +26,8 @@ export interface CheckResult {
 export interface TableVerdict {
   readonly table: string;
   readonly mode: 'tenant' | 'shared' | 'exempt';
+  /** The tenant table, scoped to each tenant's own row (its checks come from the tenant-table probes). */
+  readonly tenantTable: boolean;
   readonly reason: string | null;
   readonly checks: readonly CheckResult[];
   /** Rows rlsgen created for the proof (rolled back afterwards), per tenant. */
@@ -51,6 +53,13 @@ export interface AcknowledgementUse {
   readonly used: boolean;
 }
 
+export interface LookupVerdict {
+  readonly lookup: string;
+  /** What the lookup exposes: `public.users by (email) -> id, company_id, password_hash`. */
+  readonly exposes: string;
+  readonly checks: readonly CheckResult[];
+}
+
 export interface VerifyResult {
   readonly ok: boolean;
   readonly tenants: readonly [string, string];
@@ -60,6 +69,8 @@ export interface VerifyResult {
   /** Every other relation, view, materialized view, sequence and function the application role can use. */
   readonly objects: readonly ObjectVerdict[];
   readonly acknowledgements: readonly AcknowledgementUse[];
+  /** Each declared lookup and what its probes found: accepted exposures, printed beside the verdict. */
+  readonly lookups: readonly LookupVerdict[];
   readonly serverVersion: string;
   /** Who ran the proof, and how it acted as the application role. */
   readonly connectedAs: { readonly role: string; readonly superuser: boolean; readonly actingBy: 'SET SESSION AUTHORIZATION' | 'SET ROLE' };
@@ -73,12 +84,13 @@ export function cellStatus(checks: readonly CheckResult[], ids?: readonly CheckI
   return relevant.reduce<CheckStatus>((worst, c) => (RANK[c.status] > RANK[worst] ? c.status : worst), 'n/a');
 }
 
-/** Where each check of a result was made: a table key, `(roles)`, or an object's label. */
+/** Where each check of a result was made: a table key, `(roles)`, an object's label, or `lookup <name>`. */
 function located(result: VerifyResult): { table: string; check: CheckResult }[] {
   return [
     ...result.roleChecks.map((check) => ({ table: '(roles)', check })),
     ...result.tables.flatMap((t) => t.checks.map((check) => ({ table: t.table, check }))),
     ...result.objects.flatMap((o) => o.checks.map((check) => ({ table: o.object, check }))),
+    ...result.lookups.flatMap((l) => l.checks.map((check) => ({ table: `lookup ${l.lookup}`, check }))),
   ];
 }
 

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { introspectDatabase } from '../introspect/introspect-database.js';
 import { findTableInfo, type TableInfo } from '../introspect/snapshot.js';
-import type { Model, TableModel } from '../manifest/model.js';
+import { lookupFunctions } from '../manifest/lookup-functions.js';
+import { isTenantRoot, isTenantScoped, type Model, type TableModel } from '../manifest/model.js';
 import { fail } from './check.js';
 import { objectLabel, roleLabel } from '../sql/object-label.js';
 import { CheckAcknowledger } from './acknowledge-checks.js';
@@ -10,8 +11,8 @@ import { checkOwnerAccess, openProofAccess, readConnectingRole } from './proof-a
 import { probeObjects } from './probe-objects.js';
 import { ProbeSession } from './probe-session.js';
 import { proofTenants } from './proof-tenants.js';
-import { ROLE_PROBES, TABLE_PROBES } from './registry.js';
-import type { CheckResult, TableVerdict, VerifyResult } from './result.js';
+import { LOOKUP_PROBES, ROLE_PROBES, TABLE_PROBES, TENANT_TABLE_PROBES } from './registry.js';
+import type { CheckResult, LookupVerdict, TableVerdict, VerifyResult } from './result.js';
 import { seedProofRows } from './seed-proof-rows.js';
 import { RowSeeder } from './seed-rows.js';
 import { signerFor } from './signer.js';
@@ -57,6 +58,17 @@ async function probeTables(session: ProbeSession, tables: ReadonlyMap<string, Sc
   return out;
 }
 
+/** Every lookup probe on each declared lookup: accepted exposures, proven narrow. */
+async function probeLookups(session: ProbeSession): Promise<LookupVerdict[]> {
+  const out: LookupVerdict[] = [];
+  for (const lookup of lookupFunctions(session.model)) {
+    const found: CheckResult[] = [];
+    for (const probe of LOOKUP_PROBES) found.push(...(await probe.run(session, lookup)));
+    out.push({ lookup: lookup.lookup, exposes: `${lookup.table.schema}.${lookup.table.name} by (${lookup.key.join(', ')}) -> ${lookup.returns.join(', ')}`, checks: found });
+  }
+  return out;
+}
+
 /**
  * `rlsgen verify`: proves on a database with the policies applied that no
  * tenant can read or change another tenant's rows, for every table of the
@@ -82,36 +94,44 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     const access = await openProofAccess(client, model, snapshot, connecting, probeRoles);
     const session = new ProbeSession(client, model, snapshot, sign, probeRoles, isolated, access);
     const scoped = new Map<string, ScopedTable>();
-    for (const table of model.tables.filter((t) => t.mode !== 'exempt')) {
+    for (const table of model.tables.filter(isTenantScoped)) {
       const info = findTableInfo(snapshot, table.name);
       if (info !== undefined) scoped.set(table.key, { table, info });
     }
     const tenants = await proofTenants(client, model, snapshot, seeder, [...scoped.values()].map((s) => s.info));
     const seedProblems = await seedProofRows(client, model, seeder, scoped, tenants, isolated);
     const checks = await probeTables(session, scoped, tenants);
+    for (const root of model.tables.filter(isTenantRoot)) {
+      const found: CheckResult[] = [];
+      for (const probe of TENANT_TABLE_PROBES) found.push(...(await probe.run(session, root, tenants)));
+      checks.set(root.key, found);
+    }
     const acknowledger = new CheckAcknowledger(model.acknowledgements);
     const verdicts: TableVerdict[] = model.tables.map((table) => {
-      if (table.mode === 'exempt') return { table: table.key, mode: 'exempt', reason: table.reason, checks: [], seeded: 0 };
+      const tenantTable = isTenantRoot(table);
+      if (table.mode === 'exempt') return { table: table.key, mode: 'exempt', tenantTable, reason: table.reason, checks: [], seeded: 0 };
       const seeded = seeder.created.get(`${table.name.schema}.${table.name.name}`) ?? 0;
       const found = checks.get(table.key);
       if (found === undefined) {
-        return { table: table.key, mode: table.mode, reason: null, seeded, checks: [fail('read-own', `table ${table.name.schema}.${table.name.name} does not exist in the database`)] };
+        return { table: table.key, mode: table.mode, tenantTable, reason: null, seeded, checks: [fail('read-own', `table ${table.name.schema}.${table.name.name} does not exist in the database`)] };
       }
       const problem = seedProblems.get(table.key);
       const all = problem === undefined ? found : [...found, fail('read-own', `isolation not proven: ${problem}`)];
-      return { table: table.key, mode: table.mode, reason: null, seeded, checks: acknowledger.apply(objectLabel('table', table.name.schema, table.name.name), all) };
+      return { table: table.key, mode: table.mode, tenantTable, reason: null, seeded, checks: acknowledger.apply(objectLabel('table', table.name.schema, table.name.name), all) };
     });
+    const lookups = await probeLookups(session);
     const roleChecks: CheckResult[] = [];
     for (const probe of ROLE_PROBES) roleChecks.push(...(await probe.run(session)));
     const acknowledgedRoles = acknowledger.apply(roleLabel(model.roles.app.name), roleChecks);
     const objects = (await probeObjects(session, tenants[0])).map((o) => ({ ...o, checks: acknowledger.apply(o.object, o.checks) }));
-    const checked = [...acknowledgedRoles, ...verdicts.flatMap((v) => v.checks), ...objects.flatMap((o) => o.checks)];
+    const checked = [...acknowledgedRoles, ...verdicts.flatMap((v) => v.checks), ...lookups.flatMap((l) => l.checks), ...objects.flatMap((o) => o.checks)];
     return {
       ok: checked.every((c) => c.status !== 'fail' && c.status !== 'skipped'),
       tenants,
       appRole: model.roles.app.name,
       roleChecks: acknowledgedRoles,
       tables: verdicts,
+      lookups,
       objects,
       acknowledgements: acknowledger.uses(),
       serverVersion: connecting.version,

@@ -160,7 +160,8 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
   const env = createTemplateEnv(readTemplates(templatesFolder));
   const existing = listMigrationFiles(outDir);
   const firstId = (existing[existing.length - 1]?.id ?? 0) + 1;
-  const files = renderPlan(planned.plan, env, firstId);
+  const taken = new Set(existing.map((f) => f.name.replace(/^\d+[-_]?/, '').replace(/\.sql$/i, '')));
+  const files = renderPlan(planned.plan, env, firstId, taken);
   if (options.check === true) return { kind: 'pending', files, diagnostics, model };
 
   const newState: GeneratedState = {

@@ -8,11 +8,11 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
 import { quoteIdent } from '../../src/sql/quote.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
-import { acknowledgedManifest, FIXTURE_DATA, FIXTURE_SCHEMA, type TestServer } from './servers.js';
+import { FIXTURE_DATA, FIXTURE_SCHEMA, type TestServer } from './servers.js';
 
-/** The example manifest (its exposures accepted) with role names of its own: roles are cluster-wide. */
+/** The example manifest with role names of its own: roles are cluster-wide. */
 export function taggedManifest(tag: string): { model: Model; dir: string; manifestPath: string } {
-  const text = acknowledgedManifest().replace('name: crm_app ', `name: crm_app_${tag} `).replace('name: crm_support ', `name: crm_support_${tag} `);
+  const text = readFileSync('policies.yaml', 'utf8').replace('name: crm_app ', `name: crm_app_${tag} `).replace('name: crm_support ', `name: crm_support_${tag} `).replace('name: crm_lookup ', `name: crm_lookup_${tag} `);
   const dir = mkdtempSync(join(tmpdir(), `rlsgen-managed-${tag}-`));
   const manifestPath = join(dir, 'policies.yaml');
   writeFileSync(manifestPath, text);

@@ -53,14 +53,6 @@ export async function runSqlFile(connection: ConnectionInfo, path: string): Prom
 
 export const FIXTURE_SCHEMA = 'test/fixtures/crm-legacy/schema.sql';
 
-/**
- * policies.yaml with the exposures it still has accepted
- * (test/fixtures/crm-legacy/acknowledgements.yaml): for the tests that expect
- * the seed CRM to pass.
- */
-export function acknowledgedManifest(text = readFileSync('policies.yaml', 'utf8')): string {
-  return `${text}\n${readFileSync('test/fixtures/crm-legacy/acknowledgements.yaml', 'utf8')}`;
-}
 export const FIXTURE_DATA = 'test/fixtures/crm-legacy/data.sql';
 
 /** A database with the seed CRM fixture (schema and legacy data) loaded. */

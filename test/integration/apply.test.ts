@@ -18,8 +18,8 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
     try {
       const r = runCli(['apply', '--dry-run', '--database-url', connectionUrl(db.connection)]);
       expect(r.code).toBe(0);
-      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 225 pending:');
-      expect(r.stdout).toContain('  0038_tenant_index_calls.sql  prepare  (outside a transaction)');
+      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 273 pending:');
+      expect(r.stdout).toContain('  0044_tenant_index_calls.sql  prepare  (outside a transaction)');
       const schema = await withClient(db.connection, (c) => c.query("SELECT to_regnamespace('rlsgen') AS s"));
       expect(schema.rows[0]).toEqual({ s: null });
     } finally {
@@ -33,11 +33,11 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       const url = connectionUrl(db.connection);
       const prepare = runCli(['apply', '--stage', 'prepare', '--database-url', url], { env: { CI: 'true' } });
       expect(prepare.code).toBe(0);
-      expect(prepare.stdout).toContain('applied 155 migration(s) (0001_bootstrap.sql .. 0155_set_not_null_performance_alerts.sql)');
+      expect(prepare.stdout).toContain('applied 165 migration(s) (0001_bootstrap.sql .. 0165_set_not_null_performance_alerts.sql)');
       expect(prepare.stdout).toContain('  backfill public.calls: 2 row(s) filled, 1 left without a tenant (rlsgen audit lists them)');
-      expect(prepare.stdout).toContain('70 enforce-stage migration(s) pending: deploy the application');
-      expect(runCli(['apply', '--database-url', url]).stdout).toContain('applied 70 migration(s)');
-      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 225 migration(s) of generated-sql already applied\n');
+      expect(prepare.stdout).toContain('108 enforce-stage migration(s) pending: deploy the application');
+      expect(runCli(['apply', '--database-url', url]).stdout).toContain('applied 108 migration(s)');
+      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 273 migration(s) of generated-sql already applied\n');
     } finally {
       await db.drop();
     }
@@ -51,9 +51,9 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
         applyMigrations({ connection: db.connection, dir: 'generated-sql' }),
         applyMigrations({ connection: db.connection, dir: 'generated-sql', onEvent: (e) => void events.push(e.kind) }),
       ]);
-      expect(a.applied.length + b.applied.length).toBe(225);
+      expect(a.applied.length + b.applied.length).toBe(273);
       expect([a.applied.length, b.applied.length]).toContain(0);
-      expect(await appliedCount(db.connection)).toBe(225);
+      expect(await appliedCount(db.connection)).toBe(273);
 
       const holder = new pg.Client(db.connection);
       await holder.connect();
@@ -142,17 +142,17 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT count(*) FROM public.twilio_settings');
+      await holder.query('SELECT count(*) FROM public.users');
       const events: ApplyEvent[] = [];
       const release = setTimeout(() => void holder.query('COMMIT'), 3000);
       const dir = mkdtempSync(join(tmpdir(), 'rlsgen-retry-'));
       for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
       const result = await applyMigrations({ connection: db.connection, dir, onEvent: (e) => void events.push(e) });
       clearTimeout(release);
-      expect(result.applied.map((f) => f.fileName)).toEqual(['0001_bootstrap.sql', '0002_add_tenant_column_twilio_settings.sql']);
+      expect(result.applied.map((f) => f.fileName)).toEqual(['0001_bootstrap.sql', '0002_add_tenant_column_users.sql']);
       const retries = events.filter((e) => e.kind === 'retry');
       expect(retries.length).toBeGreaterThan(0);
-      expect(retries[0]).toMatchObject({ file: { fileName: '0002_add_tenant_column_twilio_settings.sql' }, attempt: 1 });
+      expect(retries[0]).toMatchObject({ file: { fileName: '0002_add_tenant_column_users.sql' }, attempt: 1 });
     } finally {
       await holder.end().catch(() => undefined);
       await db.drop();

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries } from '../../src/db/binaries.js';
 import { connectionUrl, parseConnectionUrl, withClient } from '../../src/db/server.js';
 import { type CliResult, runCli, runCliAsync } from '../helpers/cli.js';
-import { acknowledgedManifest, crmDatabase, FIXTURE_DATA, FIXTURE_SCHEMA, freshDatabase, testServers } from '../helpers/servers.js';
+import { crmDatabase, FIXTURE_DATA, FIXTURE_SCHEMA, freshDatabase, testServers } from '../helpers/servers.js';
 
 /**
  * Every command, run as a child process the way CI runs it, ends with the
@@ -21,14 +21,10 @@ afterAll(async () => {
   await Promise.allSettled(drops.map((d) => d()));
 });
 
-/**
- * The project: the example manifest (with the exposures it still has
- * accepted, so that the clean case is clean) and its migrations, in a
- * folder of its own.
- */
+/** The project: the example manifest and its migrations, in a folder of its own. */
 const project = join(work, 'project');
 cpSync('generated-sql', join(project, 'generated-sql'), { recursive: true });
-writeFileSync(join(project, 'policies.yaml'), acknowledgedManifest());
+cpSync('policies.yaml', join(project, 'policies.yaml'));
 cpSync('schema', join(project, 'schema'), { recursive: true });
 const schema = resolve(FIXTURE_SCHEMA);
 const data = resolve(FIXTURE_DATA);

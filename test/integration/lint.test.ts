@@ -203,6 +203,21 @@ tables:
     safeObject: /^table s\./,
   },
   {
+    rule: 'require-unique-lookup-key',
+    hazard: 'CREATE TABLE h.accounts (id int PRIMARY KEY, company_id int, email text); CREATE INDEX ON h.accounts (email);',
+    safe: 'CREATE TABLE s.accounts (id int PRIMARY KEY, company_id int, email text UNIQUE);',
+    manifest: `version: 1
+tenant: { column: company_id, type: integer, references: s.tenants(id) }
+roles: { app: { name: nobody } }
+tables:
+  h.accounts: { existing_column: integer }
+  s.accounts: { existing_column: integer }
+lookups:
+  by_email_h: { table: h.accounts, key: email, returns: [id, company_id] }
+  by_email_safe: { table: s.accounts, key: email, returns: [id, company_id] }
+`,
+  },
+  {
     rule: 'ban-unique-without-tenant',
     hazard: `${T('h', ', email text UNIQUE')}`,
     safe: `${T('s', ', email text, UNIQUE (company_id, email)')}`,

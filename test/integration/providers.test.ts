@@ -2,13 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { debianBinDir, hasBinaries, startBinaries } from '../../src/db/binaries.js';
 import { hydrateLibrarySymlinks, nativeDirHiddenFromOthers, startEmbedded, startFromCopy } from '../../src/db/embedded.js';
 import { connectUrl, serverSpecFrom } from '../../src/db/open-server.js';
 import { connectionUrl, withClient } from '../../src/db/server.js';
 import { runCli } from '../helpers/cli.js';
-import { acknowledgedManifest, testServers } from '../helpers/servers.js';
+import { testServers } from '../helpers/servers.js';
 
 const canConnect = async (url: string): Promise<boolean> => {
   try {
@@ -137,18 +137,15 @@ describe('database providers', () => {
 });
 
 describe('rlsgen verify --schema (throwaway embedded database)', () => {
-  // The example manifest with the exposures it still has accepted (exempt users, sessions, audit_logs, the company table).
-  const folder = mkdtempSync(join(tmpdir(), 'rlsgen-accepted-'));
-  const accepted = join(folder, 'policies.yaml');
-  writeFileSync(accepted, acknowledgedManifest());
-  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const accepted = 'policies.yaml';
 
   it('proves the example manifest on the fixture and prints the matrix', () => {
     const r = runCli(['verify', '--manifest', accepted, '--schema', 'test/fixtures/crm-legacy/schema.sql', '--data', 'test/fixtures/crm-legacy/data.sql'], { env: { DATABASE_URL: '' } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("PASS: no tenant can read or change another tenant's rows in any of the 27 scoped tables, and no path found through the 6 other object(s) crm_app can use; 4 exposure(s) accepted in the manifest, listed below.");
-    expect(r.stdout).toMatch(/^ {2}! table public\.users \(SELECT, UPDATE\): exempt-tenant-data: /m);
-    expect(r.stdout).toContain('  table public.users exempt-tenant-data: sign-in finds the user by email before any tenant is known, and super admins have no company');
+    expect(r.stdout).toContain("PASS: no tenant can read or change another tenant's rows in any of the 31 scoped tables, and no path found through the 5 other object(s) crm_app can use. The 2 lookup(s) above are the only pre-tenant access, each proven narrow.");
+    expect(r.stdout).toContain('✓ lookup user_by_email: public.users by (email) -> id, company_id, password_hash (an accepted exposure: one row by its exact key, these columns only)');
+    expect(r.stdout).toMatch(/^ {2}✓ function rlsgen_lookup\.user_by_email\(text\) \(EXECUTE\): the declared lookup user_by_email \(owner crm_lookup\): proven narrow by the lookups probe$/m);
+    expect(r.stdout).not.toContain('Accepted in the manifest');
     const deals = r.stdout.split('\n').find((l) => l.startsWith('deals '));
     expect(deals?.split(/\s+/)).toEqual(['deals', 'tenant', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓', '·', '·', '✓', '·']);
   });

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { rollbackMigrations } from '../../src/apply/rollback-migrations.js';
@@ -20,9 +22,12 @@ import { comparableSchema, freshDatabase, legacyServers, runSqlFile, type TestSe
 const GOLDEN = 'test/golden/reach';
 const manifestText = readFileSync(`${GOLDEN}/policies.yaml`, 'utf8');
 
+/** The fixture's manifest text, with `extra` appended (a section), or `table` declared under tables: first. */
+const manifestWith = (extra = '', table = ''): string => `${manifestText.replace('  customer:\n', `${table}  customer:\n`)}${extra}`;
+
 /** The fixture's model, with `extra` appended (a section), or `table` declared under tables: first. */
 function model(extra = '', table = ''): Model {
-  const loaded = loadManifest(`${manifestText.replace('  customer:\n', `${table}  customer:\n`)}${extra}`, 'policies.yaml');
+  const loaded = loadManifest(manifestWith(extra, table), 'policies.yaml');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
   return loaded.model;
 }
@@ -193,6 +198,74 @@ describe.each([...testServers(), ...legacyServers()])('what the application role
       expect(failed(await verify(db.connection, withRentals)).filter((f) => !f.startsWith('rentals '))).toEqual([]);
     } finally {
       await db.drop();
+    }
+  });
+
+  it('sub-partition of a tenant table: without its own policies it fails as a partition; with them it passes, and is never taken for an undeclared table', async () => {
+    const db = await rental(server);
+    try {
+      await sql(db.connection, `CREATE TABLE rentals (id bigint NOT NULL, store_id bigint NOT NULL REFERENCES stores (id), title text, PRIMARY KEY (store_id, id)) PARTITION BY LIST (store_id);
+        CREATE TABLE rentals_1 PARTITION OF rentals FOR VALUES IN (1);
+        CREATE TABLE rentals_2 PARTITION OF rentals FOR VALUES IN (2) PARTITION BY RANGE (id);
+        CREATE TABLE rentals_2_early PARTITION OF rentals_2 FOR VALUES FROM (0) TO (1000);
+        INSERT INTO rentals VALUES (1, 1, 'a'), (2, 2, 'b');
+        ALTER TABLE rentals ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant ON rentals TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint);
+        GRANT SELECT ON rentals, rentals_2_early TO rental_app`);
+      const withRentals = model('', '  rentals:\n    existing_column: bigint\n    commands: [select]\n');
+      const result = await verify(db.connection, withRentals);
+      expect(failed(result).filter((f) => !f.startsWith('rentals '))).toEqual(['table public.rentals_2_early child-policies']);
+      expect(failures(result).find((f) => f.table === 'table public.rentals_2_early')?.check.detail).toMatch(/^partition of public\.rentals_2, under public\.rentals; .*as tenant A it reads 1 row of other tenants/);
+      await sql(db.connection, `ALTER TABLE rentals_2_early ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals_2_early FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant ON rentals_2_early TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint)`);
+      const safe = await verify(db.connection, withRentals);
+      expect(failed(safe).filter((f) => !f.startsWith('rentals '))).toEqual([]);
+      expect(safe.objects.find((o) => o.object === 'table public.rentals_2_early')?.checks.map((c) => `${c.check} ${c.status}`)).toEqual(['child-policies pass']);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('rlsgen verify exits 0 on the clean database and 1 with each of the five hazards, naming every one', async () => {
+    const db = await rental(server);
+    const dir = mkdtempSync(join(tmpdir(), 'rlsgen-hazards-'));
+    const manifest = join(dir, 'policies.yaml');
+    writeFileSync(manifest, manifestWith('', '  loyalty:\n    mode: exempt\n    reason: points are computed nightly\n    existing_column: bigint\n  rentals:\n    existing_column: bigint\n    commands: [select]\n'));
+    try {
+      const url = connectionUrl(db.connection);
+      await sql(db.connection, `CREATE TABLE loyalty (id serial PRIMARY KEY, store_id bigint NOT NULL, points int NOT NULL);
+        INSERT INTO loyalty (store_id, points) VALUES (1, 10), (2, 20);
+        CREATE TABLE rentals (id bigint NOT NULL, store_id bigint NOT NULL REFERENCES stores (id), PRIMARY KEY (store_id, id)) PARTITION BY LIST (store_id);
+        CREATE TABLE rentals_1 PARTITION OF rentals FOR VALUES IN (1);
+        CREATE TABLE rentals_2 PARTITION OF rentals FOR VALUES IN (2);
+        INSERT INTO rentals VALUES (1, 1), (2, 2);
+        ALTER TABLE rentals ENABLE ROW LEVEL SECURITY; ALTER TABLE rentals FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant ON rentals TO rental_app USING (store_id = NULLIF(current_setting('app.store_id', true), '')::bigint);
+        GRANT SELECT ON rentals TO rental_app`);
+      const clean = runCli(['verify', '--manifest', manifest, '--database-url', url]);
+      expect(clean.code, clean.stdout).toBe(0);
+      expect(clean.stdout).toMatch(/^PASS: /m);
+      await sql(db.connection, `GRANT SELECT, UPDATE ON loyalty TO rental_app;
+        CREATE VIEW store_customers AS SELECT customer_id, store_id FROM customer; GRANT SELECT ON store_customers TO rental_app;
+        CREATE FUNCTION store_count(p_store bigint) RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+          AS $$ SELECT count(*) FROM public.customer WHERE store_id = p_store $$;
+        GRANT SELECT ON sales_by_store TO rental_app;
+        GRANT SELECT ON rentals_2 TO rental_app`);
+      const r = runCli(['verify', '--manifest', manifest, '--database-url', url]);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split('\n');
+      const named = lines.slice(lines.findIndex((l) => l.startsWith('FAIL: '))).filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(':')[0]);
+      expect(named.sort()).toEqual([
+        'function public.store_count(bigint) definer-function',
+        'materialized view public.sales_by_store materialized-view',
+        'table public.loyalty exempt-tenant-data',
+        'table public.rentals_2 child-policies',
+        'view public.store_customers view-security-invoker',
+      ]);
+      expect(r.stdout).toMatch(/^FAIL: 5 check\(s\) failed\.$/m);
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -118,17 +118,22 @@ describe.each(testServers())('rlsgen/runtime on $label', (server: TestServer) =>
     }
   });
 
-  it('sets the user for legacy_owner rows', async () => {
+  it('sets the user for legacy_owner rows, which are visible to their owner within the owner\'s company only', async () => {
     const pool = new pg.Pool({ ...login, max: 2 });
     const tenants = createTenantPool(pool);
+    const legacy = await withClient(db.connection, async (c) => (await c.query<{ id: string }>('INSERT INTO calls (company_id, user_id) VALUES (NULL, $1) RETURNING id', [id('user:nadan:1')])).rows[0]?.id);
     try {
-      const count = (userId?: string) =>
-        tenants.withTenant(NADAN, async (c) => (await c.query('SELECT count(*)::int AS n FROM calls WHERE company_id IS NULL')).rows[0], userId === undefined ? {} : { userId });
-      expect(await count(id('user:orphan'))).toEqual({ n: 1 });
-      expect(await count(id('user:nadan:1'))).toEqual({ n: 0 });
-      expect(await count()).toEqual({ n: 0 });
+      const count = (tenant: string, userId?: string) =>
+        tenants.withTenant(tenant, async (c) => (await c.query('SELECT count(*)::int AS n FROM calls WHERE company_id IS NULL')).rows[0], userId === undefined ? {} : { userId });
+      expect(await count(NADAN, id('user:nadan:1'))).toEqual({ n: 1 });
+      // The user variable alone reaches nothing: not from another company, not for an owner without one.
+      expect(await count(SUNSTONE, id('user:nadan:1'))).toEqual({ n: 0 });
+      expect(await count(NADAN, id('user:orphan'))).toEqual({ n: 0 });
+      expect(await count(NADAN, id('user:nadan:2'))).toEqual({ n: 0 });
+      expect(await count(NADAN)).toEqual({ n: 0 });
     } finally {
       await pool.end();
+      await withClient(db.connection, (c) => c.query('DELETE FROM calls WHERE id = $1', [legacy]));
     }
   });
 

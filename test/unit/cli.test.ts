@@ -16,7 +16,7 @@ describe('rlsgen validate', () => {
     const r = runCli(['validate']);
     expect(r).toEqual({
       code: 0,
-      stdout: 'policies.yaml: valid; 32 tables (26 tenant, 1 shared, 5 exempt), tenant column company_id\n',
+      stdout: 'policies.yaml: valid; 32 tables (29 tenant, 1 shared, 1 exempt, the tenant table scoped to its own row), 2 lookup(s), tenant column company_id\n',
       stderr: '',
     });
   });
@@ -56,7 +56,7 @@ describe('rlsgen generate', () => {
     expect(runCli(['generate', '--check'], { cwd: dir }).code).toBe(1);
     const written = runCli(['generate'], { cwd: dir });
     expect(written.code).toBe(0);
-    expect(written.stdout).toContain('wrote 225 migration(s) to generated-sql (rollbacks in generated-sql/down):');
+    expect(written.stdout).toContain('wrote 274 migration(s) to generated-sql (rollbacks in generated-sql/down):');
     expect(written.stdout).toContain('1. rlsgen apply --stage prepare');
     expect(runCli(['generate', '--check'], { cwd: dir })).toEqual({
       code: 0,

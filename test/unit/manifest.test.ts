@@ -32,13 +32,15 @@ describe('loadManifest: the example manifest', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.model.tables).toHaveLength(32);
-    expect(result.model.tables.filter((t) => t.mode === 'exempt').map((t) => t.key)).toEqual([
-      'companies',
-      'users',
-      'roles',
-      'audit_logs',
-      'sessions',
+    expect(result.model.tables.filter((t) => t.mode === 'exempt').map((t) => t.key)).toEqual(['roles']);
+    expect(result.model.tables.find((t) => t.key === 'companies')).toMatchObject({ mode: 'tenant', tenantTable: true, commands: ['select'] });
+    expect(result.model.lookups.map((l) => [l.name, l.table, l.key, l.returns])).toEqual([
+      ['user_by_email', 'users', ['email'], ['id', 'company_id', 'password_hash']],
+      ['session_by_token', 'sessions', ['token_hash'], ['user_id', 'company_id', 'expires_at']],
     ]);
+    expect(result.model.roles.lookup).toEqual({ name: 'crm_lookup', create: true });
+    expect(result.model.roles.app.idleInTransactionSessionTimeout).toBe('30s');
+    expect(result.model.user).toMatchObject({ table: 'users', key: 'id' });
   });
 });
 
@@ -190,17 +192,98 @@ tables:
     expect(lines.map((l) => l.split(' ')[0])).toEqual(['policies.yaml:11:11', 'policies.yaml:12:5', 'policies.yaml:14:24']);
   });
 
-  it('rejects a scoped tenant table and a cross-tenant role equal to the app role', () => {
+  it('rejects a shared tenant table, tenant-column fields on it, and a cross-tenant role equal to the app role', () => {
     expect(
       problems(`${HEAD}  cross_tenant:
     name: crm_app
 tables:
-  companies: {}
+  companies:
+    mode: shared
+  groups:
+    mode: exempt
+    reason: r
+  users:
+    backfill: group_id -> companies
 `),
     ).toEqual([
       'policies.yaml:10:11 error[manifest/role-conflict] roles.cross_tenant.name: the cross-tenant role must differ from the application role\n  help: the application role must never see other tenants; give super admins their own role and login',
-      'policies.yaml:12:3 error[manifest/tenant-table-scoped] tables.companies: the tenant table companies cannot be tenant-scoped\n  help: declare it `mode: exempt` with a reason, or leave it out of `tables:`',
+      'policies.yaml:13:11 error[manifest/tenant-table-shared] tables.companies.mode: the tenant table companies cannot be shared: it has no tenant column\n  help: `mode: tenant` shows each tenant its own row; `mode: exempt` shows every row',
+      'policies.yaml:18:15 error[manifest/path-without-tenant] tables.users.backfill: backfill path ends at companies, which has no company_id column\n  help: end the path at a tenant or shared table, or mark companies `existing_column: uuid`',
     ]);
+    expect(problems(`${HEAD}tables:
+  companies:
+    existing_column: uuid
+    unresolved: keep
+`)).toEqual([
+      'policies.yaml:11:5 error[manifest/tenant-table-field] tables.companies.existing_column: `existing_column` does not apply to the tenant table: in tenant mode each tenant sees the row whose id is the current tenant',
+      'policies.yaml:12:5 error[manifest/tenant-table-field] tables.companies.unresolved: `unresolved` does not apply to the tenant table: in tenant mode each tenant sees the row whose id is the current tenant',
+    ]);
+  });
+
+  it('checks lookups: table, key, returns, names, and the lookup role', () => {
+    expect(
+      problems(`${HEAD}  lookup:
+    name: crm_app
+tables:
+  companies: {}
+  users:
+    existing_column: uuid
+lookups:
+  user_by_email:
+    table: user
+    key: email
+    returns: [id]
+  by_two:
+    table: users
+    key: [email, email]
+    returns: [id, company_id, id]
+  bad_ref:
+    table: users(email)
+    key: email
+    returns: [id]
+  BadName:
+    table: users
+    key: email
+    returns: [id]
+`),
+    ).toEqual([
+      'policies.yaml:10:11 error[manifest/role-conflict] roles.lookup.name: the lookup role must be a role of its own, not the application role\n  help: it owns the lookup functions and nothing else, and reads only their columns; the application only calls the functions',
+      'policies.yaml:17:12 error[manifest/unknown-table] lookups.user_by_email.table: lookup user_by_email reads "user", which is not declared in tables\n  help: did you mean "users"?',
+      'policies.yaml:22:18 error[manifest/duplicate-column] lookups.by_two.key[1]: "email" is listed twice in the key',
+      'policies.yaml:23:31 error[manifest/duplicate-column] lookups.by_two.returns[2]: "id" is listed twice in returns',
+      'policies.yaml:25:12 error[manifest/invalid-reference] lookups.bad_ref.table: "users(email)" is not a table name\n  help: name a table of `tables:`; the columns go in `key` and `returns`',
+      'policies.yaml:28:3 error[manifest/invalid-lookup-name] lookups.BadName: lookup name "BadName" is not a lower-case SQL name\n  help: use letters, digits and _ (it becomes the function rlsgen_lookup.<name>, called from every stack)',
+    ]);
+    expect(problems(`${HEAD}tables:\n  users: {}\nlookups:\n  x: { table: users, key: [], returns: [id] }\n`)).toEqual([
+      'policies.yaml:12:27 error[manifest/invalid-value] lookups.x.key: must NOT have fewer than 1 items',
+    ]);
+  });
+
+  it('binds legacy_owner to the users table of user.references', () => {
+    expect(problems(`${HEAD}tables:
+  users: { existing_column: uuid, unresolved: keep }
+  calls:
+    unresolved: keep
+    legacy_owner: user_id
+`).filter((p) => p.includes(' error['))).toEqual([
+      "policies.yaml:13:19 error[manifest/missing-user-table] tables.calls.legacy_owner: `legacy_owner` needs the users table, so that an owner is visible only to their own tenant\n  help: declare it under `user:`, e.g. `references: users(id)`; without it, setting the user variable would reach any user's rows",
+    ]);
+    expect(problems(`${HEAD}user:
+  references: accounts(id)
+tables:
+  accounts: { mode: exempt, reason: r }
+`)).toEqual([
+      'policies.yaml:10:15 error[manifest/path-without-tenant] user.references: the users table accounts has no company_id column, so an owner cannot be tied to the current tenant\n  help: scope accounts (mode: tenant), or mark it `existing_column: uuid`',
+    ]);
+    const m = model(`${HEAD}user:
+  references: users(id)
+tables:
+  users: { existing_column: uuid, unresolved: keep }
+  calls:
+    unresolved: keep
+    legacy_owner: user_id
+`);
+    expect(m.user).toEqual({ setting: 'app.user_id', type: 'uuid', table: 'users', key: 'id' });
   });
 });
 

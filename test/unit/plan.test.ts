@@ -80,8 +80,9 @@ describe('planTenancy: ordering', () => {
 
 describe('planTenancy: modes', () => {
   const plan = planOf(`${HEAD}roles: { app: { name: app }, cross_tenant: { name: admin } }
+user: { references: users(id) }
 tables:
-  users: { mode: exempt, reason: r, existing_column: uuid }
+  users: { mode: exempt, reason: r, existing_column: uuid, commands: [select] }
   templates: { mode: shared, backfill: owner_id -> users }
   calls: { backfill: user_id -> users, unresolved: keep, legacy_owner: user_id }
   notes: { existing_column: uuid }
@@ -95,8 +96,9 @@ tables:
   });
 
   it('gives shared tables read-only global rows and legacy tables the owner rule', () => {
-    const tables = planTables(modelOf(`${HEAD}tables:
-  users: { mode: exempt, reason: r, existing_column: uuid }
+    const tables = planTables(modelOf(`${HEAD}user: { references: users(id) }
+tables:
+  users: { mode: exempt, reason: r, existing_column: uuid, commands: [select] }
   templates: { mode: shared }
   calls: { legacy_owner: user_id, unresolved: keep }
 `));
@@ -110,7 +112,7 @@ tables:
     ]);
     const legacy = policiesFor(tables.get('public.calls')!, plan.settings);
     expect(legacy[0]?.using).toBe(
-      "(company_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (company_id IS NULL AND user_id = NULLIF(current_setting('app.user_id', true), '')::uuid)",
+      "(company_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (company_id IS NULL AND user_id = (SELECT u.id FROM public.users AS u WHERE u.id = NULLIF(current_setting('app.user_id', true), '')::uuid AND u.company_id = NULLIF(current_setting('app.company_id', true), '')::uuid))",
     );
     expect(legacy[1]?.check).toBe("company_id = NULLIF(current_setting('app.company_id', true), '')::uuid");
     expect(legacy.slice(-1)[0]).toEqual({ name: 'rlsgen_cross_tenant_read', command: 'SELECT', role: 'admin', using: 'true', check: null });
@@ -201,7 +203,63 @@ describe('planTenancy: incremental', () => {
 
   it('the example manifest plans every scoped table once', () => {
     const plan = planOf(readFileSync('policies.yaml', 'utf8'));
-    expect(plan.steps.filter((s) => s.step.kind === 'enable-policies')).toHaveLength(27);
+    expect(plan.steps.filter((s) => s.step.kind === 'enable-policies')).toHaveLength(31);
+  });
+});
+
+describe('planTenancy: lookups, the tenant table and retiring legacy owners', () => {
+  const BASE = `${HEAD}user: { references: users(id) }
+tables:
+  companies: { commands: [select] }
+  users: { existing_column: uuid, unresolved: keep }
+  calls:
+    backfill: user_id -> users
+    unresolved: keep
+    legacy_owner: user_id
+    foreign_keys: { user_id: users }
+`;
+  const LOOKUPS = `lookups:
+  user_by_email: { table: users, key: email, returns: [id, company_id] }
+`;
+
+  it('scopes the tenant table with its enforce step only, matched on its key', () => {
+    const plan = planOf(BASE);
+    expect(slugs(plan).filter((s) => s.endsWith('_companies'))).toEqual(['enable_policies_companies']);
+    const companies = planTables(modelOf(BASE)).get('public.companies');
+    expect(companies).toMatchObject({ root: true, column: 'id', commands: ['select'] });
+    const settings = plan.settings;
+    expect(policiesFor(companies ?? (undefined as never), settings)[0]?.using).toBe("id = NULLIF(current_setting('app.company_id', true), '')::uuid");
+  });
+
+  it('binds the legacy owner branch to the users of the current tenant', () => {
+    const plan = planOf(BASE);
+    const calls = planTables(modelOf(BASE)).get('public.calls');
+    expect(policiesFor(calls ?? (undefined as never), plan.settings)[0]?.using).toBe(
+      "(company_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (company_id IS NULL AND user_id = (SELECT u.id FROM public.users AS u WHERE u.id = NULLIF(current_setting('app.user_id', true), '')::uuid AND u.company_id = NULLIF(current_setting('app.company_id', true), '')::uuid))",
+    );
+  });
+
+  it('retires the owner branch in one generate once unresolved is fail', () => {
+    const retired = BASE.replace('    unresolved: keep\n    legacy_owner: user_id\n', '');
+    const plan = planOf(retired, BASE);
+    expect(slugs(plan)).toEqual(['require_tenant_calls', 'validate_tenant_calls', 'set_not_null_calls', 'replace_policies_calls']);
+    const calls = planTables(modelOf(retired)).get('public.calls');
+    expect(policiesFor(calls ?? (undefined as never), plan.settings).map((p) => p.using)).not.toContain(expect.stringContaining('app.user_id'));
+  });
+
+  it('plans lookups in a file of their own, and only what changed afterwards', () => {
+    const first = planOf(`${BASE}${LOOKUPS}`);
+    expect(slugs(first).slice(-1)).toEqual(['lookups']);
+    const step = first.steps.slice(-1)[0]?.step;
+    expect(step).toMatchObject({ kind: 'lookups', previous: null, drop: [], create: [{ name: 'user_by_email', key: ['email'], returns: ['id', 'company_id'] }] });
+    expect(step?.kind === 'lookups' ? step.access : []).toEqual([
+      { table: { schema: 'public', name: 'users' }, from: null, to: { table: { schema: 'public', name: 'users' }, columns: ['company_id', 'email', 'id'], policy: true } },
+    ]);
+    expect(slugs(planOf(`${BASE}${LOOKUPS}`, `${BASE}${LOOKUPS}`))).toEqual([]);
+    const added = planOf(`${BASE}${LOOKUPS}  call_by_id: { table: calls, key: id, returns: [company_id] }\n`, `${BASE}${LOOKUPS}`).steps[0]?.step;
+    expect(added).toMatchObject({ kind: 'lookups', drop: [], create: [{ name: 'call_by_id' }], access: [{ table: { name: 'calls' }, from: null }] });
+    const removed = planOf(BASE, `${BASE}${LOOKUPS}`).steps[0]?.step;
+    expect(removed).toMatchObject({ kind: 'lookups', next: null, create: [], drop: [{ name: 'user_by_email' }], access: [{ to: null }] });
   });
 });
 

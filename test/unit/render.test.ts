@@ -85,7 +85,7 @@ describe('migration files', () => {
 
   it('says why each exempt table is exempt', () => {
     const exempt = files.find((f) => f.step === 'exempt-tables');
-    expect(exempt?.up).toContain('--   public.users: sign-in finds the user by email before any tenant is known');
+    expect(exempt?.up).toContain('--   public.roles: the three role names (user, admin, super_admin), identical for every company');
   });
 });
 

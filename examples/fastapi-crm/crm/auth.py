@@ -1,22 +1,13 @@
-"""Bearer tokens naming a user: a stand-in for the application's JWTs (stdlib HMAC)."""
+"""Opaque bearer tokens: the client holds the token, the sessions table its sha256."""
 
 import hashlib
-import hmac
-import uuid
-from typing import Optional
+import secrets
 
 
-def issue_token(secret: bytes, user_id: uuid.UUID) -> str:
-    mac = hmac.new(secret, str(user_id).encode(), hashlib.sha256).hexdigest()
-    return f"{user_id}.{mac}"
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def read_token(secret: bytes, token: str) -> Optional[uuid.UUID]:
-    user, _, mac = token.partition(".")
-    expected = hmac.new(secret, user.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, mac):
-        return None
-    try:
-        return uuid.UUID(user)
-    except ValueError:
-        return None
+def token_hash(token: str) -> str:
+    """What sessions.token_hash stores, and what lookups.session_by_token is found by."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -17,6 +17,19 @@ class User(Base):
     is_deleted = Column(Boolean, nullable=False)
 
 
+class UserSession(Base):
+    """A signed-in client: only the sha256 of its bearer token is stored."""
+
+    __tablename__ = "sessions"
+    id = Column(UUID(as_uuid=True), primary_key=True, server_default=FetchedValue())
+    user_id = Column(UUID(as_uuid=True), ForeignKey("users.id"), nullable=False)
+    # The database fills it from the transaction's tenant (rlsgen's column default).
+    company_id = Column(UUID(as_uuid=True), server_default=FetchedValue())
+    token_hash = Column(Text, nullable=False)
+    user_agent = Column(Text)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     id = Column(UUID(as_uuid=True), primary_key=True, server_default=FetchedValue())

@@ -44,3 +44,13 @@ class DealOut(DealIn, Stored):
 class DealSummary(BaseModel):
     deals: int
     total_value: Decimal
+
+
+class SignIn(BaseModel):
+    email: str
+    password: str
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crm_testing import SECRET, as_user
+from crm_testing import as_user, password_of
 from crm.deps import get_db
 from crm.main import create_app
 from crm.models import Contact
@@ -63,22 +63,46 @@ def test_a_deal_cannot_point_at_another_companys_contact(client) -> None:
     assert own.json()["company_id"] == SUNSTONE
 
 
-@pytest.mark.parametrize("user", ["user:superadmin", "user:orphan"])
-def test_users_without_a_company_get_403_and_nothing_else(client, user: str) -> None:
+def test_a_super_admins_session_gets_403_and_nothing_else(client) -> None:
+    # Found by its token through lookups.session_by_token: the user, and no company.
     for path in ("/api/contacts/", "/api/deals/", "/api/deals/summary"):
-        response = client.get(path, headers=as_user(user))
+        response = client.get(path, headers=as_user("user:superadmin"))
         assert (response.status_code, response.json()) == (403, {"detail": "No company associated with user"})
-    assert client.post("/api/contacts/", json={"first_name": "nobody"}, headers=as_user(user)).status_code == 403
+    assert client.post("/api/contacts/", json={"first_name": "nobody"}, headers=as_user("user:superadmin")).status_code == 403
 
 
-def test_no_token_or_a_forged_one_gets_401(client) -> None:
+def test_no_token_or_an_unknown_one_gets_401(client) -> None:
     assert client.get("/api/contacts/").status_code == 401
     forged = as_user(NADAN_USER)["Authorization"][:-4] + "0000"
     assert client.get("/api/contacts/", headers={"Authorization": forged}).status_code == 401
 
 
+def test_sign_in_through_the_lookup_opens_a_session_of_the_users_company(client, admin) -> None:
+    email = "sun2@example.com"
+    signed = client.post("/api/auth/login", json={"email": email, "password": password_of(email)})
+    assert signed.status_code == 200, signed.text
+    headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+    rows = client.get("/api/contacts/", headers=headers).json()
+    assert {row["company_id"] for row in rows} == {SUNSTONE}
+    # The session row belongs to the company (the database filled company_id); only its hash is stored.
+    assert admin_count(admin, "SELECT count(*) FROM sessions WHERE user_id = %s AND company_id = %s AND user_agent = 'testclient'", fx_id("user:sunstone:2"), SUNSTONE) >= 1
+
+
+def test_sign_in_refuses_a_wrong_password_and_an_unknown_email_alike(client) -> None:
+    wrong = client.post("/api/auth/login", json={"email": "sun2@example.com", "password": "pw:guess"})
+    unknown = client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "pw:nobody@example.com"})
+    pattern = client.post("/api/auth/login", json={"email": "%", "password": "pw:%"})
+    assert (wrong.status_code, wrong.json()) == (unknown.status_code, unknown.json()) == (pattern.status_code, pattern.json()) == (401, {"detail": "Incorrect email or password"})
+
+
+@pytest.mark.parametrize("email", ["admin@example.com", "orphan@example.com"])
+def test_users_without_a_company_cannot_sign_in_to_the_api(client, email: str) -> None:
+    response = client.post("/api/auth/login", json={"email": email, "password": password_of(email)})
+    assert (response.status_code, response.json()) == (403, {"detail": "No company associated with user"})
+
+
 def test_handlers_that_skip_the_tenant_or_name_another_company_fail(admin) -> None:
-    app = create_app(dialect_url(env_url("RLSGEN_CRM_URL"), "psycopg2"), SECRET)
+    app = create_app(dialect_url(env_url("RLSGEN_CRM_URL"), "psycopg2"))
     sessions = app.state.sessions
 
     @app.get("/api/forgetful/contacts")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
 
@@ -60,6 +62,19 @@ def admin_count(admin, sql: str, *params: object) -> int:
     with admin.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
+
+
+@contextmanager
+def legacy_call(admin, user_key: str) -> Iterator[str]:
+    """A call still without a company, of the fixture user ``user_key`` (a legacy_owner row), removed afterwards."""
+    with admin.cursor() as cursor:
+        cursor.execute("INSERT INTO calls (company_id, user_id) VALUES (NULL, %s) RETURNING id::text", (fx_id(user_key),))
+        call = cursor.fetchone()[0]
+    try:
+        yield call
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute("DELETE FROM calls WHERE id = %s", (call,))
 
 
 def _url_fixture(name: str, variable: str, doc: str):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
 
 from rlsgen_context import TenantContext, TenantContextError, TenantIdError, TenantRequiredError
 from rlsgen_sqlalchemy import pre_tenant, scope, set_tenant, tenant_connection
-from support import NADAN, SUNSTONE, SYNC_DRIVERS, admin_count, dialect_url, fx_id, unique
+from support import NADAN, SUNSTONE, SYNC_DRIVERS, admin_count, dialect_url, fx_id, legacy_call, unique
 
 Base = declarative_base()
 
@@ -136,7 +136,7 @@ def test_scoped_session_registries_are_scoped_too(driver: str, crm_url: str, sco
 
 
 @pytest.mark.parametrize("driver", SYNC_DRIVERS)
-def test_pre_tenant_steps_see_exempt_tables_and_no_tenant_rows(driver: str, crm_url: str, scoped) -> None:
+def test_pre_tenant_steps_see_lookups_and_exempt_tables_and_no_tenant_rows(driver: str, crm_url: str, scoped) -> None:
     engine, Session = scoped(crm_url, driver, pool_size=1, max_overflow=0)
     # Something outside rlsgen left a session-level value on the pooled connection.
     raw = engine.raw_connection()
@@ -149,16 +149,19 @@ def test_pre_tenant_steps_see_exempt_tables_and_no_tenant_rows(driver: str, crm_
     raw.close()
     with Session() as db:
         pre_tenant(db)
-        user = db.execute(text("SELECT company_id::text FROM users WHERE email = 'nadan1@example.com'")).scalar_one()
+        # Sign-in goes through the lookup; the users table itself shows nothing before a tenant.
+        user = db.execute(text("SELECT company_id::text FROM rlsgen_lookup.user_by_email('nadan1@example.com')")).scalar_one()
+        users = db.execute(text("SELECT count(*) FROM users")).scalar_one()
         contacts = db.execute(text("SELECT count(*) FROM contacts")).scalar_one()
-    assert (user, contacts) == (NADAN, 0)
+        roles = db.execute(text("SELECT count(*) FROM roles")).scalar_one()
+    assert (user, users, contacts, roles) == (NADAN, 0, 0, 3)
 
 
 @pytest.mark.parametrize("driver", SYNC_DRIVERS)
 def test_savepoints_keep_the_tenant_and_legacy_rows_their_owner(driver: str, crm_url: str, admin, scoped) -> None:
     engine, Session = scoped(crm_url, driver)
-    with Session() as db:
-        set_tenant(db, NADAN, user_id=fx_id("user:orphan"))
+    with legacy_call(admin, "user:nadan:1"), Session() as db:
+        set_tenant(db, NADAN, user_id=fx_id("user:nadan:1"))
         kept, dropped = unique("savepoint"), unique("savepoint rolled back")
         with db.begin_nested():
             db.add(Pipeline(name=kept))

@@ -31,6 +31,13 @@ export async function runAudit(output: Output, options: { databaseUrl?: string; 
         output.out('cross-tenant references (rows pointing at a row of another tenant):');
         for (const r of report.crossReferences) output.out(`  ${r.table}.${r.column} -> ${r.parent}: ${r.rows} row(s)`);
       }
+      for (const l of report.legacyOwners) {
+        output.out(
+          l.retirable
+            ? `legacy_owner ${l.table}.${l.ownerColumn}: no row is left without a ${column}; retire the owner branch: set tables.${l.table}.unresolved: fail (and remove legacy_owner), then rlsgen generate`
+            : `legacy_owner ${l.table}.${l.ownerColumn}: ${l.withoutTenant} row(s) still without a ${column}; the owner branch stays until they have one`,
+        );
+      }
       const unresolvable = report.tables.reduce((n, t) => n + (t.unresolvable ?? 0), 0);
       output.out(`${unresolvable} row(s) no backfill path resolves; ${report.crossReferences.reduce((n, r) => n + r.rows, 0)} cross-tenant reference(s)`);
       if (report.undetermined.length > 0) {

@@ -36,6 +36,25 @@ export function rolloutAdvice(model: Model): string[] {
   ];
 }
 
+/**
+ * The session settings the application's transactions need. A setting on the
+ * application role (ALTER ROLE crm_app SET ...) does not reach the logins
+ * that are its members (measured on PostgreSQL 15 and 18): it goes into
+ * every transaction, or onto each login.
+ */
+export function sessionAdvice(model: Model): string[] {
+  const timeout = model.roles.app.idleInTransactionSessionTimeout;
+  if (timeout === null) return [];
+  const literal = `'${timeout.replaceAll("'", "''")}'`;
+  return [
+    `Idle transactions: the application's transactions must run with idle_in_transaction_session_timeout = ${literal}.`,
+    `  A setting on ${model.roles.app.name} does not reach the logins that are its members, so set it where it takes effect:`,
+    `  rlsgen/runtime:  createTenantPool(pool, { idleInTransactionSessionTimeout: ${literal} }) sends it with the tenant in every transaction`,
+    `  other stacks:    SELECT set_config('idle_in_transaction_session_timeout', ${literal}, true) first in every transaction, or per login:`,
+    `                   ALTER ROLE <login> IN DATABASE <database> SET idle_in_transaction_session_timeout = ${literal};`,
+  ];
+}
+
 export function runGenerate(output: Output, options: { manifest: string; out: string; check: boolean; target?: Target }): number {
   const result = generateMigrations({ manifestPath: options.manifest, outDir: options.out, check: options.check, ...(options.target === undefined ? {} : { target: options.target }) });
   const outDir = relative(process.cwd(), options.out) || '.';
@@ -68,6 +87,9 @@ export function runGenerate(output: Output, options: { manifest: string; out: st
       if (distribute.length > 0) output.out(`  distribute  ${range(distribute).padEnd(10)}  Citus: distributes the tables by the tenant; blocks writes while it copies`);
       output.out();
       for (const line of rolloutAdvice(result.model)) output.out(line);
+      const session = sessionAdvice(result.model);
+      if (session.length > 0) output.out();
+      for (const line of session) output.out(line);
       return EXIT.ok;
     }
     default: {

@@ -14,8 +14,11 @@ export const banUniqueWithoutTenant: LintRule = {
   check(context) {
     const out = [];
     for (const table of context.tenantTables) {
+      // A lookup's key is unique across tenants by design: the lookup itself says whether a key exists.
+      const lookupKeys = (context.model?.lookups ?? []).filter((l) => l.tableName.schema === table.schema && l.tableName.name === table.name).map((l) => l.key);
       for (const index of table.indexes) {
         if (!index.unique || index.primary || index.columns.includes(context.tenantColumn)) continue;
+        if (lookupKeys.some((key) => index.columns.every((c) => c !== null && key.includes(c)))) continue;
         out.push(
           finding(this, tableObject(table), `unique index ${index.name} on ${table.schema}.${table.name} (${index.columns.map((c) => c ?? 'expression').join(', ')}) spans tenants: its duplicate-key error reveals other tenants' values`),
         );

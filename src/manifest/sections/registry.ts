@@ -4,6 +4,7 @@ import { acknowledgementsSection } from './acknowledgements.js';
 import { contextSection } from './context.js';
 import { databaseSection } from './database.js';
 import { functionsSection } from './functions.js';
+import { lookupsSection } from './lookups.js';
 import { migrationSection } from './migration.js';
 import { rolesSection } from './roles.js';
 import { tablesSection } from './tables.js';
@@ -34,6 +35,7 @@ export const SECTIONS = [
   functionsSection,
   acknowledgementsSection,
   databaseSection,
+  lookupsSection,
 ] as const satisfies readonly ManifestSection<keyof Model>[];
 
 // Fails to compile when a field of the Model has no section.

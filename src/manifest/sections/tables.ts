@@ -37,6 +37,7 @@ export const tablesSection = section({
         key: entry.key,
         name: entry.name,
         ...readMode(table),
+        tenantTable: table.isTenantTable,
         ...readExistingColumn(table),
         ...readPrimaryKey(table),
         ...readBackfill(table),

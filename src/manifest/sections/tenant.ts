@@ -19,9 +19,8 @@ export const tenantSection = section({
       if (entry !== undefined) {
         table = entry.key;
         tableName = entry.name;
-        if ((entry.raw.mode ?? 'tenant') !== 'exempt') {
-          const modePath = entry.raw.mode === undefined ? ['tables'] : ['tables', entry.key, 'mode'];
-          report.error(modePath, 'tenant-table-scoped', `the tenant table ${entry.key} cannot be tenant-scoped`, { help: 'declare it `mode: exempt` with a reason, or leave it out of `tables:`' }, entry.raw.mode === undefined ? entry.key : undefined);
+        if (entry.raw.mode === 'shared') {
+          report.error(['tables', entry.key, 'mode'], 'tenant-table-shared', `the tenant table ${entry.key} cannot be shared: it has no tenant column`, { help: '`mode: tenant` shows each tenant its own row; `mode: exempt` shows every row' });
         }
       } else {
         tableName = { schema: tenantRef.schema ?? defaults.schema, name: tenantRef.table };

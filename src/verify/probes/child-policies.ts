@@ -19,16 +19,18 @@ export const childPolicies: ObjectProbe = {
     const child = o.reached.table;
     const parent = o.scopedParent(child);
     if (parent === undefined) return null;
-    const kind = child.isPartition ? 'partition' : 'inheritance child';
+    // A sub-partition names its own parent, then the scoped table above it.
+    const under = child.parent !== null && qualified(child.parent) !== qualified(parent) ? `${qualified(child.parent)}, under ${qualified(parent)}` : qualified(parent);
+    const kind = `${child.isPartition ? 'partition' : 'inheritance child'} of ${under}`;
     const where = o.notA();
     const seen = o.reached.privileges.includes('SELECT') ? await o.countAs(o.a, where) : null;
     if (seen?.ok === true && seen.value > 0) {
-      return fail(this.id, `${kind} of ${qualified(parent)}; ${o.access}: as tenant A it reads ${rows(seen.value)} of other tenants`, o.reproduce(`SELECT count(*) AS n FROM ${o.name} WHERE ${where}`));
+      return fail(this.id, `${kind}; ${o.access}: as tenant A it reads ${rows(seen.value)} of other tenants`, o.reproduce(`SELECT count(*) AS n FROM ${o.name} WHERE ${where}`));
     }
     const written = writes(o.reached);
     if (!child.rlsEnabled && written.length > 0) {
-      return fail(this.id, `${kind} of ${qualified(parent)} without row-level security; ${o.access}: its ${written.join(', ')} are not checked against the tenant`);
+      return fail(this.id, `${kind} without row-level security; ${o.access}: its ${written.join(', ')} are not checked against the tenant`);
     }
-    return pass(this.id, `${kind} of ${qualified(parent)}: ${child.rlsEnabled ? 'row-level security on, ' : ''}no other tenant's row reachable directly`);
+    return pass(this.id, `${kind}: ${child.rlsEnabled ? 'row-level security on, ' : ''}no other tenant's row reachable directly`);
   },
 };

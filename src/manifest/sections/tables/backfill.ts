@@ -4,7 +4,7 @@ import { isParseError, parseHop, parseTableRef, type TableRef } from '../../refe
 import type { Segment } from '../../source-map.js';
 import { didYouMean } from '../../suggest.js';
 import { entryHasColumn, type TableEntry } from '../../table-index.js';
-import type { TableKeyInput } from './table-key.js';
+import { isTenantEntry, type TableKeyInput } from './table-key.js';
 
 /** The paths of `backfill:`, each with where it is written: one path, or each of `first_of:`. */
 function rawPaths(input: TableKeyInput): { path: RawPath; at: Segment[] }[] {
@@ -78,7 +78,7 @@ export function readBackfill(input: TableKeyInput): Pick<TableModel, 'backfill'>
   for (const { path, at } of rawPaths(input)) {
     const read = readPath(input, path, at);
     if (read === null) continue;
-    if (!entryHasColumn(read.last)) {
+    if (!entryHasColumn(read.last) || isTenantEntry(read.last, input.tenant)) {
       report.error(at, 'path-without-tenant', `backfill path ends at ${read.last.key}, which has no ${raw.tenant.column} column`, { help: `end the path at a tenant or shared table, or mark ${read.last.key} \`existing_column: ${input.tenant.type}\`` });
       continue;
     }

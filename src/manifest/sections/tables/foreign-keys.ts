@@ -31,7 +31,10 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
     const targetPk = target.raw.primary_key ?? defaults.primaryKey;
     const references = ref.column ?? (isTenantEntry(target, tenant) ? tenant.key : targetPk);
     const wantComposite = t.composite_foreign_keys !== false && (typeof spec === 'string' || spec.composite !== false);
-    const bothTenant = mode === 'tenant' && modeOf(target) === 'tenant';
+    // A shared table's tenant rows are checked too; its global rows (NULL
+    // tenant) are not, as a MATCH SIMPLE key skips rows with a NULL column.
+    // The tenant table is matched on its key by the tenant foreign key already.
+    const bothTenant = mode !== 'exempt' && modeOf(target) === 'tenant' && !isTenantEntry(target, tenant);
     if (wantComposite && bothTenant && references !== targetPk) {
       report.warning(fkPath, 'composite-needs-primary-key', `foreign key ${column} references ${target.key}(${references}), not its primary key; it stays single-column`, { help: 'composite (tenant, column) keys are built on the referenced table\'s (tenant, primary key) index' });
     }

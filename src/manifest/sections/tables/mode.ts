@@ -12,6 +12,13 @@ export function readMode(input: TableKeyInput): Pick<TableModel, 'mode' | 'reaso
     for (const field of ['backfill', 'unresolved', 'legacy_owner'] as const) {
       if (t[field] !== undefined) section.report.error(input.at(), 'exempt-field', `\`${field}\` only applies to tenant and shared tables`, {}, field);
     }
+  } else if (input.isTenantTable) {
+    // Each tenant's row is matched on the tenant key: nothing to add, fill or re-key.
+    for (const field of ['backfill', 'unresolved', 'legacy_owner', 'existing_column', 'foreign_keys', 'reason'] as const) {
+      if (t[field] !== undefined) {
+        section.report.error(input.at(), 'tenant-table-field', `\`${field}\` does not apply to the tenant table: in tenant mode each tenant sees the row whose ${input.tenant.key} is the current tenant`, {}, field);
+      }
+    }
   }
   return { mode, reason: mode === 'exempt' ? (t.reason ?? (input.isTenantTable ? 'the tenant table itself' : null)) : null };
 }

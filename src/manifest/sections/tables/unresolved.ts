@@ -10,7 +10,7 @@ export function readUnresolved(input: TableKeyInput): Pick<TableModel, 'unresolv
     report.error(input.at(), 'shared-unresolved', '`unresolved` does not apply to shared tables: their rows without a tenant are the global rows', {}, 'unresolved');
   }
   const unresolved = mode === 'shared' ? 'keep' : (t.unresolved ?? 'fail');
-  if (mode === 'tenant' && unresolved === 'keep' && section.built('roles').crossTenant === null) {
+  if (mode === 'tenant' && unresolved === 'keep' && !input.isTenantTable && section.built('roles').crossTenant === null) {
     report.warning(input.at('unresolved'), 'unreachable-rows', 'rows kept without a tenant are visible to no role: no roles.cross_tenant is declared');
   }
   if (section.built('target') === 'citus' && mode === 'tenant' && unresolved === 'keep') {

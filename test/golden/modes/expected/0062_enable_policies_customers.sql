@@ -2,7 +2,8 @@
 -- public.customers (tenant table): row-level security on, enabled and FORCED
 -- (without FORCE the table's owner skips every policy), with one permissive
 -- policy per command for wa_app:
---   rows visible: its tenant's rows, plus rows still without a tenant whose owner_id is the user in app.user_id
+--   rows visible: its tenant's rows, plus rows still without a tenant whose
+--   owner_id is the user in app.user_id, while that user is one of the current tenant's
 --   rows written: only with its own tenant, checked on INSERT and on the new
 --   row of UPDATE (WITH CHECK), so no row moves to another tenant.
 -- With app.company_id unset or empty nothing is visible and nothing can be
@@ -44,17 +45,17 @@ ALTER TABLE public.customers FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY rlsgen_tenant_select ON public.customers
   AS PERMISSIVE FOR SELECT TO wa_app
-  USING ((organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (organization_id IS NULL AND owner_id = NULLIF(current_setting('app.user_id', true), '')::uuid));
+  USING ((organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (organization_id IS NULL AND owner_id = (SELECT u.id FROM public.users AS u WHERE u.id = NULLIF(current_setting('app.user_id', true), '')::uuid AND u.organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid)));
 CREATE POLICY rlsgen_tenant_insert ON public.customers
   AS PERMISSIVE FOR INSERT TO wa_app
   WITH CHECK (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_update ON public.customers
   AS PERMISSIVE FOR UPDATE TO wa_app
-  USING ((organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (organization_id IS NULL AND owner_id = NULLIF(current_setting('app.user_id', true), '')::uuid))
+  USING ((organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (organization_id IS NULL AND owner_id = (SELECT u.id FROM public.users AS u WHERE u.id = NULLIF(current_setting('app.user_id', true), '')::uuid AND u.organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid)))
   WITH CHECK (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
 CREATE POLICY rlsgen_tenant_delete ON public.customers
   AS PERMISSIVE FOR DELETE TO wa_app
-  USING ((organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (organization_id IS NULL AND owner_id = NULLIF(current_setting('app.user_id', true), '')::uuid));
+  USING ((organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid) OR (organization_id IS NULL AND owner_id = (SELECT u.id FROM public.users AS u WHERE u.id = NULLIF(current_setting('app.user_id', true), '')::uuid AND u.organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid)));
 CREATE POLICY rlsgen_cross_tenant_read ON public.customers
   AS PERMISSIVE FOR SELECT TO wa_admin
   USING (true);

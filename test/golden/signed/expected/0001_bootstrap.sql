@@ -237,11 +237,47 @@ BEGIN
     $body$$sql$, crypto);
 END
 $rlsgen$;
+-- The user variable of legacy_owner rows is signed the same way, as
+-- `u1.<expires>.<backend pid>.<hmac>.<user>`: the prefix keeps a tenant token
+-- from passing for a user token. rlsgen.verified_user_uuid() returns the user, or NULL.
+DO $rlsgen$
+DECLARE
+  crypto text;
+BEGIN
+  SELECT n.nspname INTO crypto
+    FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
+   WHERE e.extname = 'pgcrypto';
+  EXECUTE pg_catalog.format($sql$
+    CREATE OR REPLACE FUNCTION rlsgen.verified_user_uuid() RETURNS uuid
+      LANGUAGE plpgsql STABLE SECURITY DEFINER
+      SET search_path = pg_catalog, %I
+    AS $body$
+    DECLARE
+      token text := NULLIF(current_setting('app.user_id', true), '');
+      parts text[];
+      key bytea;
+    BEGIN
+      IF token IS NULL THEN RETURN NULL; END IF;
+      parts := regexp_match(token, '^u1\.(\d{1,18})\.(\d{1,10})\.([0-9a-f]{64})\.(.+)$');
+      IF parts IS NULL OR parts[2]::bigint <> pg_backend_pid() THEN RETURN NULL; END IF;
+      IF parts[1]::bigint <> 0 AND parts[1]::bigint < extract(epoch FROM now()) THEN RETURN NULL; END IF;
+      SELECT s.secret INTO key FROM rlsgen.context_secret AS s WHERE s.id;
+      IF key IS NULL OR encode(hmac(convert_to('u1.' || parts[1] || '.' || parts[2] || '.' || parts[4], 'UTF8'), key, 'sha256'), 'hex') <> parts[3] THEN
+        RETURN NULL;
+      END IF;
+      RETURN parts[4]::uuid;
+    END
+    $body$$sql$, crypto);
+END
+$rlsgen$;
 REVOKE ALL ON FUNCTION rlsgen.verified_tenant_uuid() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rlsgen.verified_user_uuid() FROM PUBLIC;
 GRANT USAGE ON SCHEMA rlsgen TO wa_signed_app;
 GRANT EXECUTE ON FUNCTION rlsgen.verified_tenant_uuid() TO wa_signed_app;
+GRANT EXECUTE ON FUNCTION rlsgen.verified_user_uuid() TO wa_signed_app;
 GRANT USAGE ON SCHEMA rlsgen TO wa_signed_admin;
 GRANT EXECUTE ON FUNCTION rlsgen.verified_tenant_uuid() TO wa_signed_admin;
+GRANT EXECUTE ON FUNCTION rlsgen.verified_user_uuid() TO wa_signed_admin;
 
 -- Where an interrupted backfill resumes: the last key it committed.
 CREATE TABLE IF NOT EXISTS rlsgen.backfill_progress (

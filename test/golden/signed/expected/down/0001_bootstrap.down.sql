@@ -7,6 +7,7 @@ SET LOCAL statement_timeout = '30s';
 -- The roles' schema privileges as they were before.
 CALL rlsgen.restore_access('0001_bootstrap', ARRAY['wa_signed_app', 'wa_signed_admin']::name[]);
 DROP FUNCTION IF EXISTS rlsgen.verified_tenant_uuid();
+DROP FUNCTION IF EXISTS rlsgen.verified_user_uuid();
 DROP TABLE IF EXISTS rlsgen.context_secret;
 REVOKE USAGE ON SCHEMA rlsgen FROM wa_signed_app;
 REVOKE USAGE ON SCHEMA rlsgen FROM wa_signed_admin;

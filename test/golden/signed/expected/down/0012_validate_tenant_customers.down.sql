@@ -1,3 +1,0 @@
--- rlsgen: {"step":"validate-tenant","stage":"prepare","table":"public.customers"}
--- Rollback: nothing to undo (validation changes no data and no definition).
-SELECT 1;
