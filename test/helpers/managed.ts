@@ -39,7 +39,7 @@ export interface ManagedDatabase {
 export interface ManagedOptions {
   /** Attributes of the administrator (default `CREATEROLE CREATEDB`). */
   readonly attributes?: string;
-  /** SQL the superuser runs before the administrator applies the migrations ({admin}, {app}, {cross} replaced by quoted names). */
+  /** SQL the superuser runs before the administrator applies the migrations ({admin}, {app}, {cross}, {lookup} replaced by quoted names). */
   readonly before?: string;
   /** Apply the migrations (default true). */
   readonly apply?: boolean;
@@ -59,9 +59,10 @@ export async function managedDatabase(server: TestServer, options: ManagedOption
   const password = randomBytes(12).toString('hex');
   const app = model.roles.app.name;
   const cross = model.roles.crossTenant?.name ?? '';
+  const lookup = model.roles.lookup.name;
   await withClient(server.connection, (c) => c.query(`CREATE ROLE ${quoteIdent(adminRole)} LOGIN ${options.attributes ?? 'CREATEROLE CREATEDB'} NOSUPERUSER NOBYPASSRLS PASSWORD '${password}'`));
   const admin: ConnectionInfo = { ...server.connection, user: adminRole, password, database: 'postgres' };
-  const fill = (sql: string) => sql.replaceAll('{admin}', quoteIdent(adminRole)).replaceAll('{app}', quoteIdent(app)).replaceAll('{cross}', quoteIdent(cross));
+  const fill = (sql: string) => sql.replaceAll('{admin}', quoteIdent(adminRole)).replaceAll('{app}', quoteIdent(app)).replaceAll('{cross}', quoteIdent(cross)).replaceAll('{lookup}', quoteIdent(lookup));
   if (options.before !== undefined) await withClient(server.connection, (c) => c.query(fill(options.before ?? '')));
   await withClient(server.connection, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(adminRole)}`));
   const adminDb = { ...admin, database: name };

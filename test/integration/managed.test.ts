@@ -114,14 +114,14 @@ describe.each(testServers())('verify without a superuser on $label', (server) =>
     // ADMIN OPTION, and nothing on the cross-tenant role.
     const db = await managedDatabase(server, {
       attributes: 'NOCREATEROLE',
-      before: 'CREATE ROLE {app} NOLOGIN; CREATE ROLE {cross} NOLOGIN; GRANT {app} TO {admin} WITH ADMIN OPTION;',
+      before: 'CREATE ROLE {app} NOLOGIN; CREATE ROLE {cross} NOLOGIN; CREATE ROLE {lookup} NOLOGIN; GRANT {app}, {lookup} TO {admin} WITH ADMIN OPTION;',
     });
     try {
       const result = await verify(db.model, db.admin);
       expect(failures(result)).toEqual([]);
       expect(result.ok).toBe(false);
       const skipped = skippedChecks(result);
-      expect(new Set(skipped.map((s) => s.check.check))).toEqual(new Set(['cross-read', 'cross-write']));
+      expect(new Set(skipped.map((s) => s.check.check))).toEqual(new Set(['cross-read', 'cross-write', 'tenant-row']));
       expect(skipped[0]?.check.detail).toContain(`${db.admin.user} cannot act as ${db.cross}: GRANT ${db.cross} TO ${db.admin.user} failed`);
     } finally {
       await db.drop();
@@ -129,7 +129,8 @@ describe.each(testServers())('verify without a superuser on $label', (server) =>
   });
 
   it('names the missing privilege when it cannot act as the application role', async () => {
-    const db = await managedDatabase(server, { attributes: 'NOCREATEROLE', before: 'CREATE ROLE {app} NOLOGIN; CREATE ROLE {cross} NOLOGIN;' });
+    // The roles made beforehand; the administrator may own the lookups (it can SET ROLE to their role), nothing on the application role.
+    const db = await managedDatabase(server, { attributes: 'NOCREATEROLE', before: 'CREATE ROLE {app} NOLOGIN; CREATE ROLE {cross} NOLOGIN; CREATE ROLE {lookup} NOLOGIN; GRANT {lookup} TO {admin};' });
     try {
       const before = await leftovers(db.superuser);
       const error = await verify(db.model, db.admin).catch((e: unknown) => e);
@@ -186,7 +187,7 @@ describe.each(testServers())('verify without a superuser on $label', (server) =>
       expect(result.roleChecks.find((c) => c.check === 'predefined-role')?.status).toBe('fail');
       // What it opens is probed too: tables no grant of the manifest reaches, read through pg_read_all_data.
       const opened = result.objects.filter((o) => o.via.includes('pg_read_all_data')).map((o) => o.object);
-      expect(opened).toEqual(expect.arrayContaining(['table public.companies', 'table public.users']));
+      expect(opened).toEqual(expect.arrayContaining(['sequence public.audit_logs_id_seq', 'table public.roles']));
     } finally {
       await db.drop();
     }
@@ -222,7 +223,7 @@ describe.each(testServers())('verify without a superuser on $label', (server) =>
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`connected as ${db.admin.user} (not a superuser), acting as ${db.app} with SET ROLE`);
-      expect(run.stdout).toMatch(/^PASS: no tenant can read or change another tenant's rows in any of the 27 scoped tables/m);
+      expect(run.stdout).toMatch(/^PASS: no tenant can read or change another tenant's rows in any of the \d+ scoped tables/m);
       // The same run, killed (SIGKILL) once it is probing as the application role.
       const child = spawn(process.execPath, [resolve('dist/src/cli/main.js'), ...args], { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
       const exited = new Promise<void>((r) => child.on('exit', () => r()));
