@@ -4,9 +4,18 @@ import type pg from 'pg';
 import { openServer, type ServerSpec } from '../src/db/open-server.js';
 import type { ServerHandle } from '../src/db/server.js';
 
-/** `--database-url URL` (or DATABASE_URL) for a server of yours; embedded PostgreSQL otherwise. */
-export async function benchServer(databaseUrl: string | undefined): Promise<ServerHandle> {
-  const spec: ServerSpec = databaseUrl !== undefined && databaseUrl !== '' ? { kind: 'url', url: databaseUrl } : { kind: 'embedded' };
+/**
+ * `--database-url URL` (or DATABASE_URL) for a server of yours; `--pg-bin DIR`
+ * for a throwaway server from installed binaries (Debian's
+ * /usr/lib/postgresql/15/bin); embedded PostgreSQL otherwise.
+ */
+export async function benchServer(databaseUrl: string | undefined, pgBin?: string): Promise<ServerHandle> {
+  const spec: ServerSpec =
+    databaseUrl !== undefined && databaseUrl !== ''
+      ? { kind: 'url', url: databaseUrl }
+      : pgBin !== undefined && pgBin !== ''
+        ? { kind: 'binaries', binDir: pgBin }
+        : { kind: 'embedded' };
   return openServer(spec);
 }
 

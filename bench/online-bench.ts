@@ -1,48 +1,76 @@
 /**
- * `npm run bench:online`: the prepare stage applied under application load,
- * beside the seed's hand-written migration under the same load.
+ * `npm run bench:online [-- --rows 1000000,5000000]`: the prepare stage of
+ * rlsgen's generated migration against a careful hand-written online
+ * migration doing the same work (bench/hand-migration.sql), side by side in
+ * one run, under the load of the not-yet-updated application.
  *
- * The seed CRM with `--rows` calls (no company_id yet) and `--rows` contacts
- * (company_id present, 1% legacy NULL rows). `--clients` connections play the
- * not-yet-updated application: inserts without company_id, updates by id,
- * selects by owner. After a baseline, each migration runs under that load:
- *   rlsgen     rlsgen apply --stage prepare (lock_timeout, retries, concurrent
- *              indexes, batched backfill, NOT NULL through a validated CHECK)
- *   seed-002   ADD COLUMN ... REFERENCES, CREATE INDEX, one UPDATE, SET NOT NULL
- * and the application's latency (max, p99) and failures are compared. A last
- * section times the batched backfill against a single UPDATE of the same rows.
+ * For each row count: the seed CRM with that many calls (no company_id) and
+ * contacts (company_id present, 1% NULL), loaded once into a template
+ * database and copied for every run. Writers and readers of the old
+ * application (bench/online-load.ts) run at a fixed rate through each
+ * migration; the table reports, per migration, its wall time, the backfill's
+ * rows/s, and the application's longest statement (the stall), p99,
+ * statements of 100 ms or more, and failed statements.
+ *
+ * At the first row count, two more measurements:
+ *   - the backfill alone, without load, on identical copies of calls:
+ *     rlsgen.backfill against the hand-written loop, and against the same loop
+ *     with the tenant foreign key already in place (the order rlsgen used to
+ *     generate), alternated over --rounds rounds (0 skips it);
+ *   - rlsgen prepare with a long-running reader: a report query holding ACCESS
+ *     SHARE on calls for --reader-seconds, during the first DDL step and again
+ *     during the constraint steps after the backfill. lock_timeout and retry
+ *     must keep every application statement under lock_timeout + 200 ms.
+ *
+ * Row counts from --rows or RLSGEN_BENCH_ROWS (comma-separated). The server:
+ * embedded PostgreSQL, --pg-bin /usr/lib/postgresql/15/bin for installed
+ * binaries, or --database-url.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { applyMigrations } from '../src/apply/apply-migrations.js';
-import { type ConnectionInfo, createDatabase, withClient } from '../src/db/server.js';
+import { applyMigrations, type ApplyEvent } from '../src/apply/apply-migrations.js';
+import { type ConnectionInfo, connectionFor, dropDatabase, type ServerHandle, withClient } from '../src/db/server.js';
+import { quoteIdent } from '../src/sql/quote.js';
 import { generateMigrations } from '../src/write/generate-migrations.js';
-import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, ms, percentile } from './bench-support.js';
+import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, median } from './bench-support.js';
+import { readHandSteps, runHandMigration } from './hand-migration.js';
+import { type LatencySummary, type Sample, startLoad, summarize } from './online-load.js';
 
 const { values: args } = parseArgs({
   options: {
     'database-url': { type: 'string' },
-    rows: { type: 'string', default: '1000000' },
-    clients: { type: 'string', default: '4' },
-    'baseline-seconds': { type: 'string', default: '10' },
+    'pg-bin': { type: 'string' },
+    rows: { type: 'string', default: process.env['RLSGEN_BENCH_ROWS'] ?? '1000000' },
+    writers: { type: 'string', default: '4' },
+    readers: { type: 'string', default: '2' },
+    rate: { type: 'string', default: '60' },
+    'batch-size': { type: 'string', default: '2000' },
     'lock-timeout': { type: 'string', default: '1s' },
+    'baseline-seconds': { type: 'string', default: '10' },
+    'reader-seconds': { type: 'string', default: '30' },
+    rounds: { type: 'string', default: '3' },
+    'no-long-reader': { type: 'boolean', default: false },
   },
 });
-const ROWS = Number(args.rows);
-const CLIENTS = Number(args.clients);
-const BASELINE_MS = Number(args['baseline-seconds']) * 1000;
+const ROW_COUNTS = (args.rows ?? '').split(',').map((r) => Number(r.replaceAll('_', '').trim()));
+if (ROW_COUNTS.length === 0 || ROW_COUNTS.some((n) => !Number.isSafeInteger(n) || n < 10_000)) {
+  throw new Error(`--rows takes row counts of at least 10000, comma-separated (got ${JSON.stringify(args.rows)})`);
+}
+const SHAPE = { writers: Number(args.writers), readers: Number(args.readers), rate: Number(args.rate), users: 2000 };
+const BATCH = Number(args['batch-size']);
 const LOCK_TIMEOUT = args['lock-timeout'] ?? '1s';
+const BASELINE_MS = Number(args['baseline-seconds']) * 1000;
+const READER_SECONDS = Number(args['reader-seconds']);
+const ROUNDS = Number(args.rounds);
 const TENANTS = 100;
-const USERS = 2000;
 
 const MANIFEST = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
 roles: { app: { name: online_app } }
-migration: { lock_timeout: ${LOCK_TIMEOUT}, batch_size: 5000 }
+migration: { lock_timeout: ${LOCK_TIMEOUT}, batch_size: ${BATCH} }
 tables:
   companies: { mode: exempt, reason: the tenant table, commands: [select] }
   users: { mode: exempt, reason: sign-in, existing_column: uuid, commands: [select] }
@@ -55,219 +83,352 @@ tables:
     foreign_keys: { owner_id: users }
 `;
 
-const SEED_STYLE = [
-  'ALTER TABLE calls ADD COLUMN IF NOT EXISTS company_id uuid REFERENCES companies(id)',
-  'CREATE INDEX IF NOT EXISTS idx_calls_company_id ON calls(company_id)',
-  'UPDATE calls c SET company_id = u.company_id FROM users u WHERE c.user_id = u.id AND c.company_id IS NULL',
-  'ALTER TABLE calls ALTER COLUMN company_id SET NOT NULL',
-  'CREATE INDEX IF NOT EXISTS idx_contacts_company_id ON contacts(company_id)',
-  'UPDATE contacts c SET company_id = u.company_id FROM users u WHERE c.owner_id = u.id AND c.company_id IS NULL',
-  'ALTER TABLE contacts ALTER COLUMN company_id SET NOT NULL',
-];
-
-interface Sample {
-  readonly at: number;
-  readonly ms: number;
-  readonly ok: boolean;
-  readonly error?: string;
-}
-
-async function prepareDatabase(connection: ConnectionInfo): Promise<void> {
+/** The seed CRM with `rows` calls and contacts, foreign-key checks skipped while loading where the role may. */
+async function loadTemplate(connection: ConnectionInfo, rows: number): Promise<void> {
   await withClient(connection, async (c) => {
     await c.query(CRM_SCHEMA);
-    await loadCrmRows(c, { tenants: TENANTS, contacts: ROWS, deals: 0 });
-    // 1% legacy contacts without company_id, as in the seeds.
-    await c.query(`UPDATE contacts SET company_id = NULL WHERE id IN (SELECT id FROM contacts ORDER BY id LIMIT ${Math.floor(ROWS / 100)})`);
-    await c.query(`INSERT INTO users (id, company_id, email, password_hash) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + g % ${TENANTS}))::uuid, 'x' || g, 'x' FROM generate_series(${TENANTS * 2 + 1}, ${USERS}) g`);
-    await loadCallRows(c, ROWS, USERS);
+    await c.query('SET session_replication_role = replica').catch(() => undefined);
+    await loadCrmRows(c, { tenants: TENANTS, contacts: rows, deals: 0 });
+    await c.query(`UPDATE contacts SET company_id = NULL WHERE id IN (SELECT id FROM contacts ORDER BY id LIMIT ${Math.floor(rows / 100)})`);
+    await c.query(
+      `INSERT INTO users (id, company_id, email, password_hash) SELECT md5('user:' || g)::uuid, md5('company:' || (1 + g % ${TENANTS}))::uuid, 'x' || g, 'x' FROM generate_series(${TENANTS * 2 + 1}, ${SHAPE.users}) g`,
+    );
+    await loadCallRows(c, rows, SHAPE.users);
+    await c.query('RESET session_replication_role');
     await c.query('CREATE INDEX calls_user_created ON calls (user_id, created_at)');
     await c.query('CREATE INDEX contacts_owner ON contacts (owner_id)');
-    await c.query('VACUUM ANALYZE');
+    await c.query('VACUUM (ANALYZE)');
+    await c.query('CHECKPOINT').catch(() => undefined);
   });
 }
 
-/** The old application: random inserts without company_id, updates by id, selects by owner. */
-function startLoad(connection: ConnectionInfo): { samples: Sample[]; stop: () => Promise<void> } {
-  const samples: Sample[] = [];
-  let running = true;
-  const clients: pg.Client[] = [];
-  let n = 0;
-  const loop = async (): Promise<void> => {
-    const client = new pg.Client({ ...connection, application_name: 'old application' });
-    client.on('error', () => undefined);
-    await client.connect();
-    clients.push(client);
-    while (running) {
-      const k = n++;
-      const user = `md5('user:' || ${1 + (k % USERS)})::uuid`;
-      const op = k % 5;
-      const sql =
-        op === 0 || op === 1
-          ? `INSERT INTO calls (user_id, duration_seconds) VALUES (${user}, 1)`
-          : op === 2
-            ? `INSERT INTO contacts (owner_id, first_name) VALUES (${user}, 'new')`
-            : op === 3
-              ? `UPDATE calls SET duration_seconds = duration_seconds + 1 WHERE id = md5('call:' || ${1 + ((k * 7919) % ROWS)})::uuid`
-              : `SELECT id, duration_seconds FROM calls WHERE user_id = ${user} ORDER BY created_at DESC LIMIT 20`;
-      const start = performance.now();
-      try {
-        await client.query(sql);
-        samples.push({ at: start, ms: performance.now() - start, ok: true });
-      } catch (error) {
-        samples.push({ at: start, ms: performance.now() - start, ok: false, error: (error as Error).message });
-      }
-    }
-  };
-  const loops = Array.from({ length: CLIENTS }, loop);
-  return {
-    samples,
-    stop: async () => {
-      running = false;
-      await Promise.allSettled(loops);
-      await Promise.allSettled(clients.map((c) => c.end()));
-    },
-  };
+/** A fresh copy of the template database (a file copy where the server can: PostgreSQL 15+). */
+async function cloneOf(server: ServerHandle, template: string, name: string): Promise<ConnectionInfo> {
+  const strategy = server.versionNum >= 150_000 ? ' STRATEGY FILE_COPY' : '';
+  await withClient(server.connection, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}${strategy}`));
+  return connectionFor(server, name);
 }
 
+/** What the migration was doing from `at` on (a file, a step). */
 interface Phase {
-  readonly wallMs: number;
-  readonly baseline: readonly Sample[];
-  readonly during: readonly Sample[];
-  readonly migrationError: string | null;
-  readonly backfillRowsPerSecond: number | null;
+  readonly name: string;
+  readonly at: number;
 }
 
-async function underLoad(connection: ConnectionInfo, migrate: () => Promise<number | null>): Promise<Phase> {
-  const load = startLoad(connection);
+interface Migration {
+  readonly backfillRows: number;
+  readonly backfillMs: number;
+  readonly retries: number;
+  readonly phases: readonly Phase[];
+}
+
+interface Run extends Migration {
+  readonly wallMs: number;
+  readonly baseline: LatencySummary;
+  readonly during: LatencySummary;
+  readonly error: string | null;
+  readonly leftWithoutTenant: number;
+}
+
+/** The old application runs for the baseline, then through `migrate`; its statements are split at the migration's start. */
+async function underLoad(connection: ConnectionInfo, rows: number, migrate: () => Promise<Migration>): Promise<Run> {
+  const load = startLoad(connection, { ...SHAPE, rows });
   await new Promise((r) => setTimeout(r, BASELINE_MS));
-  const split = performance.now();
-  let migrationError: string | null = null;
-  let backfillRowsPerSecond: number | null = null;
+  const start = performance.now();
+  let error: string | null = null;
+  let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
   try {
-    backfillRowsPerSecond = await migrate();
-  } catch (error) {
-    migrationError = (error as Error).message.split('\n')[0] ?? 'failed';
+    result = await migrate();
+  } catch (e) {
+    error = (e as Error).message.split('\n')[0] ?? 'failed';
   }
   const end = performance.now();
   await new Promise((r) => setTimeout(r, 500));
   await load.stop();
+  const left = await withClient(connection, async (c) =>
+    Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n),
+  );
+  const within = (s: Sample): boolean => s.at >= start && s.at <= end;
   return {
-    wallMs: end - split,
-    baseline: load.samples.filter((s) => s.at < split),
-    during: load.samples.filter((s) => s.at >= split && s.at <= end),
-    migrationError,
-    backfillRowsPerSecond,
+    ...result,
+    wallMs: end - start,
+    baseline: summarize(load.samples.filter((s) => s.at < start)),
+    during: summarize(load.samples.filter(within)),
+    error,
+    leftWithoutTenant: left,
   };
 }
 
-function report(name: string, phase: Phase): string[] {
-  const lat = (samples: readonly Sample[]) => samples.map((s) => s.ms);
-  const failed = phase.during.filter((s) => !s.ok);
-  const reasons = [...new Set(failed.map((s) => s.error))].slice(0, 3);
-  return [
-    `${name}:`,
-    `  migration wall time           ${(phase.wallMs / 1000).toFixed(1)} s${phase.migrationError === null ? '' : `  (FAILED: ${phase.migrationError})`}`,
-    `  app statements                ${phase.baseline.length} in the baseline, ${phase.during.length} during the migration`,
-    `  longest statement             baseline ${ms(maxOf(lat(phase.baseline)))}, during ${ms(maxOf(lat(phase.during)))}`,
-    `  p99                           baseline ${ms(percentile(lat(phase.baseline), 99))}, during ${ms(percentile(lat(phase.during), 99))}`,
-    `  failed app statements         ${failed.length}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`,
-    ...(phase.backfillRowsPerSecond === null ? [] : [`  backfill                      ${Math.round(phase.backfillRowsPerSecond).toLocaleString('en-US')} rows/s`]),
-  ];
+/** Holds ACCESS SHARE on calls for `seconds`, as a long report would; resolves once the lock is held. */
+async function longReader(connection: ConnectionInfo, seconds: number): Promise<{ finished: Promise<void> }> {
+  const reader = new pg.Client({ ...connection, application_name: 'long report' });
+  reader.on('error', () => undefined);
+  await reader.connect();
+  const pid = (await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+  const finished = reader
+    .query('SELECT pg_sleep($1) FROM calls LIMIT 1', [seconds])
+    .then(() => undefined, () => undefined)
+    .finally(() => reader.end().catch(() => undefined));
+  await withClient(connection, async (c) => {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await c.query("SELECT 1 FROM pg_locks WHERE pid = $1 AND relation = 'calls'::regclass AND granted", [pid]);
+      if (rows.length > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  });
+  return { finished };
+}
+
+/** rlsgen apply --stage prepare; `readers` starts the long reader before it and once more before the constraint steps. */
+function rlsgenPrepare(connection: ConnectionInfo, dir: string, readers: boolean): () => Promise<Migration> {
+  return async () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+    const firstConstraint = files.findIndex((f) => f.includes('_require_tenant_'));
+    const beforeConstraints = files[firstConstraint - 1];
+    const pending: Promise<unknown>[] = [];
+    if (readers) pending.push((await longReader(connection, READER_SECONDS)).finished);
+    let backfillRows = 0;
+    let backfillMs = 0;
+    let started = 0;
+    let retries = 0;
+    const phases: Phase[] = [];
+    const onEvent = (e: ApplyEvent): void => {
+      if (e.kind === 'file-start') phases.push({ name: e.file.fileName, at: performance.now() });
+      if (e.kind === 'retry') phases.push({ name: `${e.file.fileName} (waiting ${e.delayMs} ms to retry)`, at: performance.now() });
+      if (e.kind === 'waiting-for-table') phases.push({ name: `${e.file.fileName} (waiting for ${e.holders.length} long transaction(s) on ${e.table})`, at: performance.now() });
+      if (e.kind === 'backfill' && e.event === 'start') started = performance.now();
+      if (e.kind === 'backfill' && e.event === 'done') {
+        backfillMs += performance.now() - started;
+        backfillRows += e.total;
+      }
+      if (e.kind === 'retry') retries++;
+      if (readers && e.kind === 'file-done' && e.file.fileName === beforeConstraints) pending.push(longReader(connection, READER_SECONDS).then((r) => r.finished));
+    };
+    await applyMigrations({ connection, dir, stage: 'prepare', lockTimeout: LOCK_TIMEOUT, onEvent });
+    await Promise.all(pending);
+    return { backfillRows, backfillMs, retries, phases };
+  };
+}
+
+function handScript(connection: ConnectionInfo): () => Promise<Migration> {
+  return async () => {
+    const rows = await withClient(connection, async (c) =>
+      Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls) + (SELECT count(*) FROM contacts) AS n')).rows[0]?.n),
+    );
+    const run = await runHandMigration(connection, { lockTimeout: LOCK_TIMEOUT, batchSize: BATCH });
+    const backfillMs = run.steps.filter((s) => s.name.endsWith(': backfill')).reduce((a, s) => a + s.ms, 0);
+    return { backfillRows: rows, backfillMs, retries: run.retries, phases: run.steps.map((s) => ({ name: s.name, at: s.at })) };
+  };
+}
+
+type Contestant = 'rlsgen' | 'hand' | 'handWithForeignKey';
+
+interface LoopComparison {
+  readonly rows: number;
+  /** Wall time of each round. */
+  readonly wall: Record<Contestant, number[]>;
+  /** CPU time of the server process that ran it, where the server runs on this machine (null elsewhere). */
+  readonly cpu: Record<Contestant, (number | null)[]>;
+}
+
+/** User + system CPU of a local process in ms, from /proc (Linux), or null. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** The backfill of calls alone, without load, on identical copies: each contestant's wall time per round, in alternating order. */
+async function compareLoops(server: ServerHandle, template: string, dir: string): Promise<LoopComparison> {
+  const files = readdirSync(dir).sort();
+  const fileText = (part: string): string => readFileSync(join(dir, files.find((f) => f.includes(part)) ?? part), 'utf8');
+  const bootstrap = fileText('_bootstrap.sql');
+  const rlsgenBackfill = fileText('_backfill_calls.sql');
+  const handBackfill = readHandSteps().find((s) => s.name === 'calls: backfill')?.sql ?? '';
+  const contestants: Record<Contestant, (c: pg.Client) => Promise<void>> = {
+    rlsgen: async (c) => void (await c.query(rlsgenBackfill)),
+    hand: async (c) => void (await c.query(handBackfill)),
+    handWithForeignKey: async (c) => void (await c.query(handBackfill)),
+  };
+  const out: LoopComparison = { rows: 0, wall: { rlsgen: [], hand: [], handWithForeignKey: [] }, cpu: { rlsgen: [], hand: [], handWithForeignKey: [] } };
+  const names = Object.keys(contestants) as (keyof typeof contestants)[];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      const db = `online_loop_${process.pid}`;
+      const connection = await cloneOf(server, template, db);
+      try {
+        await withClient(connection, async (c) => {
+          c.on('notice', () => undefined);
+          await c.query('ALTER TABLE calls ADD COLUMN company_id uuid');
+          if (name === 'rlsgen') await c.query(bootstrap);
+          if (name === 'handWithForeignKey') await c.query('ALTER TABLE calls ADD CONSTRAINT calls_company_id_fkey FOREIGN KEY (company_id) REFERENCES companies (id) NOT VALID');
+          await c.query(`SET hand.batch_size = '${BATCH}'`);
+          await c.query('CHECKPOINT').catch(() => undefined);
+          const pid = Number((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+          const cpuBefore = cpuMs(pid);
+          const started = performance.now();
+          await contestants[name](c);
+          out.wall[name].push(performance.now() - started);
+          const cpuAfter = cpuMs(pid);
+          out.cpu[name].push(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
+          const { rows } = await c.query<{ n: string; open: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE company_id IS NULL) AS open FROM calls');
+          if (rows[0]?.open !== '0') throw new Error(`${name} left ${rows[0]?.open} calls without a tenant`);
+          (out as { rows: number }).rows = Number(rows[0]?.n);
+        });
+      } finally {
+        await dropDatabase(server, db);
+      }
+    }
+  }
+  return out;
+}
+
+const ms = (n: number): string => `${Math.round(n).toLocaleString('en-US')} ms`;
+const seconds = (n: number): string => `${(n / 1000).toFixed(1)} s`;
+const perSecond = (rows: number, msTaken: number): number => (msTaken <= 0 ? 0 : rows / (msTaken / 1000));
+const rate = (n: number): string => `${Math.round(n).toLocaleString('en-US')}`;
+const label = (n: number): string => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n.toLocaleString('en-US'));
+
+/** The longest statement, and what the migration was doing when it was sent. */
+function worstOf(run: Run): string {
+  const worst = run.during.worst;
+  if (worst === null) return '';
+  const phase = [...run.phases].reverse().find((p) => p.at <= worst.at);
+  return `${ms(worst.ms)} ${worst.op}${phase === undefined ? '' : `, during ${phase.name}`}`;
+}
+
+function row(rows: number, name: string, run: Run): string {
+  const d = run.during;
+  const failed = `${d.failed}${d.reasons.length > 0 ? ` (${d.reasons.join('; ')})` : ''}`;
+  const wall = `${seconds(run.wallMs)}${run.error === null ? '' : ` FAILED: ${run.error}`}`;
+  return `| ${label(rows)} | ${name} | ${wall} | ${rate(perSecond(run.backfillRows, run.backfillMs))} | ${ms(d.maxMs)} | ${d.p99Ms.toFixed(1)} ms | ${d.over100} | ${failed} | ${run.retries} | ${ms(run.baseline.maxMs)} |`;
 }
 
 async function main(): Promise<void> {
-  const server = await benchServer(args['database-url']);
+  const server = await benchServer(args['database-url'], args['pg-bin']);
   const work = mkdtempSync(join(tmpdir(), 'rlsgen-online-'));
+  const lockTimeoutMs = parseDuration(LOCK_TIMEOUT);
+  const lines: string[] = [];
+  const targets: string[] = [];
+  const loads: string[] = [];
+  const maxStall: number[] = [];
+  const worst: string[] = [];
   try {
     writeFileSync(join(work, 'policies.yaml'), MANIFEST);
-    const generated = generateMigrations({ manifestPath: join(work, 'policies.yaml'), outDir: join(work, 'generated-sql') });
+    const dir = join(work, 'generated-sql');
+    const generated = generateMigrations({ manifestPath: join(work, 'policies.yaml'), outDir: dir });
     if (generated.kind !== 'written') throw new Error(`generate: ${generated.kind}`);
-    process.stderr.write(`PostgreSQL ${server.version}: two databases with ${ROWS.toLocaleString('en-US')} calls and contacts each...\n`);
-    const ours = await createDatabase(server, `online_rlsgen_${process.pid}`);
-    const seed = await createDatabase(server, `online_seed_${process.pid}`);
-    await prepareDatabase(ours);
-    await prepareDatabase(seed);
-
-    process.stderr.write('rlsgen apply --stage prepare under load...\n');
-    const rlsgen = await underLoad(ours, async () => {
-      let filled = 0;
-      let backfillMs = 0;
-      let started = 0;
-      await applyMigrations({
-        connection: ours,
-        dir: join(work, 'generated-sql'),
-        stage: 'prepare',
-        lockTimeout: LOCK_TIMEOUT,
-        onEvent: (e) => {
-          if (e.kind === 'backfill' && e.event === 'start') started = performance.now();
-          if (e.kind === 'backfill' && e.event === 'done') {
-            backfillMs += performance.now() - started;
-            filled += e.filled;
-          }
-        },
-      });
-      return backfillMs === 0 ? null : filled / (backfillMs / 1000);
-    });
-    const check = await withClient(ours, async (c) =>
-      (await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n,
+    const statementsPerSecond = (SHAPE.writers + SHAPE.readers) * SHAPE.rate;
+    lines.push(
+      `rlsgen bench:online: PostgreSQL ${server.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; old application: ${SHAPE.writers} writers + ${SHAPE.readers} readers at ${statementsPerSecond} statements/s; batch ${BATCH.toLocaleString('en-US')} rows, lock_timeout ${LOCK_TIMEOUT}`,
+      '',
+      '| rows | migration | prepare wall | backfill rows/s | max stall | p99 | statements >= 100 ms | failed | lock retries | baseline max |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
-
-    process.stderr.write('seed-002 style migration under load...\n');
-    const seedStyle = await underLoad(seed, async () => {
-      await withClient(seed, async (c) => {
-        for (const statement of SEED_STYLE) await c.query(statement);
-      });
-      return null;
-    });
-
-    process.stderr.write('backfill throughput, no load...\n');
-    const throughput = await withClient(ours, async (c) => {
-      await c.query('CREATE TABLE calls_a AS SELECT id, user_id, NULL::uuid AS company_id FROM calls');
-      await c.query('ALTER TABLE calls_a ADD PRIMARY KEY (id)');
-      await c.query('CREATE TABLE calls_b AS SELECT * FROM calls_a');
-      await c.query('ALTER TABLE calls_b ADD PRIMARY KEY (id)');
-      await c.query('VACUUM ANALYZE calls_a, calls_b');
-      const rows = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM calls_a')).rows[0]?.n);
-      let t = performance.now();
-      await c.query("CALL rlsgen.backfill('public.calls_a', 'id', 'company_id', '(SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = t.user_id)', 5000, '2s')");
-      const batched = performance.now() - t;
-      t = performance.now();
-      await c.query('UPDATE calls_b AS b SET company_id = u.company_id FROM users AS u WHERE u.id = b.user_id AND b.company_id IS NULL');
-      const single = performance.now() - t;
-      return { rows, batched, single };
-    });
-
-    const lines = [
-      '',
-      `rlsgen bench:online: ${ROWS.toLocaleString('en-US')} calls (no company_id) and contacts (1% without), ${CLIENTS} application connections,`,
-      `PostgreSQL ${server.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, lock_timeout ${LOCK_TIMEOUT}`,
-      '',
-      ...report('rlsgen (prepare stage)', rlsgen),
-      `  rows left without a tenant    ${check}`,
-      '',
-      ...report('seed-002 style (ADD COLUMN REFERENCES, CREATE INDEX, UPDATE, SET NOT NULL)', seedStyle),
-      '',
-      `longest application statement: seed-002 style ${ms(maxOf(seedStyle.during.map((s) => s.ms)))} vs rlsgen ${ms(maxOf(rlsgen.during.map((s) => s.ms)))} (${(Math.max(1, maxOf(seedStyle.during.map((s) => s.ms))) / Math.max(1, maxOf(rlsgen.during.map((s) => s.ms)))).toFixed(1)}x)`,
-      `target: rlsgen with 0 failed statements and none blocked longer than lock_timeout + 200 ms: ${rlsgen.during.every((s) => s.ok) && maxOf(rlsgen.during.map((s) => s.ms)) <= parseDuration(LOCK_TIMEOUT) + 200 ? 'met' : 'NOT met'}`,
-      '',
-      `backfill of ${throughput.rows.toLocaleString('en-US')} rows, no load: batched ${(throughput.batched / 1000).toFixed(1)} s (${Math.round(throughput.rows / (throughput.batched / 1000)).toLocaleString('en-US')} rows/s), single UPDATE ${(throughput.single / 1000).toFixed(1)} s (${Math.round(throughput.rows / (throughput.single / 1000)).toLocaleString('en-US')} rows/s): ${(throughput.single / throughput.batched).toFixed(2)}x of the single UPDATE's rate (target at least 0.5x)`,
-    ];
-    console.log(lines.join('\n'));
+    let loops: LoopComparison | null = null;
+    let reader: Run | null = null;
+    for (const [index, rows] of ROW_COUNTS.entries()) {
+      const before = loadavg();
+      const template = `online_tpl_${process.pid}`;
+      const names = [template, `online_rlsgen_${process.pid}`, `online_hand_${process.pid}`, `online_reader_${process.pid}`];
+      try {
+        process.stderr.write(`${label(rows)} rows: loading the template database...\n`);
+        await withClient(server.connection, (c) => c.query(`CREATE DATABASE ${quoteIdent(template)}`));
+        await loadTemplate(connectionFor(server, template), rows);
+        process.stderr.write(`${label(rows)} rows: rlsgen apply --stage prepare under load...\n`);
+        const ours = await cloneOf(server, template, names[1] ?? '');
+        const rlsgen = await underLoad(ours, rows, rlsgenPrepare(ours, dir, false));
+        await dropDatabase(server, names[1] ?? '');
+        process.stderr.write(`${label(rows)} rows: the hand-written migration under load...\n`);
+        const theirs = await cloneOf(server, template, names[2] ?? '');
+        const hand = await underLoad(theirs, rows, handScript(theirs));
+        await dropDatabase(server, names[2] ?? '');
+        if (index === 0) {
+          if (ROUNDS > 0) {
+            process.stderr.write(`${label(rows)} rows: the backfill alone, no load, ${ROUNDS} rounds...\n`);
+            loops = await compareLoops(server, template, dir);
+          }
+          if (!args['no-long-reader']) {
+            process.stderr.write(`${label(rows)} rows: rlsgen apply --stage prepare under load, with a ${READER_SECONDS} s report holding ACCESS SHARE on calls...\n`);
+            const db = await cloneOf(server, template, names[3] ?? '');
+            reader = await underLoad(db, rows, rlsgenPrepare(db, dir, true));
+            await dropDatabase(server, names[3] ?? '');
+          }
+        }
+        lines.push(row(rows, 'rlsgen prepare', rlsgen), row(rows, 'hand-written script', hand));
+        worst.push(`${label(rows)}: rlsgen ${worstOf(rlsgen)}; hand-written ${worstOf(hand)}`);
+        const wallRatio = hand.wallMs / rlsgen.wallMs;
+        const backfillRatio = perSecond(rlsgen.backfillRows, rlsgen.backfillMs) / perSecond(hand.backfillRows, hand.backfillMs);
+        lines.push(`| ${label(rows)} | ratio rlsgen / hand | ${wallRatio.toFixed(2)}x as fast | ${backfillRatio.toFixed(2)}x | ${(rlsgen.during.maxMs / Math.max(1, hand.during.maxMs)).toFixed(2)}x | | | | | |`);
+        maxStall.push(rlsgen.during.maxMs);
+        targets.push(
+          `${label(rows)}: max application stall ${ms(rlsgen.during.maxMs)} with ${rlsgen.during.failed} failed statements (target <= 100 ms and 0): ${rlsgen.during.maxMs <= 100 && rlsgen.during.failed === 0 && rlsgen.error === null ? 'met' : 'NOT met'}; rows left without a tenant: ${rlsgen.leftWithoutTenant}`,
+        );
+        const after = loadavg();
+        loads.push(`${label(rows)}: load average ${before.map((l) => l.toFixed(2)).join(', ')} before, ${after.map((l) => l.toFixed(2)).join(', ')} after`);
+      } finally {
+        for (const name of names) await dropDatabase(server, name);
+      }
+    }
+    lines.push('');
+    if (maxStall.length > 1) {
+      const first = maxStall[0] ?? 0;
+      const last = maxStall[maxStall.length - 1] ?? 0;
+      targets.push(`longest application statement from ${label(ROW_COUNTS[0] ?? 0)} to ${label(ROW_COUNTS[ROW_COUNTS.length - 1] ?? 0)} rows: ${ms(first)} -> ${ms(last)}`);
+    }
+    if (loops !== null) {
+      const wallRate = (c: Contestant): number => perSecond(loops.rows, median(loops.wall[c]));
+      const cpus = (c: Contestant): number[] | null => (loops.cpu[c].every((x) => x !== null) ? (loops.cpu[c] as number[]) : null);
+      const line = (name: string, c: Contestant): string => {
+        const cpu = cpus(c);
+        const each = loops.wall[c].map((x) => seconds(x)).join(', ');
+        return `| ${name} | ${rate(wallRate(c))} | ${each} | ${cpu === null ? 'n/a' : `${rate(perSecond(loops.rows, median(cpu)))} (${cpu.map((x) => seconds(x)).join(', ')})`} |`;
+      };
+      lines.push(
+        `backfill of ${loops.rows.toLocaleString('en-US')} calls alone, no load, ${ROUNDS} alternated rounds (medians; CPU: the server process that ran it, which other work on the machine disturbs less than wall time):`,
+        '| backfill | rows/s | wall per round | rows per CPU second (CPU per round) |',
+        '| --- | --- | --- | --- |',
+        line('rlsgen.backfill', 'rlsgen'),
+        line('hand-written loop', 'hand'),
+        line('hand-written loop, tenant foreign key in place', 'handWithForeignKey'),
+        '',
+      );
+      const r = wallRate('rlsgen');
+      const h = wallRate('hand');
+      const cr = cpus('rlsgen');
+      const ch = cpus('hand');
+      const cpuRatio = cr === null || ch === null ? '' : `; per CPU second ${(median(ch) / median(cr)).toFixed(2)}x`;
+      targets.push(
+        `backfill throughput, no load: ${(r / h).toFixed(2)}x the hand-written loop${cpuRatio} (target >= 1.0x): ${r >= h ? 'met' : 'NOT met'}; ${(r / wallRate('handWithForeignKey')).toFixed(2)}x the loop with the foreign key in place`,
+      );
+    }
+    if (reader !== null) {
+      lines.push(
+        `with a ${READER_SECONDS} s report holding ACCESS SHARE on calls, twice (${label(ROW_COUNTS[0] ?? 0)} rows):`,
+        '| rows | migration | prepare wall | backfill rows/s | max stall | p99 | statements >= 100 ms | failed | lock retries | baseline max |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        row(ROW_COUNTS[0] ?? 0, 'rlsgen prepare, long reader', reader),
+        '',
+      );
+      worst.push(`long reader: ${worstOf(reader)}`);
+      targets.push(
+        `long reader: longest application statement ${ms(reader.during.maxMs)}, ${reader.during.failed} failed, after ${reader.retries} lock_timeout retries (target <= lock_timeout + 200 ms = ${ms(lockTimeoutMs + 200)}): ${reader.during.maxMs <= lockTimeoutMs + 200 && reader.during.failed === 0 && reader.error === null ? 'met' : 'NOT met'}`,
+      );
+    }
+    console.log([...lines, 'longest application statements:', ...worst.map((w) => `  ${w}`), '', 'targets:', ...targets.map((t) => `  ${t}`), ...loads.map((l) => `  ${l}`)].join('\n'));
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();
   }
 }
 
-/** The largest value (spreading 10^5 samples into Math.max overflows the stack). */
-function maxOf(values: readonly number[]): number {
-  return values.reduce((a, b) => (b > a ? b : a), 0);
-}
-
 function parseDuration(text: string): number {
   const match = /^(\d+)\s*(ms|s|min)?$/.exec(text.trim());
   const n = Number(match?.[1] ?? 0);
-  return match?.[2] === 'ms' ? n : match?.[2] === 'min' ? n * 60_000 : n * 1000;
+  return match?.[2] === 's' ? n * 1000 : match?.[2] === 'min' ? n * 60_000 : n;
 }
 
 main().catch((error: unknown) => {

@@ -5,8 +5,10 @@ import pg from 'pg';
 import { migrate } from 'postgres-migrations';
 import { clientConfig, type ConnectionInfo } from '../db/server.js';
 import type { Stage } from '../plan/plan.js';
+import { durationInterval } from '../sql/interval.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { type FolderMigration, lineColumn, readMigrationFolder } from './migration-folder.js';
+import { type LongHolder, waitForLongHolders } from './wait-for-long-holders.js';
 
 /** One bigint key for every `rlsgen apply`/`rollback` on a database ("rlsgen" in ASCII). */
 export const APPLY_LOCK_KEY = '125822483809646';
@@ -16,8 +18,11 @@ export type ApplyEvent =
   | { readonly kind: 'lock-acquired' }
   | { readonly kind: 'file-start'; readonly file: FolderMigration; readonly index: number; readonly total: number }
   | { readonly kind: 'file-done'; readonly file: FolderMigration; readonly ms: number }
-  | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null }
+  /** `batchSize` and `pauseMs`: the pacing a batch ran with (batch events only). */
+  | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null; readonly batchSize: number | null; readonly pauseMs: number | null }
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
+  /** A file waits, without queueing for its lock, while long transactions hold locks on its table. */
+  | { readonly kind: 'waiting-for-table'; readonly file: FolderMigration; readonly table: string; readonly holders: readonly LongHolder[] }
   | { readonly kind: 'retry'; readonly file: FolderMigration; readonly attempt: number; readonly delayMs: number; readonly reason: string };
 
 export interface ApplyOptions {
@@ -28,12 +33,16 @@ export interface ApplyOptions {
   readonly dryRun?: boolean;
   /** Rows per backfill transaction, overriding the files' own value. */
   readonly batchSize?: number;
+  /** Pause between two backfill batches (a duration: `50ms`), overriding the files' own value. */
+  readonly batchPause?: string;
   /** lock_timeout for the session (files that SET LOCAL their own keep theirs). */
   readonly lockTimeout?: string;
   /** Retries of a file that hit lock_timeout. */
   readonly retries?: number;
   /** Wait for a concurrent apply to finish (default) or fail at once. */
   readonly wait?: boolean;
+  /** How long a file waits for long transactions on its table to end before it queues for its lock anyway (default 10 minutes). */
+  readonly maxHolderWaitMs?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -188,6 +197,11 @@ async function prepareSession(client: pg.Client, options: ApplyOptions): Promise
     if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new Error('batch size must be a positive integer');
     await client.query(`SET rlsgen.batch_size = ${quoteLiteral(String(options.batchSize))}`);
   }
+  if (options.batchPause !== undefined) {
+    const pause = durationInterval(options.batchPause);
+    if (pause === null) throw new Error(`batch pause must be a duration such as 50ms, not ${JSON.stringify(options.batchPause)}`);
+    await client.query(`SET rlsgen.batch_pause = ${quoteLiteral(pause)}`);
+  }
 }
 
 /** Drops an index that an interrupted CREATE INDEX CONCURRENTLY left invalid, so the file can build it again. */
@@ -209,7 +223,9 @@ async function dropInvalidIndex(client: pg.Client, file: FolderMigration, onEven
  * `rlsgen apply`: applies the pending migrations of `dir` with
  * postgres-migrations, one transaction per file (except the files marked to
  * run outside one), under an advisory lock so that two applies never run at
- * once. A file that hits lock_timeout is retried with backoff; a file that
+ * once. A file that locks a table out of the application's reach first waits,
+ * without queueing, while long transactions hold locks on it; a file that
+ * hits lock_timeout is retried with backoff; a file that
  * fails rolls back and stops the run, with PostgreSQL's error mapped to the
  * file's line.
  */
@@ -223,8 +239,8 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
   client.on('notice', (notice) => {
     if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) return;
     try {
-      const d = JSON.parse(notice.detail) as { event: 'start' | 'batch' | 'done'; table: string; total: number; done: number; filled: number; unresolved?: number };
-      onEvent({ kind: 'backfill', table: d.table, event: d.event, done: d.done, total: d.total, filled: d.filled, unresolved: d.unresolved ?? null });
+      const d = JSON.parse(notice.detail) as { event: 'start' | 'batch' | 'done'; table: string; total: number; done: number; filled: number; unresolved?: number; batch_size?: number; pause_ms?: number };
+      onEvent({ kind: 'backfill', table: d.table, event: d.event, done: d.done, total: d.total, filled: d.filled, unresolved: d.unresolved ?? null, batchSize: d.batch_size ?? null, pauseMs: d.pause_ms ?? null });
       if (d.event === 'done') backfills.set(d.table, { table: d.table, filled: d.filled, unresolved: d.unresolved ?? 0 });
     } catch {
       // Not a progress notice of ours.
@@ -263,6 +279,13 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
           if (!file.transactional) await dropInvalidIndex(client, file, onEvent);
           onEvent({ kind: 'file-start', file, index: done.length + 1, total: selected.length });
           started = Date.now();
+          const table = file.meta?.table;
+          if (file.transactional && table !== undefined) {
+            await waitForLongHolders(client, table, {
+              maxWaitMs: options.maxHolderWaitMs ?? 600_000,
+              onWait: (holders) => onEvent({ kind: 'waiting-for-table', file, table, holders }),
+            });
+          }
         }
         try {
           const result = await client.query(config);

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Target } from '../manifest/model.js';
+import { durationInterval } from '../sql/interval.js';
 import { runApply, runRollback, runSecret } from './commands/apply.js';
 import { runAudit, runDiff } from './commands/audit-diff.js';
 import { runGenerate } from './commands/generate.js';
@@ -71,13 +72,14 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     )
     .option('--dry-run', 'list what would run; change nothing', false)
     .option('--batch-size <rows>', 'rows per backfill transaction (default: the value in the files)', (v) => positiveInt(v, '--batch-size'))
+    .option('--batch-pause <duration>', 'pause between two backfill batches, e.g. 50ms (default: the value in the files)', (v) => duration(v, '--batch-pause'))
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
     .addHelpText(
       'after',
       '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, 2 usage.',
     )
-    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; lockTimeout: string; wait: boolean }) => {
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; wait: boolean }) => {
       exit.code = await runApply(output, options);
     });
 
@@ -178,6 +180,11 @@ function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer`);
   return n;
+}
+
+function duration(value: string, flag: string): string {
+  if (durationInterval(value) === null) throw new InvalidArgumentError(`${flag} must be a duration such as 50ms, 2s or 0`);
+  return value;
 }
 
 function probeRole(value: string, previous: Record<string, string>): Record<string, string> {

@@ -1,13 +1,24 @@
 import cliProgress from 'cli-progress';
 import type { ApplyEvent } from '../apply/apply-migrations.js';
+import type { LongHolder } from '../apply/wait-for-long-holders.js';
+import { BackfillRate, formatRate } from './backfill-rate.js';
 import type { Output } from './output.js';
 
-const rate = (done: number, ms: number): string => (ms <= 0 ? '' : `${Math.round((done / ms) * 1000).toLocaleString('en-US')} rows/s`);
+/** The pacing of the last batch: `batch 2,000, pause 50 ms`. */
+const pacing = (batchSize: number | null, pauseMs: number | null): string =>
+  batchSize === null ? '' : `batch ${batchSize.toLocaleString('en-US')}${pauseMs !== null && pauseMs > 0 ? `, pause ${pauseMs} ms` : ''}`;
+
+/** `waiting for 1 long transaction on public.calls to end before locking it: pid 4242 (report), 31 s`. */
+function waitingFor(table: string, holders: readonly LongHolder[]): string {
+  const list = holders.map((h) => `pid ${h.pid}${h.application === '' ? '' : ` (${h.application})`}, ${Math.round(h.seconds)} s`).join('; ');
+  const count = holders.length === 1 ? '1 long transaction' : `${holders.length} long transactions`;
+  return `waiting for ${count} on ${table} to end before locking it: ${list}`;
+}
 
 /**
  * Turns apply events into progress: bars on a terminal (migrations, and rows
- * of the running backfill with rate and ETA), one line per long step or
- * every 10% of a backfill otherwise (CI logs).
+ * of the running backfill with its rate, ETA and pacing), one line per long
+ * step or every 10% of a backfill otherwise (CI logs), with the rate and ETA.
  */
 export function progressReporter(output: Output): { onEvent: (event: ApplyEvent) => void; stop: () => void } {
   if (output.interactive) {
@@ -17,7 +28,7 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
     );
     let files: cliProgress.SingleBar | null = null;
     let backfill: cliProgress.SingleBar | null = null;
-    let started = 0;
+    const rate = new BackfillRate();
     return {
       onEvent(event) {
         switch (event.kind) {
@@ -30,11 +41,11 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
             break;
           case 'backfill':
             if (event.event === 'start') {
-              started = Date.now();
+              rate.restart(Date.now(), event.done);
               backfill?.stop();
-              backfill = multi.create(Math.max(1, event.total), event.done, { label: `${event.table} rows` }, { format: ' {bar} {value}/{total} {label} {rate} ETA {eta_formatted}' });
-            }
-            backfill?.update(event.done, { rate: rate(event.done, Date.now() - started) });
+              backfill = multi.create(Math.max(1, event.total), event.done, { label: `${event.table} rows`, rate: '', pacing: '' }, { format: ' {bar} {value}/{total} {label} {rate} {pacing}' });
+            } else rate.record(Date.now(), event.done);
+            backfill?.update(event.done, { rate: formatRate(rate, event.total), pacing: pacing(event.batchSize, event.pauseMs) });
             if (event.event === 'done' && backfill !== null) {
               multi.remove(backfill);
               backfill = null;
@@ -49,6 +60,9 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           case 'invalid-index-dropped':
             multi.log(`dropped ${event.index}, left invalid by an interrupted build; building it again\n`);
             break;
+          case 'waiting-for-table':
+            multi.log(`${event.file.fileName}: ${waitingFor(event.table, event.holders)}\n`);
+            break;
           case 'lock-acquired':
             break;
           default: {
@@ -61,7 +75,7 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
     };
   }
   let lastShare = -1;
-  let started = 0;
+  const rate = new BackfillRate();
   return {
     onEvent(event) {
       switch (event.kind) {
@@ -71,14 +85,15 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
         case 'backfill': {
           if (event.event === 'start') {
             lastShare = -1;
-            started = Date.now();
-          }
+            rate.restart(Date.now(), event.done);
+          } else rate.record(Date.now(), event.done);
           // Small tables finish in one batch; their counts are in apply's summary.
           if (event.total < 10_000) break;
           const share = event.total === 0 ? 10 : Math.floor((event.done / event.total) * 10);
           if (share > lastShare || event.event === 'done') {
             lastShare = share;
-            output.err(`  backfill ${event.table}: ${event.done}/${event.total} rows ${rate(event.done, Date.now() - started)}`.trimEnd());
+            const details = [formatRate(rate, event.total), pacing(event.batchSize, event.pauseMs)].filter((d) => d !== '').join(', ');
+            output.err(`  backfill ${event.table}: ${event.done}/${event.total} rows${details === '' ? '' : ` (${details})`}`);
           }
           break;
         }
@@ -90,6 +105,9 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           break;
         case 'invalid-index-dropped':
           output.err(`  dropped ${event.index}, left invalid by an interrupted build; building it again`);
+          break;
+        case 'waiting-for-table':
+          output.err(`  ${event.file.fileName}: ${waitingFor(event.table, event.holders)}`);
           break;
         case 'file-start':
         case 'lock-acquired':

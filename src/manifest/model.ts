@@ -127,6 +127,8 @@ export interface MigrationSettings {
   readonly lockTimeout: string;
   readonly statementTimeout: string;
   readonly batchSize: number;
+  /** Pause between two backfill batches, a duration (`50ms`); `0` for none. */
+  readonly batchPause: string;
 }
 
 /**

@@ -82,7 +82,7 @@ export interface RawManifest {
     cross_tenant?: { name: string; create?: boolean; write?: boolean };
     lookup?: { name: string; create?: boolean };
   };
-  migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number };
+  migration?: { lock_timeout?: string; statement_timeout?: string; batch_size?: number; batch_pause?: string };
   context?: 'plain' | 'signed';
   target?: 'postgres' | 'citus';
   defaults?: { schema?: string; primary_key?: string };

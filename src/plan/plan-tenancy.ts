@@ -63,6 +63,8 @@ export function planSettings(model: Model): PlanSettings {
     lockTimeout: model.migration.lockTimeout,
     statementTimeout: model.migration.statementTimeout,
     batchSize: model.migration.batchSize,
+    // Absent from the state of a generation that predates the setting.
+    batchPause: model.migration.batchPause ?? '0',
     context: model.context,
   };
 }
@@ -324,14 +326,25 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     previousSettings !== null &&
     JSON.stringify([previousSettings.appRole, previousSettings.crossTenantRole]) !==
       JSON.stringify([settings.appRole, settings.crossTenantRole]);
-  if (previous === null || rolesChanged || schemas.some((s) => !previousSchemas.has(s))) {
+  // A state written before batch_pause existed was bootstrapped with the
+  // earlier backfill procedure, which new backfill files cannot call.
+  const olderProcedure = previous !== null && (previous.migration as Partial<Model['migration']>).batchPause === undefined;
+  if (previous === null || rolesChanged || olderProcedure || schemas.some((s) => !previousSchemas.has(s))) {
     steps.push({ kind: 'bootstrap', schemas });
   }
 
   // Prepare stage, phase by phase so every table is ready before the next phase reads it.
+  // The column comes bare; it is filled while no index and no constraint
+  // covers it, so the filling UPDATE is a non-key update: it may stay HOT, it
+  // takes FOR NO KEY UPDATE row locks that do not conflict with the KEY SHARE
+  // locks of the application's foreign-key checks, and no trigger checks a
+  // foreign key row by row. Each backfill is followed by VACUUM (ANALYZE), as
+  // after any mass update: the dead row versions go before the index build
+  // and the validations scan the table, the planner learns the column, and
+  // autovacuum does not pick the table just when the next steps need their
+  // locks. The unique (tenant, key) index and the constraints follow, built
+  // and validated set-based.
   for (const table of columns) steps.push({ kind: 'add-tenant-column', table });
-  for (const table of columns) steps.push(...tenantIndexSteps(table));
-  for (const table of kept) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
   const toBackfill = new Set(onboard.filter((t) => t.backfill.length > 0).map((t) => t.key));
   for (const table of kept) {
     const old = before.get(qualifiedKey(table.name));
@@ -342,21 +355,19 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   const ordered = backfillOrder(next, next.tables.filter((t) => toBackfill.has(t.key)));
   for (const model of ordered) {
     const table = after.get(qualifiedKey(model.name));
-    if (table !== undefined) steps.push({ kind: 'backfill', table });
+    if (table !== undefined) steps.push({ kind: 'backfill', table }, { kind: 'vacuum', table });
   }
-  const gainsNotNull = [
-    ...columns.filter(needsNotNull),
-    ...kept.filter((t) => {
-      const old = before.get(qualifiedKey(t.name));
-      return needsNotNull(t) && old !== undefined && !needsNotNull(old);
-    }),
-  ];
-  for (const table of gainsNotNull) steps.push({ kind: 'require-tenant', table });
-  for (const table of columns) {
-    if (table.addColumn || needsNotNull(table)) steps.push({ kind: 'validate-tenant', table });
-  }
-  for (const table of gainsNotNull.filter((t) => !columns.includes(t))) steps.push({ kind: 'validate-tenant', table });
-  for (const table of gainsNotNull) steps.push({ kind: 'set-not-null', table });
+  for (const table of columns) steps.push(...tenantIndexSteps(table));
+  for (const table of kept) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
+  const gainsNotNull = kept.filter((t) => {
+    const old = before.get(qualifiedKey(t.name));
+    return needsNotNull(t) && old !== undefined && !needsNotNull(old);
+  });
+  const constrained = columns.filter((t) => t.addColumn || needsNotNull(t));
+  for (const table of constrained) steps.push({ kind: 'require-tenant', table, foreignKey: table.addColumn });
+  for (const table of gainsNotNull) steps.push({ kind: 'require-tenant', table, foreignKey: false });
+  for (const table of [...constrained, ...gainsNotNull]) steps.push({ kind: 'validate-tenant', table });
+  for (const table of [...columns.filter(needsNotNull), ...gainsNotNull]) steps.push({ kind: 'set-not-null', table });
 
   // Enforce stage: references first (composite keys), then policies.
   const compositeAdds: { table: TablePlan; fks: PlannedForeignKey[] }[] = [];

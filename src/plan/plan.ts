@@ -170,6 +170,7 @@ export interface PlanSettings {
   readonly lockTimeout: string;
   readonly statementTimeout: string;
   readonly batchSize: number;
+  readonly batchPause: string;
   readonly context: 'plain' | 'signed';
 }
 
@@ -181,7 +182,10 @@ export type Step =
   | { readonly kind: 'attach-tenant-index'; readonly table: TablePlan }
   | { readonly kind: 'secure-partitions'; readonly table: TablePlan; readonly partitions: readonly PartitionPlan[] }
   | { readonly kind: 'backfill'; readonly table: TablePlan }
-  | { readonly kind: 'require-tenant'; readonly table: TablePlan }
+  /** VACUUM (ANALYZE) after a backfill rewrote the table's rows. */
+  | { readonly kind: 'vacuum'; readonly table: TablePlan }
+  /** After the backfill: the tenant foreign key (`foreignKey`, for a column rlsgen added) and, where rows must have a tenant, the NOT NULL check; both NOT VALID. */
+  | { readonly kind: 'require-tenant'; readonly table: TablePlan; readonly foreignKey: boolean }
   | { readonly kind: 'validate-tenant'; readonly table: TablePlan }
   | { readonly kind: 'set-not-null'; readonly table: TablePlan }
   | { readonly kind: 'add-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
@@ -219,7 +223,7 @@ export type StepKind = Step['kind'];
 
 export interface PlannedStep {
   readonly stage: Stage;
-  /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, a procedure that commits). */
+  /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, a procedure that commits, VACUUM). */
   readonly transactional: boolean;
   /** File name part after the number: `add_tenant_column_calls`. */
   readonly slug: string;
@@ -239,6 +243,7 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'attach-tenant-index': 'prepare',
   'secure-partitions': 'enforce',
   backfill: 'prepare',
+  vacuum: 'prepare',
   'require-tenant': 'prepare',
   'validate-tenant': 'prepare',
   'set-not-null': 'prepare',
@@ -260,4 +265,4 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'citus-distribute': 'distribute',
 };
 
-export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'backfill']);
+export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'backfill', 'vacuum']);

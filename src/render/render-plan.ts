@@ -1,6 +1,8 @@
 import type { TableName } from '../manifest/model.js';
 import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
+import { durationInterval } from '../sql/interval.js';
 import { objectName, quoteIdent, quoteQualified } from '../sql/quote.js';
+import { backfillStatement } from './backfill-statement.js';
 import { ACTION_CODE, describeBehaviour, foreignKeyBehaviour, needsColumnList } from './foreign-key-sql.js';
 import { lookupsContext } from './lookup-context.js';
 import { functionContext, temporaryContext, viewContext } from './reach-context.js';
@@ -61,6 +63,8 @@ function settingsContext(s: PlanSettings): object {
     lockTimeout: SqlText.literal(s.lockTimeout),
     statementTimeout: SqlText.literal(s.statementTimeout),
     batchSize: s.batchSize,
+    // The manifest's schema admits durations only.
+    batchPause: SqlText.literal(durationInterval(s.batchPause) ?? '0'),
     tenantColumn: SqlText.ident(s.tenantColumn),
     tenantColumnDisplay: SqlText.comment(s.tenantColumn),
     tenantType: SqlText.sql(s.tenantType),
@@ -168,8 +172,7 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     fillFunction: SqlText.qualified(t.fillFunction),
     hasBackfill: t.backfill.length > 0,
     resolverNew: t.backfill.length > 0 ? SqlText.sql(tenantResolver(t, 'NEW')) : null,
-    resolverRow: t.backfill.length > 0 ? SqlText.literal(tenantResolver(t, 't')) : null,
-    resolverDisplay: t.backfill.length > 0 ? SqlText.sql(tenantResolver(t, 't').replaceAll('\n', '\n-- ')) : null,
+    backfillStatement: t.backfill.length > 0 ? SqlText.literal(backfillStatement(t)) : null,
     unresolvedFail: t.unresolved === 'fail' && t.mode === 'tenant',
     unresolvedKeep: t.unresolved === 'keep' && t.mode === 'tenant',
     legacyOwner: t.legacyOwner === null ? null : SqlText.comment(t.legacyOwner),
@@ -215,6 +218,8 @@ function stepContext(step: Step, settings: PlanSettings): object {
   switch (step.kind) {
     case 'bootstrap':
       return { schemas: step.schemas.map((s) => ({ name: SqlText.ident(s), literal: SqlText.literal(s), display: SqlText.comment(s) })) };
+    case 'require-tenant':
+      return { table: tableContext(step.table, settings), foreignKey: step.foreignKey };
     case 'partition-index':
       return { table: tableContext(step.table, settings), partition: partitionContext(step.table, step.partition, settings) };
     case 'secure-partitions': {
@@ -226,7 +231,7 @@ function stepContext(step: Step, settings: PlanSettings): object {
     case 'add-tenant-column':
     case 'tenant-index':
     case 'backfill':
-    case 'require-tenant':
+    case 'vacuum':
     case 'validate-tenant':
     case 'set-not-null':
     case 'enable-policies':

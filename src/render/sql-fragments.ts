@@ -147,34 +147,53 @@ export function createPolicy(table: TablePlan, policy: PolicyDefinition): string
   return `${parts.join('\n')};`;
 }
 
+/** Joins of a path's hops after the first: `JOIN public.orders AS h2 ON h2.id = h1.order_id`, aliases `<prefix>1`, `<prefix>2`, ... */
+export function hopJoins(path: PlannedPath, prefix: string, join: 'JOIN' | 'LEFT JOIN' = 'JOIN'): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < path.hops.length; i++) {
+    const hop = path.hops[i];
+    if (hop === undefined) continue;
+    out.push(`${join} ${quoteQualified(hop.table.schema, hop.table.name)} AS ${prefix}${i + 1} ON ${prefix}${i + 1}.${quoteIdent(hop.match)} = ${prefix}${i}.${quoteIdent(hop.column)}`);
+  }
+  return out;
+}
+
+/** True when every hop matches a primary key: the path finds at most one row. */
+export const isUniquePath = (path: PlannedPath): boolean => path.hops.every((h) => h.unique);
+
+/** The parts of the query that finds a row's tenant through one path: `SELECT <value> FROM <from> WHERE <where>`. */
+export interface PathQuery {
+  readonly value: string;
+  readonly from: string;
+  readonly where: string;
+}
+
+/**
+ * The query of one path reading `row`. A hop that matches a non-unique
+ * column resolves only when every match agrees on one tenant (`value` is then
+ * an aggregate); otherwise the row stays unresolved and is reported.
+ */
+export function pathQuery(path: PlannedPath, row: string): PathQuery {
+  const first = path.hops[0];
+  if (first === undefined) throw new Error('internal: empty backfill path');
+  const tenant = `h${path.hops.length}.${quoteIdent(path.tenantColumn)}`;
+  return {
+    value: isUniquePath(path)
+      ? tenant
+      : `CASE WHEN count(DISTINCT ${tenant}) = 1 THEN (array_agg(${tenant}) FILTER (WHERE ${tenant} IS NOT NULL))[1] END`,
+    from: [`${quoteQualified(first.table.schema, first.table.name)} AS h1`, ...hopJoins(path, 'h')].join(' '),
+    where: `h1.${quoteIdent(first.match)} = ${row}.${quoteIdent(first.column)}`,
+  };
+}
+
 /**
  * The tenant of a row found through one path, as a scalar sub-select reading
- * `row` (`t` in the backfill, `NEW` in the fill trigger):
- * `(SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = t.user_id)`.
- * A hop that matches a non-unique column resolves only when every match
- * agrees on one tenant; otherwise the row stays unresolved and is reported.
+ * `row` (`NEW` in the fill trigger):
+ * `(SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = NEW.user_id)`.
  */
 export function pathResolver(path: PlannedPath, row: string): string {
-  const hops = path.hops;
-  const first = hops[0];
-  if (first === undefined) throw new Error('internal: empty backfill path');
-  const alias = (i: number): string => `h${i + 1}`;
-  const last = alias(hops.length - 1);
-  const from = [`${quoteQualified(first.table.schema, first.table.name)} AS ${alias(0)}`];
-  for (let i = 1; i < hops.length; i++) {
-    const hop = hops[i];
-    if (hop === undefined) continue;
-    from.push(
-      `JOIN ${quoteQualified(hop.table.schema, hop.table.name)} AS ${alias(i)} ON ${alias(i)}.${quoteIdent(hop.match)} = ${alias(i - 1)}.${quoteIdent(hop.column)}`,
-    );
-  }
-  const where = `${alias(0)}.${quoteIdent(first.match)} = ${row}.${quoteIdent(first.column)}`;
-  const tenant = `${last}.${quoteIdent(path.tenantColumn)}`;
-  const unique = hops.every((h) => h.unique);
-  const value = unique
-    ? tenant
-    : `CASE WHEN count(DISTINCT ${tenant}) = 1 THEN (array_agg(${tenant}) FILTER (WHERE ${tenant} IS NOT NULL))[1] END`;
-  return `(SELECT ${value} FROM ${from.join(' ')} WHERE ${where})`;
+  const q = pathQuery(path, row);
+  return `(SELECT ${q.value} FROM ${q.from} WHERE ${q.where})`;
 }
 
 /** The first path that resolves: `COALESCE(<path 1>, <path 2>)`. */

@@ -18,8 +18,8 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
     try {
       const r = runCli(['apply', '--dry-run', '--database-url', connectionUrl(db.connection)]);
       expect(r.code).toBe(0);
-      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 273 pending:');
-      expect(r.stdout).toContain('  0044_tenant_index_calls.sql  prepare  (outside a transaction)');
+      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 302 pending:');
+      expect(r.stdout).toContain('  0094_tenant_index_calls.sql  prepare  (outside a transaction)');
       const schema = await withClient(db.connection, (c) => c.query("SELECT to_regnamespace('rlsgen') AS s"));
       expect(schema.rows[0]).toEqual({ s: null });
     } finally {
@@ -33,11 +33,11 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       const url = connectionUrl(db.connection);
       const prepare = runCli(['apply', '--stage', 'prepare', '--database-url', url], { env: { CI: 'true' } });
       expect(prepare.code).toBe(0);
-      expect(prepare.stdout).toContain('applied 165 migration(s) (0001_bootstrap.sql .. 0165_set_not_null_performance_alerts.sql)');
+      expect(prepare.stdout).toContain('applied 194 migration(s) (0001_bootstrap.sql .. 0194_set_not_null_performance_alerts.sql)');
       expect(prepare.stdout).toContain('  backfill public.calls: 2 row(s) filled, 1 left without a tenant (rlsgen audit lists them)');
       expect(prepare.stdout).toContain('108 enforce-stage migration(s) pending: deploy the application');
       expect(runCli(['apply', '--database-url', url]).stdout).toContain('applied 108 migration(s)');
-      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 273 migration(s) of generated-sql already applied\n');
+      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 302 migration(s) of generated-sql already applied\n');
     } finally {
       await db.drop();
     }
@@ -51,9 +51,9 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
         applyMigrations({ connection: db.connection, dir: 'generated-sql' }),
         applyMigrations({ connection: db.connection, dir: 'generated-sql', onEvent: (e) => void events.push(e.kind) }),
       ]);
-      expect(a.applied.length + b.applied.length).toBe(273);
+      expect(a.applied.length + b.applied.length).toBe(302);
       expect([a.applied.length, b.applied.length]).toContain(0);
-      expect(await appliedCount(db.connection)).toBe(273);
+      expect(await appliedCount(db.connection)).toBe(302);
 
       const holder = new pg.Client(db.connection);
       await holder.connect();
@@ -147,7 +147,8 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       const release = setTimeout(() => void holder.query('COMMIT'), 3000);
       const dir = mkdtempSync(join(tmpdir(), 'rlsgen-retry-'));
       for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
-      const result = await applyMigrations({ connection: db.connection, dir, onEvent: (e) => void events.push(e) });
+      // No waiting for long transactions: the lock request itself times out and is retried.
+      const result = await applyMigrations({ connection: db.connection, dir, maxHolderWaitMs: 0, onEvent: (e) => void events.push(e) });
       clearTimeout(release);
       expect(result.applied.map((f) => f.fileName)).toEqual(['0001_bootstrap.sql', '0002_add_tenant_column_users.sql']);
       const retries = events.filter((e) => e.kind === 'retry');
@@ -155,6 +156,50 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       expect(retries[0]).toMatchObject({ file: { fileName: '0002_add_tenant_column_users.sql' }, attempt: 1 });
     } finally {
       await holder.end().catch(() => undefined);
+      await db.drop();
+    }
+  });
+
+  it('waits for a long transaction on the table without queueing for its lock, so the application is not held behind it', async () => {
+    const db = await crmDatabase(server);
+    const holder = new pg.Client({ ...db.connection, application_name: 'long report' });
+    const app = new pg.Client(db.connection);
+    await holder.connect();
+    await app.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM public.users');
+      await new Promise((r) => setTimeout(r, 600));
+      const dir = mkdtempSync(join(tmpdir(), 'rlsgen-long-holder-'));
+      for (const f of readdirSync('generated-sql').filter((n) => n.endsWith('.sql')).slice(0, 2)) cpSync(join('generated-sql', f), join(dir, f));
+      const events: ApplyEvent[] = [];
+      let appMs = -1;
+      const onEvent = (e: ApplyEvent): void => {
+        events.push(e);
+        if (e.kind !== 'waiting-for-table') return;
+        // While rlsgen waits, the application's statements on the table go through at once; then the report ends.
+        void (async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          const started = performance.now();
+          await app.query("SET statement_timeout = '5s'");
+          await app.query('UPDATE public.users SET id = id WHERE false');
+          appMs = performance.now() - started;
+          await holder.query('COMMIT');
+        })();
+      };
+      // lock_timeout 300ms: the report, open for longer, counts as long.
+      const result = await applyMigrations({ connection: db.connection, dir, lockTimeout: '300ms', onEvent });
+      expect(result.applied.map((f) => f.fileName)).toEqual(['0001_bootstrap.sql', '0002_add_tenant_column_users.sql']);
+      const waits = events.filter((e) => e.kind === 'waiting-for-table');
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toMatchObject({ file: { fileName: '0002_add_tenant_column_users.sql' }, table: 'public.users', holders: [{ application: 'long report' }] });
+      expect(events.filter((e) => e.kind === 'retry')).toEqual([]);
+      expect(appMs).toBeGreaterThanOrEqual(0);
+      // Not queued behind an ACCESS EXCLUSIVE request: well under the 5 s it would wait otherwise.
+      expect(appMs).toBeLessThan(2000);
+    } finally {
+      await holder.end().catch(() => undefined);
+      await app.end().catch(() => undefined);
       await db.drop();
     }
   });

@@ -164,7 +164,7 @@ describe('Citus target: plan', () => {
   });
 
   it('the distribution file sets foreign keys aside, creates reference tables, the root, then co-located tables, then restores keys', () => {
-    const text = readFileSync('test/golden/citus/expected/0255_citus_distribute.sql', 'utf8');
+    const text = readFileSync('test/golden/citus/expected/0279_citus_distribute.sql', 'utf8');
     const at = (needle: string): number => {
       const i = text.indexOf(needle);
       expect(i, needle).toBeGreaterThan(-1);
@@ -200,7 +200,7 @@ describe('Citus target: plan', () => {
     const run = runCli(['generate', '--target', 'citus'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/ {2}distribute {2}\d{4}\.\.0255 {2}Citus: distributes the tables/);
+    expect(run.stdout).toMatch(/ {2}distribute {2}\d{4}\.\.0279 {2}Citus: distributes the tables/);
     expect(run.stdout).toContain("SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL app.company_id = '<tenant id>'");
     expect(run.stdout).toContain('rlsgen apply --stage enforce');
     const expected = readdirSync('test/golden/citus/expected').filter((f) => f.endsWith('.sql'));

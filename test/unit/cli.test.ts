@@ -56,7 +56,7 @@ describe('rlsgen generate', () => {
     expect(runCli(['generate', '--check'], { cwd: dir }).code).toBe(1);
     const written = runCli(['generate'], { cwd: dir });
     expect(written.code).toBe(0);
-    expect(written.stdout).toContain('wrote 274 migration(s) to generated-sql (rollbacks in generated-sql/down):');
+    expect(written.stdout).toContain('wrote 303 migration(s) to generated-sql (rollbacks in generated-sql/down):');
     expect(written.stdout).toContain('1. rlsgen apply --stage prepare');
     expect(runCli(['generate', '--check'], { cwd: dir })).toEqual({
       code: 0,
@@ -71,6 +71,12 @@ describe('rlsgen generate', () => {
     const missing = runCli(['generate', '-m', 'missing.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('error: manifest missing.yaml does not exist\n');
+  });
+
+  it('rejects a --batch-pause that is not a duration', () => {
+    const bad = runCli(['apply', '--batch-pause', 'a while', '--database-url', 'postgres://localhost/none']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--batch-pause must be a duration such as 50ms, 2s or 0');
   });
 
   it('rejects a --probe-role without role=login', () => {

@@ -31,20 +31,21 @@ describe('incremental generation', () => {
     const first = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
     expect(first.kind).toBe('written');
     const before = new Map(sqlFiles(ws.out).map((f) => [f, readFileSync(join(ws.out, f), 'utf8')]));
-    expect(before.size).toBe(19);
+    expect(before.size).toBe(21);
 
     // A table added.
     ws.write(`${BASE}  calls: { backfill: user_id -> users }\n`);
     expect(generateMigrations({ manifestPath: ws.manifest, outDir: ws.out, check: true }).kind).toBe('pending');
     const added = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
     expect(added.kind === 'written' && added.files.map((f) => f.fileName)).toEqual([
-      '0020_add_tenant_column_calls.sql',
-      '0021_tenant_index_calls.sql',
-      '0022_backfill_calls.sql',
-      '0023_require_tenant_calls.sql',
-      '0024_validate_tenant_calls.sql',
-      '0025_set_not_null_calls.sql',
-      '0026_enable_policies_calls.sql',
+      '0022_add_tenant_column_calls.sql',
+      '0023_backfill_calls.sql',
+      '0024_vacuum_calls.sql',
+      '0025_tenant_index_calls.sql',
+      '0026_require_tenant_calls.sql',
+      '0027_validate_tenant_calls.sql',
+      '0028_set_not_null_calls.sql',
+      '0029_enable_policies_calls.sql',
     ]);
     for (const [name, text] of before) expect(readFileSync(join(ws.out, name), 'utf8')).toBe(text);
     expect(generateMigrations({ manifestPath: ws.manifest, outDir: ws.out, check: true }).kind).toBe('up-to-date');
@@ -53,22 +54,22 @@ describe('incremental generation', () => {
     ws.write(`${BASE.replace('contacts: { backfill', 'contacts: { mode: shared, backfill')}  calls: { backfill: user_id -> users }\n`);
     const changed = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
     expect(changed.kind === 'written' && changed.files.map((f) => f.fileName)).toEqual([
-      '0027_drop_composite_foreign_keys_deals.sql',
-      '0028_drop_not_null_contacts.sql',
-      '0029_replace_policies_contacts.sql',
+      '0030_drop_composite_foreign_keys_deals.sql',
+      '0031_drop_not_null_contacts.sql',
+      '0032_replace_policies_contacts.sql',
     ]);
-    const replaced = readFileSync(join(ws.out, '0029_replace_policies_contacts.sql'), 'utf8');
+    const replaced = readFileSync(join(ws.out, '0032_replace_policies_contacts.sql'), 'utf8');
     expect(replaced).toContain('DROP POLICY IF EXISTS rlsgen_tenant_select ON public.contacts;');
     expect(replaced).toContain('OR company_id IS NULL');
 
     // A table removed.
     ws.write(`${BASE.replace('contacts: { backfill', 'contacts: { mode: shared, backfill').replace(/  deals:[\s\S]*$/, '')}  calls: { backfill: user_id -> users }\n`);
     const removed = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
-    expect(removed.kind === 'written' && removed.files.map((f) => f.fileName)).toEqual(['0030_remove_policies_deals.sql']);
-    const text = readFileSync(join(ws.out, '0030_remove_policies_deals.sql'), 'utf8');
+    expect(removed.kind === 'written' && removed.files.map((f) => f.fileName)).toEqual(['0033_remove_policies_deals.sql']);
+    const text = readFileSync(join(ws.out, '0033_remove_policies_deals.sql'), 'utf8');
     expect(text).toContain('ALTER TABLE public.deals DISABLE ROW LEVEL SECURITY;');
     expect(text).toContain('removed from the manifest');
-    expect(sqlFiles(join(ws.out, 'down'))).toHaveLength(30);
+    expect(sqlFiles(join(ws.out, 'down'))).toHaveLength(33);
   });
 
   it('refuses to go on when a generated file was edited', () => {

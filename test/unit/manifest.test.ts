@@ -326,7 +326,15 @@ tables:
     expect(m.tables.find((t) => t.key === 'billing.invoices')?.name).toEqual({ schema: 'billing', name: 'invoices' });
     expect(m.tables.find((t) => t.key === 'users')?.commands).toEqual([]);
     expect(m.tenant.setting).toBe('app.company_id');
-    expect(m.migration).toEqual({ lockTimeout: '2s', statementTimeout: '30s', batchSize: 5000 });
+    expect(m.migration).toEqual({ lockTimeout: '2s', statementTimeout: '30s', batchSize: 5000, batchPause: '0' });
+  });
+
+  it('takes a pause between backfill batches as a duration', () => {
+    const ok = loadManifest(`${HEAD}migration: { batch_pause: 50ms }\ntables:\n  calls: {}\n`, 'policies.yaml');
+    expect(ok.ok && ok.model.migration.batchPause).toBe('50ms');
+    const bad = loadManifest(`${HEAD}migration: { batch_pause: a while }\ntables:\n  calls: {}\n`, 'policies.yaml');
+    expect(bad.ok).toBe(false);
+    expect(bad.diagnostics.map((d) => d.path)).toContain('migration.batch_pause');
   });
 
   it('warns when kept rows would be visible to nobody', () => {

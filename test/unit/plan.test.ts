@@ -6,6 +6,7 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
 import { planTenancy } from '../../src/plan/plan-tenancy.js';
 import type { Plan } from '../../src/plan/plan.js';
+import { backfillStatement } from '../../src/render/backfill-statement.js';
 import { pathResolver, policiesFor, tenantResolver } from '../../src/render/sql-fragments.js';
 import { planTables } from '../../src/plan/plan-tenancy.js';
 import { readState } from '../../src/write/generate-migrations.js';
@@ -40,7 +41,7 @@ describe('planTenancy: ordering', () => {
     expect(slugs(plan).filter((s) => s.startsWith('backfill_'))).toEqual(['backfill_orders', 'backfill_payments', 'backfill_transactions']);
   });
 
-  it('runs phase by phase: columns, indexes, backfills, NOT NULL, then references and policies', () => {
+  it('runs phase by phase: columns, backfills, then indexes and constraints, NOT NULL, then references and policies', () => {
     const plan = planOf(`${HEAD}tables:
   users: { mode: exempt, reason: r, existing_column: uuid }
   contacts: { backfill: owner_id -> users }
@@ -52,10 +53,12 @@ describe('planTenancy: ordering', () => {
       'bootstrap',
       'add_tenant_column_contacts',
       'add_tenant_column_deals',
+      'backfill_contacts',
+      'vacuum_contacts',
+      'backfill_deals',
+      'vacuum_deals',
       'tenant_index_contacts',
       'tenant_index_deals',
-      'backfill_contacts',
-      'backfill_deals',
       'require_tenant_contacts',
       'require_tenant_deals',
       'validate_tenant_contacts',
@@ -70,10 +73,12 @@ describe('planTenancy: ordering', () => {
       'exempt_tables',
     ]);
     expect(plan.steps.filter((s) => !s.transactional).map((s) => s.step.kind)).toEqual([
+      'backfill',
+      'vacuum',
+      'backfill',
+      'vacuum',
       'tenant-index',
       'tenant-index',
-      'backfill',
-      'backfill',
     ]);
   });
 });
@@ -90,8 +95,8 @@ tables:
 
   it('shared and keep tables stay nullable; others get NOT NULL without a backfill if they have none', () => {
     const kinds = (table: string) => plan.steps.filter((s) => 'table' in s.step && s.step.table.key === table).map((s) => s.step.kind);
-    expect(kinds('templates')).toEqual(['add-tenant-column', 'tenant-index', 'backfill', 'validate-tenant', 'enable-policies']);
-    expect(kinds('calls')).toEqual(['add-tenant-column', 'tenant-index', 'backfill', 'validate-tenant', 'enable-policies']);
+    expect(kinds('templates')).toEqual(['add-tenant-column', 'backfill', 'vacuum', 'tenant-index', 'require-tenant', 'validate-tenant', 'enable-policies']);
+    expect(kinds('calls')).toEqual(['add-tenant-column', 'backfill', 'vacuum', 'tenant-index', 'require-tenant', 'validate-tenant', 'enable-policies']);
     expect(kinds('notes')).toEqual(['add-tenant-column', 'tenant-index', 'require-tenant', 'validate-tenant', 'set-not-null', 'enable-policies']);
   });
 
@@ -155,6 +160,72 @@ describe('backfill resolvers', () => {
   });
 });
 
+describe('backfill batch statements', () => {
+  const tables = planTables(
+    modelOf(`${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  customers: { backfill: owner_id -> users }
+  orders: { backfill: customer_id -> customers }
+  payments: { backfill: order_id -> orders }
+  payment_transactions: { backfill: [payment_id -> payments, order_id -> orders] }
+  flow_logs: { backfill: wa_id -> customers(wa_id) }
+  campaigns: { backfill: created_by -> users }
+  api_logs:
+    backfill: { first_of: [campaign_id -> campaigns, wa_id -> customers(wa_id)] }
+`),
+  );
+  const statement = (name: string): string => backfillStatement(tables.get(`public.${name}`)!);
+
+  it('one key path: the join in the UPDATE itself, for the keys $1 to $2', () => {
+    expect(statement('customers')).toBe(
+      [
+        'UPDATE public.customers AS t',
+        '   SET company_id = h1.company_id',
+        '  FROM public.users AS h1',
+        ' WHERE t.id BETWEEN $1 AND $2',
+        '   AND t.company_id IS NULL',
+        '   AND h1.id = t.owner_id',
+        '   AND h1.company_id IS NOT NULL',
+      ].join('\n'),
+    );
+  });
+  it('several hops: joined in turn, the tenant read on the last', () => {
+    expect(statement('payment_transactions')).toBe(
+      [
+        'UPDATE public.payment_transactions AS t',
+        '   SET company_id = h2.company_id',
+        '  FROM public.payments AS h1',
+        '  JOIN public.orders AS h2 ON h2.id = h1.order_id',
+        ' WHERE t.id BETWEEN $1 AND $2',
+        '   AND t.company_id IS NULL',
+        '   AND h1.id = t.payment_id',
+        '   AND h2.company_id IS NOT NULL',
+      ].join('\n'),
+    );
+  });
+  it('a non-key match: resolved once per row in a LATERAL aggregate, only when every match agrees', () => {
+    expect(statement('flow_logs')).toBe(
+      [
+        'UPDATE public.flow_logs AS t',
+        '   SET company_id = r.tenant',
+        '  FROM (SELECT s.id AS row_key, p1.tenant AS tenant',
+        '          FROM public.flow_logs AS s',
+        '          LEFT JOIN LATERAL (SELECT CASE WHEN count(DISTINCT h1.company_id) = 1 THEN (array_agg(h1.company_id) FILTER (WHERE h1.company_id IS NOT NULL))[1] END AS tenant FROM public.customers AS h1 WHERE h1.wa_id = s.wa_id) AS p1 ON true',
+        '         WHERE s.id BETWEEN $1 AND $2',
+        '           AND s.company_id IS NULL) AS r',
+        ' WHERE t.id = r.row_key',
+        '   AND t.id BETWEEN $1 AND $2',
+        '   AND t.company_id IS NULL',
+        '   AND r.tenant IS NOT NULL',
+      ].join('\n'),
+    );
+  });
+  it('first_of: one outer join per path, the first that resolves wins', () => {
+    expect(statement('api_logs')).toContain('FROM (SELECT s.id AS row_key, COALESCE(p1h1.company_id, p2.tenant) AS tenant');
+    expect(statement('api_logs')).toContain('LEFT JOIN public.campaigns AS p1h1 ON p1h1.id = s.campaign_id');
+  });
+});
+
 describe('planTenancy: incremental', () => {
   const base = `${HEAD}tables:
   users: { mode: exempt, reason: r, existing_column: uuid }
@@ -172,13 +243,29 @@ describe('planTenancy: incremental', () => {
     const next = `${base}  calls: { backfill: user_id -> users }\n`;
     expect(slugs(planOf(next, base))).toEqual([
       'add_tenant_column_calls',
-      'tenant_index_calls',
       'backfill_calls',
+      'vacuum_calls',
+      'tenant_index_calls',
       'require_tenant_calls',
       'validate_tenant_calls',
       'set_not_null_calls',
       'enable_policies_calls',
     ]);
+  });
+
+  it('bootstraps again over a state generated with the earlier backfill procedure', () => {
+    const older = modelOf(base);
+    const { batchPause: _dropped, ...migration } = older.migration;
+    const result = planTenancy({ ...older, migration: migration as Model['migration'] }, modelOf(base));
+    expect(result.ok && result.plan.steps.map((s) => s.slug)).toEqual(['bootstrap']);
+  });
+
+  it('a table that must now be NOT NULL: the check, not the foreign key it has already', () => {
+    const keep = base.replace('contacts: { backfill: owner_id -> users }', 'contacts: { backfill: owner_id -> users, unresolved: keep }');
+    const plan = planOf(base, keep);
+    expect(slugs(plan)).toEqual(['require_tenant_contacts', 'validate_tenant_contacts', 'set_not_null_contacts', 'replace_policies_contacts']);
+    const require = plan.steps.find((s) => s.step.kind === 'require-tenant')?.step;
+    expect(require).toMatchObject({ kind: 'require-tenant', foreignKey: false });
   });
 
   it('a mode changed: NOT NULL off, policies replaced, composite keys to it dropped', () => {

@@ -51,7 +51,7 @@ describe('migration files', () => {
     for (const file of files) {
       const marked = file.up.includes(DISABLE_TRANSACTION_MARKER);
       expect(marked, file.fileName).toBe(!file.transactional);
-      expect(['tenant-index', 'partition-index', 'backfill'].includes(file.step), file.fileName).toBe(!file.transactional);
+      expect(['tenant-index', 'partition-index', 'backfill', 'vacuum'].includes(file.step), file.fileName).toBe(!file.transactional);
     }
   });
 

@@ -13,6 +13,7 @@ export interface ApplyCliOptions {
   readonly stage: Stage | 'all';
   readonly dryRun: boolean;
   readonly batchSize?: number;
+  readonly batchPause?: string;
   readonly lockTimeout: string;
   readonly wait: boolean;
 }
@@ -31,6 +32,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
       wait: options.wait,
       onEvent: progress.onEvent,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.batchPause === undefined ? {} : { batchPause: options.batchPause }),
     });
     progress.stop();
     const dir = relative(process.cwd(), options.dir) || options.dir;

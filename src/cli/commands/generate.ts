@@ -24,7 +24,7 @@ export function rolloutAdvice(model: Model): string[] {
     : `set_config('${model.tenant.setting}', <tenant id>, true)`;
   return [
     'Rollout order (enabling policies before the application sets the variable breaks it: empty results, rejected inserts):',
-    '  1. rlsgen apply --stage prepare   columns, indexes, backfill, NOT NULL; the running application keeps working',
+    '  1. rlsgen apply --stage prepare   columns, backfill, then indexes and NOT NULL; the running application keeps working',
     `  2. deploy the application that runs ${sets} first in every transaction,`,
     `     connected as a login that is a member of ${model.roles.app.name} (rlsgen/runtime withTenant${citus ? " with mode: 'citus'" : ''} does this for node-postgres)`,
     ...(citus

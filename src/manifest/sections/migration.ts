@@ -7,5 +7,6 @@ export const migrationSection = section({
     lockTimeout: raw.migration?.lock_timeout ?? '2s',
     statementTimeout: raw.migration?.statement_timeout ?? '30s',
     batchSize: raw.migration?.batch_size ?? 5000,
+    batchPause: raw.migration?.batch_pause ?? '0',
   }),
 });

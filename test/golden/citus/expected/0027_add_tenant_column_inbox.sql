@@ -1,13 +1,13 @@
 -- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.inbox"}
--- public.inbox: add the tenant column company_id (uuid) and its foreign key to public.companies; new rows take
+-- public.inbox: add the tenant column company_id (uuid); new rows take
 -- the tenant from the session variable app.company_id.
 --
 -- Locks: ACCESS EXCLUSIVE on public.inbox for catalog changes only, no
 -- table rewrite or scan: the column is added without a default (a default
--- would be evaluated once and stamped on every existing row), the default is
--- set in a second statement and applies to new rows only, and the foreign key
--- is NOT VALID (checked for new rows now, validated later without blocking).
--- SHARE ROW EXCLUSIVE on public.companies for the foreign key.
+-- would be evaluated once and stamped on every existing row) and the default
+-- is set in a second statement, for new rows only. Its index and its
+-- constraints (the foreign key to public.companies, NOT NULL) come after the
+-- backfill, so that filling it is a non-key update checked set-based.
 -- Every statement runs under lock_timeout; rlsgen apply retries on timeout.
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
@@ -52,8 +52,6 @@ $rlsgen$;
 
 ALTER TABLE public.inbox ADD COLUMN IF NOT EXISTS company_id uuid;
 ALTER TABLE public.inbox ALTER COLUMN company_id SET DEFAULT NULLIF(current_setting('app.company_id', true), '')::uuid;
-ALTER TABLE public.inbox ADD CONSTRAINT inbox_company_id_fkey
-  FOREIGN KEY (company_id) REFERENCES public.companies (id) NOT VALID;
 
 -- Rows the not-yet-updated application inserts without a tenant get it from
 -- the same path as the backfill. Trigger functions run as the inserting

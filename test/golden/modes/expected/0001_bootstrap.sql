@@ -192,13 +192,28 @@ CALL rlsgen.save_access('0001_bootstrap', ARRAY[]::regclass[], ARRAY['public']::
 GRANT USAGE ON SCHEMA public TO wa_app;
 GRANT USAGE ON SCHEMA public TO wa_admin;
 
--- Where an interrupted backfill resumes: the last key it committed.
+-- One row per backfill under way: where an interrupted one resumes (the last
+-- key it committed), how far it is, and its pacing. batch_size and
+-- batch_pause may be changed while it runs; the next batch uses them:
+--   UPDATE rlsgen.backfill_progress SET batch_size = 1000, batch_pause = '100ms';
 CREATE TABLE IF NOT EXISTS rlsgen.backfill_progress (
   table_name text PRIMARY KEY,
   last_key text,
+  rows_done bigint NOT NULL DEFAULT 0,
+  rows_total bigint,
   rows_filled bigint NOT NULL DEFAULT 0,
+  batch_size bigint CHECK (batch_size BETWEEN 1 AND 1000000),
+  batch_pause interval CHECK (batch_pause >= interval '0'),
+  started_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- A database bootstrapped by an earlier rlsgen has the table without them.
+ALTER TABLE rlsgen.backfill_progress
+  ADD COLUMN IF NOT EXISTS rows_done bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS rows_total bigint,
+  ADD COLUMN IF NOT EXISTS batch_size bigint CHECK (batch_size BETWEEN 1 AND 1000000),
+  ADD COLUMN IF NOT EXISTS batch_pause interval CHECK (batch_pause >= interval '0'),
+  ADD COLUMN IF NOT EXISTS started_at timestamptz NOT NULL DEFAULT now();
 
 -- Constraints rlsgen replaced (single-column foreign keys superseded by
 -- composite ones; foreign keys set aside while Citus distributes the tables),
@@ -212,39 +227,76 @@ CREATE TABLE IF NOT EXISTS rlsgen.replaced_constraints (
   PRIMARY KEY (table_name, constraint_name)
 );
 
+-- One batch: batch_update with its first and last key, bound with the key's
+-- own type, and the rows it updated. A polymorphic function: PL/pgSQL keeps
+-- one compiled copy per key type, so backfills of tables keyed by uuid and by
+-- bigint can follow each other in one session.
+CREATE OR REPLACE FUNCTION rlsgen.backfill_batch(batch_update text, first_key anyelement, last_key anyelement)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $rlsgen$
+DECLARE
+  affected bigint;
+BEGIN
+  EXECUTE batch_update USING first_key, last_key;
+  GET DIAGNOSTICS affected = ROW_COUNT;
+  RETURN affected;
+END
+$rlsgen$;
+-- Security invoker, and only the migration calls it.
+REVOKE EXECUTE ON FUNCTION rlsgen.backfill_batch(text, anyelement, anyelement) FROM PUBLIC;
+
 -- rlsgen.backfill fills one table's tenant column in batches of primary-key
 -- ranges, committing after each batch (a procedure called outside a
--- transaction block may COMMIT). Each batch holds its row locks only for its
--- own short transaction, under lock_timeout; progress is saved with the batch,
--- so a run that is killed continues after the last committed key.
+-- transaction block may COMMIT). batch_update is the UPDATE of one batch, the
+-- rows whose key is between $1 and $2 (bound with the key's own type): it
+-- resolves every row's tenant once, by a join. The ranges come from one
+-- index-only pass over the key, made before any row is updated (the last key
+-- of every batch_size keys), so they cost the same on dense, sparse and uuid
+-- keys and no batch walks the index again (whose heap pages the updates make
+-- expensive to visit). Each batch holds its row locks only for its own short
+-- transaction, under lock_timeout; progress is saved with the batch, so a run
+-- that is killed continues after the last committed key.
+-- Pacing, read before every batch: the row's batch_size and batch_pause in
+-- rlsgen.backfill_progress, else the session settings rlsgen.batch_size and
+-- rlsgen.batch_pause (rlsgen apply --batch-size, --batch-pause), else the
+-- arguments. A change made while a backfill runs carries over to the
+-- backfills that follow it in the same session.
 -- Progress is reported with RAISE NOTICE (rows done of total).
--- The session setting rlsgen.batch_size, when set, overrides batch_size.
+DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text);
 CREATE OR REPLACE PROCEDURE rlsgen.backfill(
   target_table regclass,
   key_column name,
   tenant_column name,
-  resolver text,
+  batch_update text,
   batch_size integer DEFAULT 5000,
-  batch_lock_timeout text DEFAULT '2s'
+  batch_lock_timeout text DEFAULT '2s',
+  batch_pause interval DEFAULT '0'
 )
 LANGUAGE plpgsql
 AS $rlsgen$
 DECLARE
   key_type text;
-  lower_key text;
-  upper_key text;
-  batch integer := COALESCE(NULLIF(pg_catalog.current_setting('rlsgen.batch_size', true), '')::integer, batch_size);
+  label text;
+  ends_query text;
+  bounds_query text;
+  fill_batch text;
+  batch_ends text[];
+  ends_size integer;
+  next_end integer;
+  remaining bigint;
+  bounds record;
+  resume_key text;
+  batch integer;
+  pause interval;
+  own_batch integer;
+  own_pause interval;
   total_rows bigint;
-  done_rows bigint := 0;
-  filled bigint := 0;
+  done_rows bigint;
+  filled bigint;
   affected bigint;
   left_over bigint;
-  range_condition text;
-  label text;
 BEGIN
-  IF batch IS NULL OR batch < 1 THEN
-    RAISE EXCEPTION 'rlsgen: batch size must be a positive integer';
-  END IF;
   SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO key_type
     FROM pg_catalog.pg_attribute AS a
    WHERE a.attrelid = target_table AND a.attname = key_column AND NOT a.attisdropped;
@@ -254,63 +306,91 @@ BEGIN
   SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO label
     FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
    WHERE c.oid = target_table;
+  -- How many keys follow $1 (all of them when NULL), and the last key of
+  -- every $2 of them.
+  ends_query := pg_catalog.format(
+    'SELECT count(*), array_agg(s.k::text ORDER BY s.k) FILTER (WHERE s.n %% $2 = 0)
+       FROM (SELECT t.%1$I AS k, pg_catalog.row_number() OVER (ORDER BY t.%1$I) AS n
+               FROM %2$s AS t WHERE $1 IS NULL OR t.%1$I > $1::%3$s) AS s',
+    key_column, target_table, key_type);
+  -- A batch: the first key after $1 (the first key when NULL), up to the
+  -- batch end $2 (the last key of the table when NULL). The first key is
+  -- looked up now, so that rows inserted between two batch ends since the
+  -- pass above are not skipped.
+  bounds_query := pg_catalog.format(
+    'SELECT f.k::text AS lo, COALESCE($2::%3$s, (SELECT t.%1$I FROM %2$s AS t ORDER BY t.%1$I DESC LIMIT 1))::text AS hi, $2 IS NULL AS last
+       FROM (SELECT t.%1$I AS k FROM %2$s AS t WHERE $1 IS NULL OR t.%1$I > $1::%3$s ORDER BY t.%1$I LIMIT 1) AS f',
+    key_column, target_table, key_type);
+  -- The keys travel as text and are cast here: rlsgen.backfill_batch gets
+  -- them with the key's own type.
+  fill_batch := pg_catalog.format('SELECT rlsgen.backfill_batch($1, $2::%1$s, $3::%1$s)', key_type);
 
-  SELECT p.last_key, p.rows_filled INTO lower_key, filled
+  SELECT p.last_key, p.rows_done, p.rows_filled INTO resume_key, done_rows, filled
     FROM rlsgen.backfill_progress AS p WHERE p.table_name = label;
   IF NOT FOUND THEN
     INSERT INTO rlsgen.backfill_progress (table_name) VALUES (label);
+    done_rows := 0;
     filled := 0;
   END IF;
-  EXECUTE pg_catalog.format('SELECT count(*) FROM %s', target_table) INTO total_rows;
-  IF lower_key IS NOT NULL THEN
-    EXECUTE pg_catalog.format('SELECT count(*) FROM %s AS t WHERE t.%I <= $1::%s', target_table, key_column, key_type)
-      INTO done_rows USING lower_key;
-  END IF;
-  RAISE NOTICE USING
-    MESSAGE = pg_catalog.format('rlsgen backfill %s: %s rows%s', label, total_rows,
-                CASE WHEN lower_key IS NULL THEN '' ELSE pg_catalog.format(', resuming after %s rows', done_rows) END),
-    DETAIL = pg_catalog.json_build_object('event', 'start', 'table', label,
-               'total', total_rows, 'done', done_rows, 'filled', filled)::text;
-  COMMIT;
 
   LOOP
-    PERFORM pg_catalog.set_config('lock_timeout', batch_lock_timeout, true);
-    IF lower_key IS NULL THEN
-      EXECUTE pg_catalog.format('SELECT t.%I::text FROM %s AS t ORDER BY t.%I OFFSET %s LIMIT 1',
-        key_column, target_table, key_column, batch - 1) INTO upper_key;
-    ELSE
-      EXECUTE pg_catalog.format('SELECT t.%I::text FROM %s AS t WHERE t.%I > $1::%s ORDER BY t.%I OFFSET %s LIMIT 1',
-        key_column, target_table, key_column, key_type, key_column, batch - 1) INTO upper_key USING lower_key;
+    SELECT p.batch_size, p.batch_pause INTO own_batch, own_pause
+      FROM rlsgen.backfill_progress AS p WHERE p.table_name = label;
+    batch := COALESCE(own_batch, NULLIF(pg_catalog.current_setting('rlsgen.batch_size', true), '')::integer, batch_size);
+    pause := COALESCE(own_pause, NULLIF(pg_catalog.current_setting('rlsgen.batch_pause', true), '')::interval, batch_pause);
+    IF batch IS NULL OR batch < 1 THEN
+      RAISE EXCEPTION 'rlsgen: batch size must be a positive integer';
     END IF;
-    range_condition := CASE
-      WHEN lower_key IS NULL AND upper_key IS NULL THEN 'true'
-      WHEN lower_key IS NULL THEN pg_catalog.format('t.%I <= $2::%s', key_column, key_type)
-      WHEN upper_key IS NULL THEN pg_catalog.format('t.%I > $1::%s', key_column, key_type)
-      ELSE pg_catalog.format('t.%I > $1::%s AND t.%I <= $2::%s', key_column, key_type, key_column, key_type)
-    END;
+    IF ends_size IS DISTINCT FROM batch THEN
+      -- First pass, or the batch size changed: batch ends for the rest.
+      EXECUTE ends_query INTO remaining, batch_ends USING resume_key, batch;
+      next_end := 1;
+      IF ends_size IS NULL THEN
+        total_rows := done_rows + remaining;
+        UPDATE rlsgen.backfill_progress AS p SET rows_total = total_rows, updated_at = pg_catalog.now() WHERE p.table_name = label;
+        RAISE NOTICE USING
+          MESSAGE = pg_catalog.format('rlsgen backfill %s: %s rows%s', label, total_rows,
+                      CASE WHEN resume_key IS NULL THEN '' ELSE pg_catalog.format(', resuming after %s rows', done_rows) END),
+          DETAIL = pg_catalog.json_build_object('event', 'start', 'table', label,
+                     'total', total_rows, 'done', done_rows, 'filled', filled)::text;
+        COMMIT;
+      END IF;
+      ends_size := batch;
+    END IF;
+    PERFORM pg_catalog.set_config('lock_timeout', batch_lock_timeout, true);
+    EXECUTE bounds_query INTO bounds USING resume_key, batch_ends[next_end];
+    EXIT WHEN bounds.lo IS NULL;
     -- Only rows a path resolves are written: unresolved rows get no new
     -- version (no dead tuples, no row locks) and are counted at the end.
-    -- The resolver is repeated in WHERE rather than joined back by key: one
-    -- pass over the batch (the join form ran at half the speed in measurements).
-    EXECUTE pg_catalog.format(
-      'UPDATE %1$s AS t SET %2$I = %3$s WHERE %4$s AND t.%2$I IS NULL AND %3$s IS NOT NULL',
-      target_table, tenant_column, resolver, range_condition) USING lower_key, upper_key;
-    GET DIAGNOSTICS affected = ROW_COUNT;
+    EXECUTE fill_batch INTO affected USING batch_update, bounds.lo, bounds.hi;
     filled := filled + affected;
-    done_rows := CASE WHEN upper_key IS NULL THEN total_rows ELSE LEAST(done_rows + batch, total_rows) END;
+    done_rows := CASE WHEN bounds.last THEN total_rows ELSE LEAST(done_rows + batch, total_rows) END;
+    resume_key := bounds.hi;
+    next_end := next_end + 1;
     UPDATE rlsgen.backfill_progress AS p
-       SET last_key = upper_key, rows_filled = filled, updated_at = pg_catalog.now()
+       SET last_key = resume_key, rows_done = done_rows, rows_filled = filled, updated_at = pg_catalog.now()
      WHERE p.table_name = label;
     RAISE NOTICE USING
       MESSAGE = pg_catalog.format('rlsgen backfill %s: %s of %s rows', label, done_rows, total_rows),
       DETAIL = pg_catalog.json_build_object('event', 'batch', 'table', label,
-                 'total', total_rows, 'done', done_rows, 'filled', filled)::text;
+                 'total', total_rows, 'done', done_rows, 'filled', filled,
+                 'batch_size', batch, 'pause_ms', pg_catalog.round(pg_catalog.date_part('epoch', pause) * 1000))::text;
     COMMIT;
-    EXIT WHEN upper_key IS NULL;
-    lower_key := upper_key;
+    EXIT WHEN bounds.last;
+    IF pause > interval '0' THEN
+      PERFORM pg_catalog.pg_sleep(pg_catalog.date_part('epoch', pause));
+    END IF;
   END LOOP;
 
-  EXECUTE pg_catalog.format('SELECT count(*) FROM %s WHERE %I IS NULL', target_table, tenant_column) INTO left_over;
+  EXECUTE pg_catalog.format('SELECT count(*) FROM %s AS t WHERE t.%I IS NULL', target_table, tenant_column) INTO left_over;
+  SELECT p.batch_size, p.batch_pause INTO own_batch, own_pause
+    FROM rlsgen.backfill_progress AS p WHERE p.table_name = label;
+  IF own_batch IS NOT NULL THEN
+    PERFORM pg_catalog.set_config('rlsgen.batch_size', own_batch::text, false);
+  END IF;
+  IF own_pause IS NOT NULL THEN
+    PERFORM pg_catalog.set_config('rlsgen.batch_pause', own_pause::text, false);
+  END IF;
   DELETE FROM rlsgen.backfill_progress AS p WHERE p.table_name = label;
   RAISE NOTICE USING
     MESSAGE = pg_catalog.format('rlsgen backfill %s: %s rows filled, %s left without a tenant', label, filled, left_over),

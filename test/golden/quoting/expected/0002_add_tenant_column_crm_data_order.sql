@@ -1,13 +1,13 @@
 -- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"\"CRM Data\".\"order\""}
--- "CRM Data"."order": add the tenant column Org ID (bigint) and its foreign key to "CRM Data"."Organisations"; new rows take
+-- "CRM Data"."order": add the tenant column Org ID (bigint); new rows take
 -- the tenant from the session variable app.org_id.
 --
 -- Locks: ACCESS EXCLUSIVE on "CRM Data"."order" for catalog changes only, no
 -- table rewrite or scan: the column is added without a default (a default
--- would be evaluated once and stamped on every existing row), the default is
--- set in a second statement and applies to new rows only, and the foreign key
--- is NOT VALID (checked for new rows now, validated later without blocking).
--- SHARE ROW EXCLUSIVE on "CRM Data"."Organisations" for the foreign key.
+-- would be evaluated once and stamped on every existing row) and the default
+-- is set in a second statement, for new rows only. Its index and its
+-- constraints (the foreign key to "CRM Data"."Organisations", NOT NULL) come after the
+-- backfill, so that filling it is a non-key update checked set-based.
 -- Every statement runs under lock_timeout; rlsgen apply retries on timeout.
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
@@ -41,8 +41,6 @@ $rlsgen$;
 
 ALTER TABLE "CRM Data"."order" ADD COLUMN IF NOT EXISTS "Org ID" bigint;
 ALTER TABLE "CRM Data"."order" ALTER COLUMN "Org ID" SET DEFAULT NULLIF(current_setting('app.org_id', true), '')::bigint;
-ALTER TABLE "CRM Data"."order" ADD CONSTRAINT "order_Org ID_fkey"
-  FOREIGN KEY ("Org ID") REFERENCES "CRM Data"."Organisations" (id) NOT VALID;
 
 -- Rows the not-yet-updated application inserts without a tenant get it from
 -- the same path as the backfill. Trigger functions run as the inserting

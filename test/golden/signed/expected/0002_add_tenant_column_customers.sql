@@ -4,10 +4,9 @@
 --
 -- Locks: ACCESS EXCLUSIVE on public.customers for catalog changes only, no
 -- table rewrite or scan: the column is added without a default (a default
--- would be evaluated once and stamped on every existing row), the default is
--- set in a second statement and applies to new rows only, and the foreign key
--- is NOT VALID (checked for new rows now, validated later without blocking).
--- SHARE ROW EXCLUSIVE on public.organizations for the foreign key.
+-- would be evaluated once and stamped on every existing row) and the default
+-- is set in a second statement, for new rows only. The tenant index
+-- and NOT NULL come after the backfill, so that filling it is a non-key update.
 -- Every statement runs under lock_timeout; rlsgen apply retries on timeout.
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';

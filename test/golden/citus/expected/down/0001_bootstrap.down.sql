@@ -6,7 +6,8 @@ SET LOCAL statement_timeout = '30s';
 
 -- The roles' schema privileges as they were before.
 CALL rlsgen.restore_access('0001_bootstrap', ARRAY['crm_app', 'crm_support']::name[]);
-DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text);
+DROP PROCEDURE IF EXISTS rlsgen.backfill(regclass, name, name, text, integer, text, interval);
+DROP FUNCTION IF EXISTS rlsgen.backfill_batch(text, anyelement, anyelement);
 DROP TABLE IF EXISTS rlsgen.backfill_progress;
 DROP TABLE IF EXISTS rlsgen.replaced_constraints;
 DROP PROCEDURE IF EXISTS rlsgen.restore_access(text, name[]);

@@ -1,6 +1,0 @@
--- rlsgen: {"step":"require-tenant","stage":"prepare","table":"public.bulk_email_analytics"}
--- Rollback: drop the NOT NULL check of public.bulk_email_analytics.
-SET LOCAL lock_timeout = '2s';
-SET LOCAL statement_timeout = '30s';
-
-ALTER TABLE public.bulk_email_analytics DROP CONSTRAINT IF EXISTS bulk_email_analytics_company_id_not_null_check;

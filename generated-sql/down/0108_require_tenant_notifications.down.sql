@@ -1,6 +1,0 @@
--- rlsgen: {"step":"require-tenant","stage":"prepare","table":"public.notifications"}
--- Rollback: drop the NOT NULL check of public.notifications.
-SET LOCAL lock_timeout = '2s';
-SET LOCAL statement_timeout = '30s';
-
-ALTER TABLE public.notifications DROP CONSTRAINT IF EXISTS notifications_company_id_not_null_check;

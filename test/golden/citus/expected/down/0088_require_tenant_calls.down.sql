@@ -1,6 +1,0 @@
--- rlsgen: {"step":"require-tenant","stage":"prepare","table":"public.calls"}
--- Rollback: drop the NOT NULL check of public.calls.
-SET LOCAL lock_timeout = '2s';
-SET LOCAL statement_timeout = '30s';
-
-ALTER TABLE public.calls DROP CONSTRAINT IF EXISTS calls_company_id_not_null_check;

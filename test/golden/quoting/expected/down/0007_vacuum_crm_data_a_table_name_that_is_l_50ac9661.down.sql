@@ -1,0 +1,3 @@
+-- rlsgen: {"step":"vacuum","stage":"prepare","table":"\"CRM Data\".a_table_name_that_is_long_enough_to_need_hashing_in_names"}
+-- Rollback: nothing to undo (VACUUM changes no data and no definition).
+SELECT 1;

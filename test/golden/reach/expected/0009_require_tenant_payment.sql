@@ -1,0 +1,30 @@
+-- rlsgen: {"step":"require-tenant","stage":"prepare","table":"public.payment"}
+-- public.payment: now that the backfill has run, add the foreign key
+-- of store_id to public.stores and stop here if any row is still without a tenant, then
+-- add CHECK (store_id IS NOT NULL), NOT VALID: new rows are checked from now
+-- on, existing rows are validated in the next migration without blocking
+-- writes, and the validated check lets SET NOT NULL skip its table scan.
+--
+-- Locks: ACCESS SHARE while counting (reads and writes continue; the tenant
+-- index answers it), then ACCESS EXCLUSIVE on public.payment and SHARE ROW
+-- EXCLUSIVE on public.stores for the catalog changes only, under
+-- lock_timeout.
+SET LOCAL lock_timeout = '2s';
+-- No statement_timeout: the count takes as long as the table is big.
+SET LOCAL statement_timeout = 0;
+
+DO $rlsgen$
+DECLARE
+  missing bigint;
+BEGIN
+  SELECT count(*) INTO missing FROM public.payment WHERE store_id IS NULL;
+  IF missing > 0 THEN
+    RAISE EXCEPTION 'rlsgen: % row(s) of % have no % and no backfill path resolves them', missing, 'public.payment', 'store_id'
+      USING HINT = 'rlsgen audit lists them. Give them a tenant and apply again, or set "unresolved: keep" for this table in the manifest.';
+  END IF;
+END
+$rlsgen$;
+ALTER TABLE public.payment ADD CONSTRAINT payment_store_id_fkey
+  FOREIGN KEY (store_id) REFERENCES public.stores (id) NOT VALID;
+ALTER TABLE public.payment ADD CONSTRAINT payment_store_id_not_null_check
+  CHECK (store_id IS NOT NULL) NOT VALID;

@@ -1,6 +1,0 @@
--- rlsgen: {"step":"require-tenant","stage":"prepare","table":"public.orders"}
--- Rollback: drop the NOT NULL check of public.orders.
-SET LOCAL lock_timeout = '2s';
-SET LOCAL statement_timeout = '30s';
-
-ALTER TABLE public.orders DROP CONSTRAINT IF EXISTS orders_organization_id_not_null_check;
