@@ -5,6 +5,7 @@ import { hasTenantColumn, type Model } from '../manifest/model.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { eventualTenantSql } from './eventual-tenant.js';
 import { checkPathConsistency, type ConsistencyReport } from './path-consistency.js';
+import { unreadableTables } from './unreadable-tables.js';
 
 export interface TableAudit {
   readonly table: string;
@@ -25,6 +26,12 @@ export interface CrossReference {
   readonly rows: number;
 }
 
+/** A table the connection could not count in full, and why: its counts are left out, not reported as zero. */
+export interface UndeterminedTable {
+  readonly table: string;
+  readonly reason: string;
+}
+
 /** A `legacy_owner` table: its owner branch can be retired once no row is left without a tenant. */
 export interface LegacyOwnerAudit {
   /** The manifest key. */
@@ -40,6 +47,8 @@ export interface AuditReport {
   readonly crossReferences: readonly CrossReference[];
   /** With a manifest: every candidate derivation path against the data, and what the enforce stage would reject. */
   readonly consistency: ConsistencyReport | null;
+  /** Tables (and the foreign keys between them) the audit could not determine on this connection. */
+  readonly undetermined: readonly UndeterminedTable[];
   readonly legacyOwners: readonly LegacyOwnerAudit[];
 }
 
@@ -59,6 +68,9 @@ export function legacyOwnerAudit(model: Model | null, tables: readonly TableAudi
  * `rlsgen audit`: the data checks a migration needs, as set-based queries
  * (one per table and per foreign key): rows without a tenant and whether the
  * manifest's paths resolve them, and rows pointing at another tenant's rows.
+ * A table the connection cannot read in full (no SELECT, or row-level
+ * security filtering it, as for a pg_read_all_data auditor) is listed as
+ * undetermined instead of counted.
  */
 export async function auditDatabase(client: pg.ClientBase, options: { model: Model | null; tenantColumn?: string; snapshot?: DbSnapshot; limit?: number }): Promise<AuditReport> {
   const snapshot = options.snapshot ?? (await introspectDatabase(client));
@@ -69,9 +81,15 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
   const subjects = model
     ? model.tables.filter(hasTenantColumn).map((t) => ({ key: t.key as string | null, name: t.name }))
     : snapshot.tables.filter((t) => t.columns.some((c) => c.name === column)).map((t) => ({ key: null, name: { schema: t.schema, name: t.name } }));
+  const candidates = [...new Map([...subjects.map((s) => s.name), ...snapshot.tables.filter((t) => t.columns.some((c) => c.name === column))]
+    .filter((t) => findTableInfo(snapshot, t) !== undefined)
+    .map((t) => [`${t.schema}.${t.name}`, { schema: t.schema, name: t.name }])).values()];
+  const unreadable = await unreadableTables(client, candidates);
+  const undetermined = [...unreadable].map(([table, reason]) => ({ table, reason })).sort((a, b) => a.table.localeCompare(b.table));
+  const readable = (t: { schema: string; name: string }): boolean => !unreadable.has(`${t.schema}.${t.name}`);
   const tables: TableAudit[] = [];
   for (const subject of subjects) {
-    if (findTableInfo(snapshot, subject.name) === undefined) continue;
+    if (findTableInfo(snapshot, subject.name) === undefined || !readable(subject.name)) continue;
     const present = hasColumn(subject.name.schema, subject.name.name);
     const missing = present ? `t.${col} IS NULL` : 'true';
     const resolved = subject.key === null || model === null ? null : eventualTenantSql(model, snapshot, subject.key, 't');
@@ -95,6 +113,7 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
     if (!table.columns.some((c) => c.name === column)) continue;
     for (const fk of table.foreignKeys) {
       if (fk.columns.includes(column) || fk.columns.length !== 1 || !hasColumn(fk.references.schema, fk.references.name)) continue;
+      if (!readable(table) || !readable(fk.references)) continue;
       const child = fk.columns[0] ?? '';
       const parentColumn = fk.referencedColumns[0] ?? '';
       const { rows } = await client.query<{ n: string }>(
@@ -107,5 +126,5 @@ export async function auditDatabase(client: pg.ClientBase, options: { model: Mod
     }
   }
   const consistency = model === null ? null : await checkPathConsistency(client, model, snapshot, options.limit === undefined ? {} : { limit: options.limit });
-  return { tables, crossReferences, consistency, legacyOwners: legacyOwnerAudit(model, tables) };
+  return { tables, crossReferences, consistency, undetermined, legacyOwners: legacyOwnerAudit(model, tables) };
 }

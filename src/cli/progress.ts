@@ -70,6 +70,7 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
             break;
           case 'waiting-for-table':
             multi.log(`${event.file.fileName}: ${waitingFor(event.table, event.holders)}\n`);
+            break;
           case 'notice':
             multi.log(`${formatNotice(event)}\n`);
             break;
@@ -118,6 +119,7 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           break;
         case 'waiting-for-table':
           output.err(`  ${event.file.fileName}: ${waitingFor(event.table, event.holders)}`);
+          break;
         case 'notice':
           output.err(formatNotice(event));
           break;

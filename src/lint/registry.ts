@@ -2,6 +2,7 @@ import type { LintRule } from './rule.js';
 import { banAppRoleBypass } from './rules/ban-app-role-bypass.js';
 import { banAppRoleEscalation } from './rules/ban-app-role-escalation.js';
 import { banAppRoleOwner } from './rules/ban-app-role-owner.js';
+import { banAppRolePredefined } from './rules/ban-app-role-predefined.js';
 import { banAppRoleTemporary } from './rules/ban-app-role-temporary.js';
 import { banCitusPolicySublink } from './rules/ban-citus-policy-sublink.js';
 import { banCitusRestrictivePolicy } from './rules/ban-citus-restrictive-policy.js';
@@ -45,6 +46,7 @@ export const RULES: readonly LintRule[] = [
   banAppRoleBypass,
   banAppRoleEscalation,
   banAppRoleOwner,
+  banAppRolePredefined,
   banAppRoleTemporary,
   banCitusPolicySublink,
   banCitusRestrictivePolicy,

@@ -16,6 +16,7 @@ export interface ProbeError {
 }
 
 export const pass = (check: string, detail: string): CheckResult => ({ check, status: 'pass', detail });
+export const skipped = (check: string, detail: string): CheckResult => ({ check, status: 'skipped', detail });
 export const notApplicable = (check: string, detail: string): CheckResult => ({ check, status: 'n/a', detail });
 export const fail = (check: string, detail: string, sql?: string): CheckResult => (sql === undefined ? { check, status: 'fail', detail } : { check, status: 'fail', detail, sql });
 

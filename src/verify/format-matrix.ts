@@ -1,5 +1,5 @@
 import { MATRIX_COLUMNS } from './registry.js';
-import { acceptedExposures, cellStatus, type CheckResult, type CheckStatus, failures, type ObjectVerdict, type VerifyResult } from './result.js';
+import { acceptedExposures, cellStatus, type CheckResult, type CheckStatus, failures, type ObjectVerdict, skippedChecks, type VerifyResult } from './result.js';
 
 export interface MatrixStyle {
   readonly pass: (text: string) => string;
@@ -10,7 +10,7 @@ export interface MatrixStyle {
 
 export const PLAIN: MatrixStyle = { pass: (t) => t, fail: (t) => t, dim: (t) => t, bold: (t) => t };
 
-const SYMBOL: Record<CheckStatus, string> = { pass: '✓', fail: '✗', accepted: '!', 'n/a': '·' };
+const SYMBOL: Record<CheckStatus, string> = { pass: '✓', fail: '✗', accepted: '!', skipped: '?', 'n/a': '·' };
 
 function paint(style: MatrixStyle, status: CheckStatus, text: string): string {
   return status === 'pass' ? style.pass(text) : status === 'fail' ? style.fail(text) : style.dim(text);
@@ -42,8 +42,9 @@ export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): 
   const exempt = result.tables.filter((t) => t.mode === 'exempt');
   lines.push(
     `Isolation proof on PostgreSQL ${result.serverVersion}: ${scoped.length} scoped tables${roots.length > 0 ? ', the tenant table' : ''}, ${exempt.length} exempt${result.lookups.length > 0 ? `, ${result.lookups.length} lookup(s)` : ''}, probed as ${result.appRole}`,
+    `connected as ${result.connectedAs.role}${result.connectedAs.superuser ? ' (superuser)' : ' (not a superuser)'}, acting as ${result.appRole} with ${result.connectedAs.actingBy}`,
   );
-  lines.push(`with tenants A = ${result.tenants[0]} and B = ${result.tenants[1]} (✓ proven, ✗ leaked, ! accepted in the manifest, · does not apply)`);
+  lines.push(`with tenants A = ${result.tenants[0]} and B = ${result.tenants[1]} (✓ proven, ✗ leaked, ! accepted in the manifest, ? not checked, · does not apply)`);
   lines.push('');
   const header = `${'table'.padEnd(width)}${'mode'.padEnd(8)}${MATRIX_COLUMNS.map((c) => c.title.padEnd(c.title.length + 2)).join('')}`;
   lines.push(style.bold(header.trimEnd()));
@@ -76,8 +77,11 @@ export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): 
   }
   const failed = failures(result);
   const accepted = acceptedExposures(result);
+  const notChecked = skippedChecks(result);
   lines.push('');
-  if (failed.length === 0) {
+  if (failed.length === 0 && notChecked.length > 0) {
+    lines.push(style.fail(`NOT PROVEN: no check failed, but ${notChecked.length} check(s) could not be made on this connection:`));
+  } else if (failed.length === 0) {
     const others = result.objects.length === 0 ? '' : `, and no path found through the ${result.objects.length} other object(s) ${result.appRole} can use`;
     const acceptedText = accepted.length === 0 ? '' : `; ${accepted.length} exposure(s) accepted in the manifest, listed below`;
     const lookups = result.lookups.length === 0 ? '' : ` The ${result.lookups.length} lookup(s) above are the only pre-tenant access, each proven narrow.`;
@@ -89,6 +93,8 @@ export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): 
       if (check.sql !== undefined) lines.push(`    ${style.dim(check.sql)}`);
     }
   }
+  if (failed.length > 0 && notChecked.length > 0) lines.push(style.fail(`Not checked on this connection (${notChecked.length}):`));
+  for (const { table, check } of notChecked) lines.push(`  ${style.bold(table)} ${check.check}: ${check.detail}`);
   if (accepted.length > 0) {
     lines.push(`Accepted in the manifest (${accepted.length}):`);
     for (const { table, check } of accepted) lines.push(`  ${style.bold(table)} ${check.check}: ${check.acknowledged ?? ''}`);

@@ -5,6 +5,7 @@ import type { Model, TenantType } from '../manifest/model.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { Outcome } from './check.js';
 import type { ProofTenants } from './proof-tenants.js';
+import type { ProofAccess } from './proof-access.js';
 
 /** Makes the token the application would set for a tenant (signed context), and for the user of legacy_owner rows. */
 export interface Signer {
@@ -21,10 +22,11 @@ export function malformedValue(type: TenantType): string | null {
  * The connection the proof runs on, and how a probe acts on it. Everything
  * runs on one connection inside one transaction that is rolled back at the
  * end, so the database is left as it was: rows the proof needs are created
- * as the connecting superuser, then every probe runs as the application role
- * itself (SET SESSION AUTHORIZATION, so `current_user` and `session_user` are
- * that role and neither superuser nor owner rights apply), each in a
- * savepoint.
+ * as the connecting role (a superuser, or the tables' owner), then every
+ * probe runs as the application role itself, each in a savepoint: with SET
+ * SESSION AUTHORIZATION for a superuser (so `current_user` and
+ * `session_user` are that role), with SET ROLE for an owner (src/verify/
+ * proof-access.ts); neither superuser nor owner rights apply to the probe.
  */
 export class ProbeSession {
   readonly app: string;
@@ -46,6 +48,8 @@ export class ProbeSession {
     readonly isolated = false,
     /** The proof's tenants and, on Citus, the nodes their rows live on. */
     readonly proof: ProofTenants | null = null,
+    /** How the connection acts as another role, and the roles it cannot act as. */
+    readonly access: Pick<ProofAccess, 'mode' | 'unavailable'> = { mode: 'session-authorization', unavailable: new Map() },
   ) {
     this.app = model.roles.app.name;
     this.setting = model.tenant.setting;
@@ -77,14 +81,41 @@ export class ProbeSession {
   /** Runs `fn` as `role` with the tenant variable set to `tenant` (undefined: left as it is). */
   as<T>(role: string, tenant: string | undefined, fn: () => Promise<T>, user?: string): Promise<Outcome<T>> {
     return this.run(async () => {
-      await this.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(this.probeRoles[role] ?? role)}`);
+      await this.become(role);
       // A login gets this from its role setting (ALTER ROLE ... SET, checked among the role checks);
-      // SET SESSION AUTHORIZATION does not apply role settings, so the proof sets it itself.
+      // neither SET SESSION AUTHORIZATION nor SET ROLE applies role settings, so the proof sets it itself.
       if (this.isolated) await this.client.query("SET LOCAL citus.propagate_set_commands = 'local'");
       if (tenant !== undefined) await this.setLocal(this.setting, this.value(tenant));
       if (user !== undefined) await this.setLocal(this.model.user.setting, this.sign === null ? user : this.sign.user(user));
       return fn();
     });
+  }
+
+  /** Switches the connection to `role` (or the login standing for it) until the probe's savepoint is rolled back. */
+  async become(role: string): Promise<void> {
+    const target = quoteIdent(this.probeRoles[role] ?? role);
+    await this.client.query(this.access.mode === 'session-authorization' ? `SET SESSION AUTHORIZATION ${target}` : `SET ROLE ${target}`);
+  }
+
+  /** Why the proof cannot act as `role` on this connection (a privilege it lacks), or null. */
+  unavailable(role: string): string | null {
+    return this.access.unavailable.get(role) ?? null;
+  }
+
+  /**
+   * Whether the application role may SET ROLE to `target`. As a superuser the
+   * proof tries it as that role; under SET ROLE, PostgreSQL would check the
+   * connecting role's memberships instead, so the answer comes from
+   * pg_has_role (PostgreSQL 16+: the SET option of the membership).
+   */
+  async switchesTo(target: string, tenant: string): Promise<Outcome<unknown>> {
+    const sql = `SET ROLE ${quoteIdent(target)}`;
+    if (this.access.mode === 'session-authorization') return this.asApp(tenant, () => this.client.query(sql));
+    const { rows } = await this.client.query<{ can: boolean }>(
+      "SELECT pg_has_role($1, $2, CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS can",
+      [this.probeRoles[this.app] ?? this.app, target],
+    );
+    return rows[0]?.can === true ? { ok: true, value: null } : { ok: false, code: '42501', message: `permission denied to set role "${target}"`, detail: '', constraint: '' };
   }
 
   /** As the application role, with the tenant variable set to `tenant` (undefined: left as it is). */

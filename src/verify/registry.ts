@@ -20,6 +20,7 @@ import { legacyOwner } from './probes/legacy-owner.js';
 import { lookups } from './probes/lookups.js';
 import { malformed } from './probes/malformed.js';
 import { materializedView } from './probes/materialized-view.js';
+import { predefinedRole } from './probes/predefined-role.js';
 import { prepared } from './probes/prepared.js';
 import { readOther } from './probes/read-other.js';
 import { readOwn } from './probes/read-own.js';
@@ -75,6 +76,7 @@ export const PROBES: readonly Probe[] = [
   citusTarget,
   citusWorkers,
   citusShards,
+  predefinedRole,
   tenantRow,
   lookups,
   exemptTenantData,

@@ -5,8 +5,12 @@ import type { ReachKind } from '../introspect/role-reach.js';
 /** The id of the probe that made a check (src/verify/registry.ts; docs/verify/<id>.md). */
 export type CheckId = string;
 
-/** `accepted`: it failed, and the manifest's acknowledgements accept exactly that finding on that object. */
-export type CheckStatus = 'pass' | 'fail' | 'n/a' | 'accepted';
+/**
+ * `accepted`: it failed, and the manifest's acknowledgements accept exactly
+ * that finding on that object. `skipped`: the connection lacked a privilege
+ * the check needs (the detail names it); the verdict is then not a PASS.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'n/a' | 'accepted' | 'skipped';
 
 export interface CheckResult {
   readonly check: CheckId;
@@ -68,11 +72,13 @@ export interface VerifyResult {
   /** Each declared lookup and what its probes found: accepted exposures, printed beside the verdict. */
   readonly lookups: readonly LookupVerdict[];
   readonly serverVersion: string;
+  /** Who ran the proof, and how it acted as the application role. */
+  readonly connectedAs: { readonly role: string; readonly superuser: boolean; readonly actingBy: 'SET SESSION AUTHORIZATION' | 'SET ROLE' };
 }
 
-const RANK: Record<CheckStatus, number> = { fail: 3, accepted: 2, pass: 1, 'n/a': 0 };
+const RANK: Record<CheckStatus, number> = { fail: 4, skipped: 3, accepted: 2, pass: 1, 'n/a': 0 };
 
-/** The worst status among the checks with these ids: fail, then accepted, then pass. */
+/** The worst status among the checks with these ids: fail, then skipped, then accepted, then pass. */
 export function cellStatus(checks: readonly CheckResult[], ids?: readonly CheckId[]): CheckStatus {
   const relevant = ids === undefined ? checks : checks.filter((c) => ids.includes(c.check));
   return relevant.reduce<CheckStatus>((worst, c) => (RANK[c.status] > RANK[worst] ? c.status : worst), 'n/a');
@@ -90,6 +96,11 @@ function located(result: VerifyResult): { table: string; check: CheckResult }[] 
 
 export function failures(result: VerifyResult): { table: string; check: CheckResult }[] {
   return located(result).filter((c) => c.check.status === 'fail');
+}
+
+/** Checks the connection could not make, with the privilege each lacked. */
+export function skippedChecks(result: VerifyResult): { table: string; check: CheckResult }[] {
+  return located(result).filter((c) => c.check.status === 'skipped');
 }
 
 /** Exposures the manifest accepts, with their reasons. */

@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { introspectDatabase } from '../introspect/introspect-database.js';
-import { findTableInfo, roleClosure, type TableInfo } from '../introspect/snapshot.js';
+import { findTableInfo, type TableInfo } from '../introspect/snapshot.js';
 import { lookupFunctions } from '../manifest/lookup-functions.js';
 import { isTenantRoot, isTenantScoped, type Model, type TableModel } from '../manifest/model.js';
 import { fail } from './check.js';
 import { objectLabel, roleLabel } from '../sql/object-label.js';
 import { CheckAcknowledger } from './acknowledge-checks.js';
+import { checkProbeRoles } from './check-probe-roles.js';
+import { checkOwnerAccess, openProofAccess, readConnectingRole } from './proof-access.js';
 import { probeObjects } from './probe-objects.js';
 import { ProbeSession } from './probe-session.js';
 import { proofTenants } from './proof-tenants.js';
@@ -13,7 +15,7 @@ import { LOOKUP_PROBES, ROLE_PROBES, TABLE_PROBES, TENANT_TABLE_PROBES } from '.
 import type { CheckResult, LookupVerdict, TableVerdict, VerifyResult } from './result.js';
 import { seedProofRows } from './seed-proof-rows.js';
 import { RowSeeder } from './seed-rows.js';
-import { signerFor, VerifyPreconditionError } from './signer.js';
+import { signerFor } from './signer.js';
 import { TableUnderProof } from './table-under-proof.js';
 
 export { VerifyPreconditionError } from './signer.js';
@@ -26,7 +28,11 @@ export interface VerifyOptions {
    * worker connections as the current user.
    */
   readonly probeRoles?: Readonly<Record<string, string>>;
-  /** A superuser connection (needed to act as the application role with SET SESSION AUTHORIZATION). */
+  /**
+   * A superuser connection, or one as the owner of the scoped tables that may
+   * grant itself the application role (CREATEROLE, or ADMIN OPTION on it):
+   * the managed platforms' administrator (src/verify/proof-access.ts).
+   */
   readonly client: pg.ClientBase;
 }
 
@@ -67,21 +73,17 @@ async function probeLookups(session: ProbeSession): Promise<LookupVerdict[]> {
  * `rlsgen verify`: proves on a database with the policies applied that no
  * tenant can read or change another tenant's rows, for every table of the
  * manifest, with the probes of src/verify/registry.ts. Leaves the database as
- * it found it (one transaction, rolled back).
+ * it found it (one transaction, rolled back: the rows it creates, and on a
+ * connection that is not a superuser the memberships it takes and the FORCE
+ * it lifts, are undone, also when the connection is lost mid-run).
  */
 export async function verifyIsolation(options: VerifyOptions): Promise<VerifyResult> {
   const { client, model } = options;
-  const { rows } = await client.query<{ superuser: boolean; version: string }>(
-    "SELECT rolsuper AS superuser, current_setting('server_version') AS version FROM pg_roles WHERE rolname = current_user",
-  );
-  if (rows[0]?.superuser !== true) {
-    throw new VerifyPreconditionError('verify needs a superuser connection: it creates the rows it needs and acts as the application role (SET SESSION AUTHORIZATION), all inside a transaction it rolls back');
-  }
+  const connecting = await readConnectingRole(client);
   const snapshot = await introspectDatabase(client);
-  for (const [role, login] of Object.entries(options.probeRoles ?? {})) {
-    if (!snapshot.roles.some((r) => r.name === login)) throw new VerifyPreconditionError(`--probe-role ${role}=${login}: there is no role ${login}`);
-    if (!roleClosure(snapshot, login).has(role)) throw new VerifyPreconditionError(`--probe-role ${role}=${login}: ${login} is not a member of ${role}`);
-  }
+  const probeRoles = options.probeRoles ?? {};
+  await checkProbeRoles(client, model, snapshot, probeRoles);
+  checkOwnerAccess(model, snapshot, connecting);
   const sign = await signerFor(client, model);
   // On Citus (read from the database, not the manifest's target) the proof
   // cannot be one transaction: rows it needs are committed first and deleted
@@ -90,6 +92,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
   if (!isolated) await client.query('BEGIN');
   const seeder = new RowSeeder(client, snapshot, model.tenant.column, model.tenant.tableName, model.tenant.key);
   try {
+    const access = await openProofAccess(client, model, snapshot, connecting, probeRoles);
     const scoped = new Map<string, ScopedTable>();
     for (const table of model.tables.filter(isTenantScoped)) {
       const info = findTableInfo(snapshot, table.name);
@@ -97,7 +100,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     }
     const proof = await proofTenants(client, model, snapshot, seeder, [...scoped.values()].map((s) => s.info));
     const tenants = proof.tenants;
-    const session = new ProbeSession(client, model, snapshot, sign, options.probeRoles ?? {}, isolated, proof);
+    const session = new ProbeSession(client, model, snapshot, sign, probeRoles, isolated, proof, access);
     const seedProblems = await seedProofRows(client, model, seeder, scoped, tenants, isolated);
     const checks = await probeTables(session, scoped, tenants);
     for (const root of model.tables.filter(isTenantRoot)) {
@@ -125,7 +128,7 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
     const objects = (await probeObjects(session, tenants[0])).map((o) => ({ ...o, checks: acknowledger.apply(o.object, o.checks) }));
     const checked = [...acknowledgedRoles, ...verdicts.flatMap((v) => v.checks), ...lookups.flatMap((l) => l.checks), ...objects.flatMap((o) => o.checks)];
     return {
-      ok: checked.every((c) => c.status !== 'fail'),
+      ok: checked.every((c) => c.status !== 'fail' && c.status !== 'skipped'),
       tenants,
       appRole: model.roles.app.name,
       roleChecks: acknowledgedRoles,
@@ -133,12 +136,14 @@ export async function verifyIsolation(options: VerifyOptions): Promise<VerifyRes
       lookups,
       objects,
       acknowledgements: acknowledger.uses(),
-      serverVersion: rows[0]?.version ?? '',
+      serverVersion: connecting.version,
+      connectedAs: { role: connecting.name, superuser: connecting.superuser, actingBy: access.mode === 'set-role' ? 'SET ROLE' : 'SET SESSION AUTHORIZATION' },
     };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('RESET ROLE').catch(() => undefined);
     await client.query('RESET SESSION AUTHORIZATION').catch(() => undefined);
-    // On Citus the seeded rows were committed: they are removed as the connecting superuser.
+    // On Citus the seeded rows were committed: they are removed as the connecting superuser (Citus needs one, see checkOwnerAccess).
     if (isolated) await seeder.removeCreated();
   }
 }

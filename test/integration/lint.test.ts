@@ -71,6 +71,15 @@ const CASES: Case[] = [
     safeObject: /esc_reader/,
   },
   {
+    rule: 'ban-app-role-predefined',
+    appRole: role('pre'),
+    hazard: `CREATE ROLE ${role('pre_monitor')} NOLOGIN IN ROLE pg_monitor; GRANT pg_read_all_data, ${role('pre_monitor')} TO ${role('pre')};`,
+    // An auditor login of its own holds pg_read_all_data; the application role does not.
+    safe: `CREATE ROLE ${role('pre_auditor')} NOLOGIN IN ROLE pg_read_all_data;`,
+    hazardObject: new RegExp(`^role ${role('pre')}$`),
+    safeObject: /pre_auditor/,
+  },
+  {
     rule: 'require-security-invoker-view',
     appRole: role('siv'),
     hazard: `${T('h')} ${RLS('h', 'public')} CREATE VIEW h.v AS SELECT * FROM h.t; CREATE VIEW h.outer_v AS SELECT * FROM h.v;

@@ -42,8 +42,14 @@ export async function runAudit(output: Output, options: { databaseUrl?: string; 
       const unresolvable = report.tables.reduce((n, t) => n + (t.unresolvable ?? 0), 0);
       output.out(`${unresolvable} row(s) no backfill path resolves; ${report.crossReferences.reduce((n, r) => n + r.rows, 0)} cross-tenant reference(s)`);
       if (report.consistency !== null) for (const line of formatConsistency(report.consistency, column)) output.out(line);
+      if (report.undetermined.length > 0) {
+        output.out('');
+        output.out(`not determined: ${report.undetermined.length} table(s) this connection cannot read in full (a superuser or a BYPASSRLS role reads them in full; so does their owner while FORCE ROW LEVEL SECURITY is off):`);
+        for (const u of report.undetermined) output.out(`  ${u.table}: ${u.reason}`);
+      }
     }
-    return auditFails(report, model) ? EXIT.findings : EXIT.ok;
+    // What could not be read is not vouched for: an incomplete audit is not a clean one.
+    return auditFails(report, model) || report.undetermined.length > 0 ? EXIT.findings : EXIT.ok;
   } catch (error) {
     printApplyError(output, error);
     return EXIT.usage;

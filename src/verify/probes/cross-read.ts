@@ -1,4 +1,4 @@
-import { fail, notApplicable, pass } from '../check.js';
+import { fail, notApplicable, pass, skipped } from '../check.js';
 import type { TableProbe } from '../probe.js';
 
 /** The cross-tenant role reads every row. */
@@ -11,6 +11,8 @@ export const crossRead: TableProbe = {
     const cross = t.session.model.roles.crossTenant;
     if (cross === null) return [notApplicable(this.id, 'no cross-tenant role')];
     const s = t.session;
+    const refused = s.unavailable(cross.name);
+    if (refused !== null) return [skipped(this.id, refused)];
     const total = await t.total();
     const read = await s.as(cross.name, undefined, () => s.count(`SELECT count(*) AS n FROM ${t.name}`));
     return [read.ok && read.value === total ? pass(this.id, `reads all ${total} rows`) : fail(this.id, read.ok ? `reads ${read.value} of ${total} rows` : read.message)];

@@ -1,4 +1,4 @@
-import { fail, notApplicable, pass } from '../check.js';
+import { fail, notApplicable, pass, skipped } from '../check.js';
 import type { TableProbe } from '../probe.js';
 
 /** The cross-tenant role writes across tenants exactly when the manifest allows it. */
@@ -11,6 +11,8 @@ export const crossWrite: TableProbe = {
     const cross = t.session.model.roles.crossTenant;
     if (cross === null) return [notApplicable(this.id, 'no cross-tenant role')];
     const s = t.session;
+    const refused = s.unavailable(cross.name);
+    if (refused !== null) return [skipped(this.id, refused)];
     const total = await t.total();
     const sql = `UPDATE ${t.name} SET ${t.key} = ${t.key}`;
     const write = await s.as(cross.name, undefined, () => s.affected(sql));

@@ -14,7 +14,7 @@ export const setRoleOwner: TableProbe = {
     const owner = t.info.owner;
     if (owner === s.app) return [fail(this.id, `the application role ${s.app} owns the table and can disable its policies`)];
     const sql = `SET ROLE ${quoteIdent(owner)}`;
-    const outcome = await s.asApp(t.a, () => s.client.query(sql));
+    const outcome = await s.switchesTo(owner, t.a);
     return [outcome.ok ? fail(this.id, `can SET ROLE to the owner ${owner}`, s.reproduce(t.a, sql)) : pass(this.id, `SET ROLE ${owner} denied`)];
   },
 };

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import { fail, notApplicable, pass } from '../check.js';
 import type { TableProbe } from '../probe.js';
 
@@ -17,7 +17,7 @@ export const signedToken: TableProbe = {
     const replayed = s.sign(t.a, { backendPid: 1 });
     const withToken = <T>(token: string, fn: () => Promise<T>) =>
       s.run(async () => {
-        await s.client.query(`SET SESSION AUTHORIZATION ${quoteIdent(s.app)}`);
+        await s.become(s.app);
         await s.client.query('SELECT set_config($1, $2, true)', [s.setting, token]);
         return fn();
       });
