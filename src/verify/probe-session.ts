@@ -115,7 +115,7 @@ export class ProbeSession {
       "SELECT pg_has_role($1, $2, CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS can",
       [this.probeRoles[this.app] ?? this.app, target],
     );
-    return rows[0]?.can === true ? { ok: true, value: null } : { ok: false, code: '42501', message: `permission denied to set role "${target}"`, detail: '', constraint: '' };
+    return rows[0]?.can === true ? { ok: true, value: null } : { ok: false, code: '42501', message: `permission denied to set role "${target}"`, detail: '', constraint: '', schema: '', table: '' };
   }
 
   /** As the application role, with the tenant variable set to `tenant` (undefined: left as it is). */
