@@ -85,6 +85,18 @@ async function appliedRows(client: pg.Client): Promise<AppliedRow[]> {
   return result.rows;
 }
 
+/**
+ * Whether a server notice is shown to the user: every notice of the Citus
+ * distribute stage (what Citus says while it copies), and warnings other than
+ * the GRANT/REVOKE ones that fail their file anyway (reported as its error).
+ * The idempotency notices of the other files ("already exists, skipping")
+ * are noise.
+ */
+function shownNotice(notice: { severity?: string | undefined; code?: string | undefined }, file: FolderMigration | null): boolean {
+  if (file?.meta?.stage === 'distribute') return true;
+  return notice.severity === 'WARNING' && notice.code !== '01007' && notice.code !== '01006';
+}
+
 /** Takes the apply lock, waiting for (or refusing) a concurrent apply. */
 export async function acquireApplyLock(client: pg.Client, wait: boolean, onEvent: (e: ApplyEvent) => void): Promise<void> {
   let announced = false;
@@ -244,7 +256,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
   let running: FolderMigration | null = null;
   client.on('notice', (notice) => {
     if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) {
-      onEvent({ kind: 'notice', file: running?.fileName ?? null, severity: notice.severity ?? 'NOTICE', message: notice.message ?? '', detail: notice.detail ?? null });
+      if (shownNotice(notice, running)) onEvent({ kind: 'notice', file: running?.fileName ?? null, severity: notice.severity ?? 'NOTICE', message: notice.message ?? '', detail: notice.detail ?? null });
       return;
     }
     try {

@@ -276,11 +276,17 @@ function evaluate(requirement: Requirement, facts: Facts): Gap | null {
     case 'become-role': {
       const r = facts.roles.get(need.role);
       if (r?.exists !== true && requirement.createdByRun) {
-        // Created by an earlier statement of the run: a superuser may hand objects to it; anyone else needs to be a member first.
-        return su ? null : gap(`membership in role ${need.role}, which the migrations create, to make it an owner`, `create it beforehand (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN) and GRANT ${quoteIdent(need.role)} TO ${role}, or apply as a superuser`);
+        // Created by an earlier statement of the run: a superuser may hand
+        // objects to it; so may a CREATEROLE login, which the generated file
+        // makes a member first (GRANT ... TO current_user: on PostgreSQL 16+
+        // the creator holds ADMIN OPTION on a role it created, before 16
+        // CREATEROLE grants any role that is not a superuser). Anyone else
+        // needs to be a member beforehand.
+        return su || me.createrole ? null : gap(`membership in role ${need.role}, which the migrations create, to make it an owner`, `create it beforehand (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN) and GRANT ${quoteIdent(need.role)} TO ${role}, or apply as a superuser`);
       }
       if (r?.exists !== true) return gap(`role ${need.role} does not exist`, `create it (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN), or correct migration.owner in the manifest`);
-      return su || r.can_become ? null : gap(`membership in role ${need.role}, to make it the owner`, `GRANT ${quoteIdent(need.role)} TO ${role}`);
+      // The lookups file makes the connecting role a member itself when it may grant the role (CREATEROLE before 16, ADMIN OPTION from 16).
+      return su || r.can_become || (requirement.generated && me.createrole && (me.version < 160000 || r.admin === true)) ? null : gap(`membership in role ${need.role}, to make it the owner`, `GRANT ${quoteIdent(need.role)} TO ${role}`);
     }
     case 'extension': {
       const e = facts.extensions.get(need.name);

@@ -18,7 +18,7 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
     try {
       const r = runCli(['apply', '--dry-run', '--database-url', connectionUrl(db.connection)]);
       expect(r.code).toBe(0);
-      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 302 pending:');
+      expect(r.stdout.split('\n')[0]).toBe('0 migration(s) of generated-sql already applied; 303 pending:');
       expect(r.stdout).toContain('  0094_tenant_index_calls.sql  prepare  (outside a transaction)');
       const schema = await withClient(db.connection, (c) => c.query("SELECT to_regnamespace('rlsgen') AS s"));
       expect(schema.rows[0]).toEqual({ s: null });
@@ -35,9 +35,9 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
       expect(prepare.code).toBe(0);
       expect(prepare.stdout).toContain('applied 194 migration(s) (0001_bootstrap.sql .. 0194_set_not_null_performance_alerts.sql)');
       expect(prepare.stdout).toContain('  backfill public.calls: 2 row(s) filled, 1 left without a tenant (rlsgen audit lists them)');
-      expect(prepare.stdout).toContain('108 enforce-stage migration(s) pending: deploy the application');
-      expect(runCli(['apply', '--database-url', url]).stdout).toContain('applied 108 migration(s)');
-      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 302 migration(s) of generated-sql already applied\n');
+      expect(prepare.stdout).toContain('109 enforce-stage migration(s) pending: deploy the application');
+      expect(runCli(['apply', '--database-url', url]).stdout).toContain('applied 109 migration(s)');
+      expect(runCli(['apply', '--database-url', url]).stdout).toBe('nothing to apply: 303 migration(s) of generated-sql already applied\n');
     } finally {
       await db.drop();
     }
@@ -51,9 +51,9 @@ describe.each(testServers())('rlsgen apply on $label', (server) => {
         applyMigrations({ connection: db.connection, dir: 'generated-sql' }),
         applyMigrations({ connection: db.connection, dir: 'generated-sql', onEvent: (e) => void events.push(e.kind) }),
       ]);
-      expect(a.applied.length + b.applied.length).toBe(302);
+      expect(a.applied.length + b.applied.length).toBe(303);
       expect([a.applied.length, b.applied.length]).toContain(0);
-      expect(await appliedCount(db.connection)).toBe(302);
+      expect(await appliedCount(db.connection)).toBe(303);
 
       const holder = new pg.Client(db.connection);
       await holder.connect();

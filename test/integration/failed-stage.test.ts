@@ -100,7 +100,9 @@ describe(`a failed enforce stage on ${server.label}`, () => {
     const enforce = firstGeneration.filter((f) => readFileSync(join(out, f), 'utf8').includes('"stage":"enforce"'));
     const lastPrepare = firstGeneration.length - enforce.length;
 
-    expect(runCli(['apply', '-d', out, '--stage', 'prepare', '--database-url', url]).code).toBe(0);
+    // The data check sees the crossing deals and refuses to start the rollout; the user goes on anyway.
+    expect(runCli(['apply', '-d', out, '-m', manifest, '--stage', 'prepare', '--database-url', url]).code).toBe(1);
+    expect(runCli(['apply', '-d', out, '--stage', 'prepare', '--ignore-data-check', '--database-url', url]).code).toBe(0);
     const constraints = (): Promise<string[]> =>
       withClient(db.connection, async (c) => (await c.query<{ n: string }>("SELECT conname AS n FROM pg_constraint WHERE conname LIKE '%tenant_fkey' ORDER BY 1")).rows.map((r) => r.n));
     expect(await constraints()).toEqual([]);

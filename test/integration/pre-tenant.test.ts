@@ -226,6 +226,8 @@ tables:
         await c.query(`CREATE ROLE ${migrator} LOGIN CREATEROLE PASSWORD 'pw'`);
         await c.query(`GRANT CREATE ON DATABASE ${db.connection.database} TO ${migrator}`);
         await c.query(`GRANT CREATE ON SCHEMA public TO ${migrator}`);
+        // Schema public belongs to pg_database_owner: the lookups' GRANT USAGE on it needs the database's owner.
+        await c.query(`ALTER DATABASE ${db.connection.database} OWNER TO ${migrator}`);
       });
       const asMigrator = { ...db.connection, user: migrator, password: 'pw' };
       await withClient(asMigrator, (c) =>

@@ -46,7 +46,8 @@ async function login(server: TestServer, db: ConnectionInfo, grants: string): Pr
 const ensureRoles = (db: ConnectionInfo): Promise<unknown> =>
   withClient(db, (c) =>
     c.query(`DO $$ BEGIN CREATE ROLE crm_app NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-             DO $$ BEGIN CREATE ROLE crm_support NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`),
+             DO $$ BEGIN CREATE ROLE crm_support NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             DO $$ BEGIN CREATE ROLE crm_lookup NOLOGIN NOBYPASSRLS NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`),
   );
 
 const applied = (db: ConnectionInfo): Promise<number> =>
@@ -93,7 +94,7 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     // A superuser's apply refuses, naming the procedure and its owner; the planted body never runs.
     const apply = runCli(['apply', '--database-url', connectionUrl(db.connection)]);
     expect(apply.code).toBe(2);
-    expect(apply.stderr).toContain("error: the rlsgen schema holds 9 object(s) apply does not trust; nothing was run:");
+    expect(apply.stderr).toContain("error: the rlsgen schema holds 11 object(s) apply does not trust; nothing was run:");
     expect(apply.stderr).toMatch(
       new RegExp(
         `  - procedure rlsgen\\.backfill\\(regclass,name,name,text,integer,text\\), owner ${weak.user}: owned by ${weak.user}, a role apply does not trust; its body differs from what rlsgen generated \\(sha256 [0-9a-f]{12} in the database, [0-9a-f]{12} in 0001_bootstrap\\.sql\\)\\n`,
@@ -118,7 +119,8 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     const db = await freshDatabase(server, 'owned');
     drops.unshift(db.drop);
     await ensureRoles(db.connection);
-    const owner = await login(server, db.connection, 'ALTER DATABASE $db OWNER TO $user');
+    // The lookup functions are handed to the lookup role: the owner must be a member of it, as the preflight says.
+    const owner = await login(server, db.connection, 'ALTER DATABASE $db OWNER TO $user; GRANT crm_lookup TO $user');
     await runSqlFile(owner, FIXTURE_SCHEMA);
     await runSqlFile(owner, FIXTURE_DATA);
     const prepare = runCli(['apply', '--stage', 'prepare', '--database-url', connectionUrl(owner)]);
