@@ -58,8 +58,8 @@ const lintFindings = async (db: ConnectionInfo) => {
   return lintDatabase(snapshot, { model: null, generated, rules: [requireTrustedRlsgenSchema] });
 };
 
-const PLANTED = `CREATE OR REPLACE PROCEDURE rlsgen.backfill(target_table regclass, key_column name, tenant_column name, resolver text,
-    batch_size integer DEFAULT 5000, batch_lock_timeout text DEFAULT '2s')
+const PLANTED = `CREATE OR REPLACE PROCEDURE rlsgen.backfill(target_table regclass, key_column name, tenant_column name, batch_update text,
+    batch_size integer DEFAULT 5000, batch_lock_timeout text DEFAULT '2s', batch_pause interval DEFAULT '0')
   LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'ran as %', current_user; END $$`;
 
 describe.each(testServers())('the rlsgen schema on $label', (server) => {
@@ -94,10 +94,10 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     // A superuser's apply refuses, naming the procedure and its owner; the planted body never runs.
     const apply = runCli(['apply', '--database-url', connectionUrl(db.connection)]);
     expect(apply.code).toBe(2);
-    expect(apply.stderr).toContain("error: the rlsgen schema holds 11 object(s) apply does not trust; nothing was run:");
+    expect(apply.stderr).toContain("error: the rlsgen schema holds 10 object(s) apply does not trust; nothing was run:");
     expect(apply.stderr).toMatch(
       new RegExp(
-        `  - procedure rlsgen\\.backfill\\(regclass,name,name,text,integer,text\\), owner ${weak.user}: owned by ${weak.user}, a role apply does not trust; its body differs from what rlsgen generated \\(sha256 [0-9a-f]{12} in the database, [0-9a-f]{12} in 0001_bootstrap\\.sql\\)\\n`,
+        `  - procedure rlsgen\\.backfill\\(regclass,name,name,text,integer,text,interval\\), owner ${weak.user}: owned by ${weak.user}, a role apply does not trust; its body differs from what rlsgen generated \\(sha256 [0-9a-f]{12} in the database, [0-9a-f]{12} in 0001_bootstrap\\.sql\\)\\n`,
       ),
     );
     expect(apply.stderr).toContain(`  - schema rlsgen, owner ${weak.user}: owned by ${weak.user}, a role apply does not trust`);
@@ -107,11 +107,11 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
 
     const rollback = runCli(['rollback', '--to', '0', '--database-url', connectionUrl(db.connection)]);
     expect(rollback.code).toBe(2);
-    expect(rollback.stderr).toContain('procedure rlsgen.backfill(regclass,name,name,text,integer,text), owner');
+    expect(rollback.stderr).toContain('procedure rlsgen.backfill(regclass,name,name,text,integer,text,interval), owner');
     expect(await applied(db.connection)).toBe(1);
 
     const findings = await lintFindings(db.connection);
-    expect(findings.map((f) => f.object)).toContain('procedure rlsgen.backfill(regclass,name,name,text,integer,text)');
+    expect(findings.map((f) => f.object)).toContain('procedure rlsgen.backfill(regclass,name,name,text,integer,text,interval)');
     expect(findings.every((f) => f.rule === 'require-trusted-rlsgen-schema' && f.severity === 'error')).toBe(true);
   });
 
@@ -154,7 +154,7 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
     await withClient(db.connection, (c) => c.query(PLANTED));
     const edited = runCli(['apply', '--database-url', url]);
     expect(edited.code).toBe(2);
-    expect(edited.stderr).toMatch(/procedure rlsgen\.backfill\(regclass,name,name,text,integer,text\), owner postgres: its body differs from what rlsgen generated/);
+    expect(edited.stderr).toMatch(/procedure rlsgen\.backfill\(regclass,name,name,text,integer,text,interval\), owner postgres: its body differs from what rlsgen generated/);
     expect((await lintFindings(db.connection)).map((f) => f.message)).toEqual([expect.stringMatching(/^procedure rlsgen\.backfill\(.*\) \(owner postgres\): its body differs/)]);
 
     // Restored from the file, then opened to PUBLIC: refused again.
@@ -165,7 +165,7 @@ describe.each(testServers())('the rlsgen schema on $label', (server) => {
       await c.query(source);
     });
     const opened = runCli(['apply', '--database-url', url]);
-    expect(opened.stderr).toContain('procedure rlsgen.backfill(regclass,name,name,text,integer,text), owner postgres: PUBLIC has EXECUTE on it');
+    expect(opened.stderr).toContain('procedure rlsgen.backfill(regclass,name,name,text,integer,text,interval), owner postgres: PUBLIC has EXECUTE on it');
     expect(opened.code).toBe(2);
     await withClient(db.connection, (c) => c.query('REVOKE ALL ON PROCEDURE rlsgen.backfill FROM PUBLIC'));
     expect(runCli(['apply', '--database-url', url]).code).toBe(0);
