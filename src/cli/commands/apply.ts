@@ -29,7 +29,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
   if (connection === null) return EXIT.usage;
   const progress = progressReporter(output);
   try {
-    if (!options.dryRun && options.ignoreDataCheck !== true && !(await dataAllowsRollout(output, connection, options.dir, options.manifest))) return EXIT.findings;
+    if (!options.dryRun && options.ignoreDataCheck !== true && !(await dataAllowsRollout(output, connection, options.dir, options.manifest, options.wait))) return EXIT.findings;
     const result = await applyMigrations({
       connection,
       dir: options.dir,

@@ -15,13 +15,13 @@ import { formatConsistency } from './format-consistency.js';
  * start. Once a migration of the folder is applied the check is not repeated
  * (the rollout is under way; `rlsgen audit` still reports).
  */
-export async function dataAllowsRollout(output: Output, connection: ConnectionInfo, dir: string, given: string | undefined): Promise<boolean> {
+export async function dataAllowsRollout(output: Output, connection: ConnectionInfo, dir: string, given: string | undefined, wait = true): Promise<boolean> {
   const manifest = given ?? 'policies.yaml';
   // Without --manifest the check runs when ./policies.yaml describes this database, and is skipped quietly otherwise.
   const note = (text: string): void => {
     if (given !== undefined) output.err(`note: ${text}`);
   };
-  const plan = await applyMigrations({ connection, dir, dryRun: true });
+  const plan = await applyMigrations({ connection, dir, dryRun: true, wait });
   if (plan.alreadyApplied > 0 || plan.pending.length === 0) return true;
   if (!existsSync(manifest)) {
     note(`no ${manifest}: the data check before the prepare stage is skipped`);
