@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -118,7 +118,32 @@ async function stopCluster(binDir: string, dataDir: string, options: { uid?: num
   const pidFile = join(dataDir, 'postmaster.pid');
   for (let waited = 0; !existsSync(pidFile) && waited < 2_000; waited += 100) await sleep(100);
   if (!existsSync(pidFile)) return;
+  const pid = postmasterPid(pidFile);
   await run(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], options).catch(() => undefined);
+  // pg_ctl returns once postmaster.pid is gone, which the postmaster removes
+  // just before it exits: wait for the process itself, so that "stopped"
+  // means no process is left when the folder goes.
+  for (let waited = 0; pid !== null && isRunning(pid) && waited < 10_000; waited += 50) await sleep(50);
+}
+
+/** The postmaster's process id: the first line of postmaster.pid (null if unreadable). */
+function postmasterPid(pidFile: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

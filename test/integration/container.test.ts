@@ -156,7 +156,7 @@ describe.skipIf(skipped !== null)('container provider', () => {
       const r = await interruptCli(VERIFY_CONTAINER, ready, signals);
       expect(r.interrupted).toBe(true);
       expect(r.status).toBe(status);
-      if (removes) expect(r.stderr).toContain(`rlsgen: ${signals[0] ?? ''}: stopping throwaway databases...`);
+      if (removes) expect(r.stderr).toContain(`rlsgen: ${signals[0] === 'SIGTERM' ? 'terminated' : 'interrupted'}; stopping throwaway servers and removing temporary files`);
     });
   }
 });

@@ -17,7 +17,7 @@ describe.each(testServers())('golden SQL runs on $label', (server) => {
       await runSqlFile(db.connection, 'test/golden/quoting/schema.sql');
       const before = await withClient(db.connection, introspectDatabase);
       const result = await applyMigrations({ connection: db.connection, dir: 'test/golden/quoting/expected' });
-      expect(result.applied.length).toBe(21);
+      expect(result.applied.length).toBe(23);
       await withClient(db.connection, async (c) => {
         await c.query('BEGIN');
         await c.query('SET LOCAL ROLE "App ""Role"""');

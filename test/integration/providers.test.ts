@@ -89,11 +89,16 @@ describe('database providers', () => {
   });
 
   it('embedded: Ctrl-C stops the server and deletes its directory', async () => {
+    // A run as the CLI makes it: the signal handlers are runToCompletion's.
     const script = `
-      import('./dist/src/db/embedded.js').then(async ({ startEmbedded }) => {
-        const s = await startEmbedded();
-        console.log(JSON.stringify({ dir: s.dataDir, port: s.connection.port }));
-        setInterval(() => {}, 1000);
+      Promise.all([import('./dist/src/db/embedded.js'), import('./dist/src/cli/shutdown.js')]).then(async ([{ startEmbedded }, { runToCompletion }]) => {
+        const outcome = await runToCompletion(async () => {
+          const s = await startEmbedded();
+          console.log(JSON.stringify({ dir: s.dataDir, port: s.connection.port }));
+          setInterval(() => undefined, 1000);
+          return new Promise(() => undefined);
+        }, { say: (line) => console.error(line) });
+        process.exit(outcome.code);
       });`;
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     const line = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,17 @@
+-- rlsgen: {"step":"add-composite-foreign-keys","stage":"enforce","table":"public.whatsapp_api_logs"}
+-- public.whatsapp_api_logs: composite foreign keys (organization_id, column) so a row can only
+-- reference rows of its own tenant. Foreign-key checks ignore row security:
+-- with a plain key, a tenant could point at another tenant's row, and tell
+-- from the error whether an id exists elsewhere.
+--   campaign_id -> public.campaigns
+--   job_id -> public.jobs
+--
+-- Locks: SHARE ROW EXCLUSIVE on public.whatsapp_api_logs and each referenced table, for
+-- the catalog change only (NOT VALID: validated in the next migration).
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+ALTER TABLE public.whatsapp_api_logs ADD CONSTRAINT whatsapp_api_logs_campaign_id_tenant_fkey
+  FOREIGN KEY (organization_id, campaign_id) REFERENCES public.campaigns (organization_id, id) NOT VALID;
+ALTER TABLE public.whatsapp_api_logs ADD CONSTRAINT whatsapp_api_logs_job_id_tenant_fkey
+  FOREIGN KEY (organization_id, job_id) REFERENCES public.jobs (organization_id, id) NOT VALID;
