@@ -19,14 +19,20 @@ const interrupts = new Set<() => Promise<void>>();
 
 /**
  * Registers `fn` and returns the owner's `stop`: it runs `fn` once (later
- * calls wait for that run) and unregisters it.
+ * calls wait for that run) and unregisters it once that run has ended. A
+ * stop still running stays registered, so that `runCleanups` waits for it
+ * before it undoes what was registered earlier (the folder a server that
+ * is still stopping runs in).
  */
 export function registerCleanup(fn: Cleanup): Cleanup {
   let done: Promise<void> | null = null;
   const stop: Cleanup = () => {
-    const at = cleanups.indexOf(stop);
-    if (at >= 0) cleanups.splice(at, 1);
-    done ??= fn();
+    done ??= Promise.resolve()
+      .then(fn)
+      .finally(() => {
+        const at = cleanups.indexOf(stop);
+        if (at >= 0) cleanups.splice(at, 1);
+      });
     return done;
   };
   cleanups.push(stop);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
@@ -9,11 +8,12 @@ import type { Model } from '../../src/manifest/model.js';
 import { quoteIdent } from '../../src/sql/quote.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { FIXTURE_DATA, FIXTURE_SCHEMA, type TestServer } from './servers.js';
+import { tempDir } from './temp.js';
 
 /** The example manifest with role names of its own: roles are cluster-wide. */
 export function taggedManifest(tag: string): { model: Model; dir: string; manifestPath: string } {
   const text = readFileSync('policies.yaml', 'utf8').replace('name: crm_app ', `name: crm_app_${tag} `).replace('name: crm_support ', `name: crm_support_${tag} `).replace('name: crm_lookup ', `name: crm_lookup_${tag} `);
-  const dir = mkdtempSync(join(tmpdir(), `rlsgen-managed-${tag}-`));
+  const dir = tempDir(`managed-${tag}`);
   const manifestPath = join(dir, 'policies.yaml');
   writeFileSync(manifestPath, text);
   const result = generateMigrations({ manifestPath, outDir: join(dir, 'generated-sql') });
