@@ -24,7 +24,8 @@ export type ApplyEvent =
   /** `batchSize` and `pauseMs`: the pacing a batch ran with (batch events only). */
   | { readonly kind: 'backfill'; readonly table: string; readonly event: 'start' | 'batch' | 'done'; readonly done: number; readonly total: number; readonly filled: number; readonly unresolved: number | null; readonly batchSize: number | null; readonly pauseMs: number | null }
   /** A NOTICE or WARNING a migration raised (other than backfill progress), with the file that raised it. */
-  | { readonly kind: 'notice'; readonly file: string | null; readonly severity: string; readonly message: string; readonly detail: string | null }
+  /** A server notice or warning, with the file running (and its stage) when it came; the CLI decides which to show. */
+  | { readonly kind: 'notice'; readonly file: string | null; readonly stage: Stage | null; readonly severity: string; readonly code: string | null; readonly message: string; readonly detail: string | null }
   /** A file waits, without queueing for its lock, while long transactions hold locks on its table. */
   | { readonly kind: 'waiting-for-table'; readonly file: FolderMigration; readonly table: string; readonly holders: readonly LongHolder[] }
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
@@ -49,6 +50,13 @@ export interface ApplyOptions {
   /** Wait for a concurrent apply to finish (default) or fail at once. */
   readonly wait?: boolean;
   readonly onEvent?: (event: ApplyEvent) => void;
+  /**
+   * Runs once before the first migration of a rollout (no file of the folder
+   * applied yet), in the same run and under the same lock, on the run's
+   * connection: the data check. What it throws stops the run with nothing
+   * applied.
+   */
+  readonly beforeRollout?: (client: pg.Client) => Promise<void>;
 }
 
 export interface BackfillReport {
@@ -83,18 +91,6 @@ async function appliedRows(client: pg.Client): Promise<AppliedRow[]> {
   if (rows[0]?.exists !== true) return [];
   const result = await client.query<AppliedRow>(`SELECT id, name, hash FROM ${table} WHERE id > 0 ORDER BY id`);
   return result.rows;
-}
-
-/**
- * Whether a server notice is shown to the user: every notice of the Citus
- * distribute stage (what Citus says while it copies), and warnings other than
- * the GRANT/REVOKE ones that fail their file anyway (reported as its error).
- * The idempotency notices of the other files ("already exists, skipping")
- * are noise.
- */
-function shownNotice(notice: { severity?: string | undefined; code?: string | undefined }, file: FolderMigration | null): boolean {
-  if (file?.meta?.stage === 'distribute') return true;
-  return notice.severity === 'WARNING' && notice.code !== '01007' && notice.code !== '01006';
 }
 
 /** Takes the apply lock, waiting for (or refusing) a concurrent apply. */
@@ -256,7 +252,15 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
   let running: FolderMigration | null = null;
   client.on('notice', (notice) => {
     if (!notice.message?.startsWith('rlsgen backfill') || notice.detail === undefined) {
-      if (shownNotice(notice, running)) onEvent({ kind: 'notice', file: running?.fileName ?? null, severity: notice.severity ?? 'NOTICE', message: notice.message ?? '', detail: notice.detail ?? null });
+      onEvent({
+        kind: 'notice',
+        file: running?.fileName ?? null,
+        stage: running?.meta?.stage ?? null,
+        severity: notice.severity ?? 'NOTICE',
+        code: notice.code ?? null,
+        message: notice.message ?? '',
+        detail: notice.detail ?? null,
+      });
       return;
     }
     try {
@@ -292,6 +296,7 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
     // A dry run checks the privileges too: what it lists could then run.
     await assertPrivileges(client, selected.map((f) => ({ path: f.path, sql: f.sql, table: f.meta?.table, generated: f.meta !== null, owner: f.meta?.owner })), 'apply', role);
     if (options.dryRun === true) return { applied: [], alreadyApplied: applied.length, pending, superseded: skipped, backfills: [] };
+    if (applied.length === 0) await options.beforeRollout?.(client);
     await prepareSession(client, options, namedOwner(files));
     const done: FolderMigration[] = [];
     for (const file of selected) {

@@ -285,8 +285,8 @@ function evaluate(requirement: Requirement, facts: Facts): Gap | null {
         return su || me.createrole ? null : gap(`membership in role ${need.role}, which the migrations create, to make it an owner`, `create it beforehand (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN) and GRANT ${quoteIdent(need.role)} TO ${role}, or apply as a superuser`);
       }
       if (r?.exists !== true) return gap(`role ${need.role} does not exist`, `create it (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN), or correct migration.owner in the manifest`);
-      // The lookups file makes the connecting role a member itself when it may grant the role (CREATEROLE before 16, ADMIN OPTION from 16).
-      return su || r.can_become || (requirement.generated && me.createrole && (me.version < 160000 || r.admin === true)) ? null : gap(`membership in role ${need.role}, to make it the owner`, `GRANT ${quoteIdent(need.role)} TO ${role}`);
+      // An earlier DO block (the lookups file's) makes the connecting role a member itself, which it may when it can grant the role (CREATEROLE before 16, ADMIN OPTION from 16).
+      return su || r.can_become || (requirement.grantedByRun === true && me.createrole && (me.version < 160000 || r.admin === true)) ? null : gap(`membership in role ${need.role}, to make it the owner`, `GRANT ${quoteIdent(need.role)} TO ${role}`);
     }
     case 'extension': {
       const e = facts.extensions.get(need.name);

@@ -34,6 +34,12 @@ export interface Requirement {
   /** `IF EXISTS`: nothing is needed when the object does not exist. */
   readonly ifExists: boolean;
   /**
+   * A become-role need whose role an earlier DO block of a generated file
+   * grants to the connecting role itself (`GRANT role TO current_user`),
+   * which it may do with CREATEROLE (before 16) or ADMIN OPTION (16+).
+   */
+  readonly grantedByRun?: boolean;
+  /**
    * The file is rlsgen's: the objects it names must exist before the run.
    * A hand-written file may create them in ways the preflight cannot see
    * (dynamic SQL): a missing object is then left to PostgreSQL to report.
@@ -74,6 +80,7 @@ interface Found {
  */
 export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping: 'INSERT' | 'DELETE'): Requirement[] {
   const created = new Set<string>();
+  const granted = new Set<string>();
   const out: Requirement[] = [{ need: { kind: 'bookkeeping', write: bookkeeping }, createdByRun: false, ifExists: false, generated: true, path: null, line: 0, statement: '' }];
   for (const file of files) {
     const statements = splitStatements(file.sql);
@@ -85,6 +92,7 @@ export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping:
           need: f.need,
           createdByRun: created.has(createdKey(f.need)),
           ifExists: f.ifExists === true,
+          ...(f.need.kind === 'become-role' && granted.has(f.need.role) ? { grantedByRun: true } : {}),
           generated: file.generated,
           path: file.path,
           line: statement.line,
@@ -94,6 +102,7 @@ export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping:
       for (const key of createdBy(statement.tokens)) created.add(key);
       for (const f of found) if (f.need.kind === 'role-create' || f.need.kind === 'extension') created.add(createdKey(f.need));
       if (word(statement.tokens[0]) === 'do') for (const key of createdInBodies(statement.tokens)) created.add(key);
+      if (file.generated && word(statement.tokens[0]) === 'do') for (const role of selfGrants(statement.tokens)) granted.add(role);
     }
     if (file.owner !== undefined) {
       out.push({ need: { kind: 'become-role', role: file.owner }, createdByRun: false, ifExists: false, generated: file.generated, path: file.path, line: 1, statement: `migration.owner: ${file.owner}` });
@@ -105,6 +114,18 @@ export function requiredPrivileges(files: readonly PreflightFile[], bookkeeping:
       const need: Need = word(dynamic.tokens[0]) === 'call' ? { kind: 'table-privilege', table: file.table, privilege: 'UPDATE' } : { kind: 'table-owner', table: file.table };
       out.push({ need, createdByRun: false, ifExists: false, generated: file.generated, path: file.path, line: dynamic.line, statement: excerpt(dynamic) });
     }
+  }
+  return out;
+}
+
+/**
+ * Roles a generated DO block grants to the connecting role:
+ * `format('GRANT %I TO %I', 'role', current_user)`, as the lookups file does.
+ */
+function selfGrants(tokens: readonly SqlToken[]): string[] {
+  const out: string[] = [];
+  for (const body of tokens.filter((t) => t.kind === 'dollar')) {
+    for (const m of body.value.matchAll(/format\('GRANT %I TO %I', '((?:[^']|'')+)', current_user\)/g)) out.push((m[1] as string).replaceAll("''", "'"));
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { ApplyEvent } from '../apply/apply-migrations.js';
 import type { LongHolder } from '../apply/wait-for-long-holders.js';
 import { BackfillRate, formatRate } from './backfill-rate.js';
 import type { Output } from './output.js';
+import { shownNotice } from './shown-notice.js';
 
 /** The pacing of the last batch: `batch 2,000, pause 50 ms`. */
 const pacing = (batchSize: number | null, pauseMs: number | null): string =>
@@ -72,7 +73,7 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
             multi.log(`${event.file.fileName}: ${waitingFor(event.table, event.holders)}\n`);
             break;
           case 'notice':
-            multi.log(`${formatNotice(event)}\n`);
+            if (shownNotice(event)) multi.log(`${formatNotice(event)}\n`);
             break;
           case 'lock-acquired':
             break;
@@ -121,7 +122,7 @@ export function progressReporter(output: Output): { onEvent: (event: ApplyEvent)
           output.err(`  ${event.file.fileName}: ${waitingFor(event.table, event.holders)}`);
           break;
         case 'notice':
-          output.err(formatNotice(event));
+          if (shownNotice(event)) output.err(formatNotice(event));
           break;
         case 'file-start':
         case 'lock-acquired':

@@ -155,7 +155,13 @@ tables:
   {
     rule: 'require-definer-search-path',
     hazard: 'CREATE FUNCTION h.f() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;',
-    safe: 'CREATE FUNCTION s.f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT 1 $$;',
+    safe: 'CREATE FUNCTION s.f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ SELECT 1 $$;',
+  },
+  {
+    // pg_temp not listed is searched first for table names (the test below shows it).
+    rule: 'require-definer-search-path',
+    hazard: 'CREATE FUNCTION h.g() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT 1 $$;',
+    safe: 'CREATE FUNCTION s.g() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = "pg_catalog", "pg_temp" AS $$ SELECT 1 $$;',
   },
   {
     rule: 'require-child-policies',
@@ -413,7 +419,7 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
     // The rlsgen schema is one per database: test/integration/rlsgen-schema.test.ts covers its rule.
     // ban-app-role-temporary is about the database itself: its own test below.
     const elsewhere = (id: string): boolean => id.includes('citus') || id === 'require-trusted-rlsgen-schema' || id === 'ban-app-role-temporary';
-    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).filter((id) => !elsewhere(id)).sort());
+    expect([...new Set(CASES.map((c) => c.rule))].sort()).toEqual(RULES.map((r) => r.id).filter((id) => !elsewhere(id)).sort());
   });
 
   it.each(CASES.map((kase, index) => ({ ...kase, index })))('$rule: reports the hazard and stays silent on the safe form', ({ rule, appRole, manifest, index, hazardObject, safeObject }) => {
@@ -447,6 +453,17 @@ describe.runIf(server !== undefined)('lint rules on a real database', () => {
 
   it('ban-reachable-child-without-rls: a partition two levels down and an inheritance child', () => {
     expect(hazardObjects('ban-reachable-child-without-rls')).toEqual(['table h.base_old', 'table h.t_1_2026']);
+  });
+
+  it("require-definer-search-path: without pg_temp last, a caller's temporary table shadows the table a definer function reads", async () => {
+    await withClient(db.connection, async (c) => {
+      await c.query('CREATE TABLE public.secrets (id int); INSERT INTO public.secrets VALUES (1), (2), (3)');
+      await c.query('CREATE FUNCTION public.count_pinned() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$ SELECT count(*) FROM secrets $$');
+      await c.query('CREATE FUNCTION public.count_last() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$ SELECT count(*) FROM secrets $$');
+      await c.query('CREATE TEMPORARY TABLE secrets (id int)');
+      const { rows } = await c.query<{ pinned: string; last: string }>('SELECT public.count_pinned() AS pinned, public.count_last() AS last');
+      expect(rows[0]).toEqual({ pinned: '0', last: '3' });
+    });
   });
 
   it('a policy keeps the columns it reads: DROP COLUMN is refused (pgrls HYG001 assumes it is not)', async () => {

@@ -109,6 +109,16 @@ describe('what the migration files need from the role that applies them', () => 
     expect(found.filter((r) => r.need.kind === 'become-role')).toEqual([expect.objectContaining({ need: { kind: 'become-role', role: 'rlsgen_owner' }, line: 1 })]);
   });
 
+  it('the lookups file: handing its functions to the lookup role counts on its own GRANT of that role to the connecting role; migration.owner does not', () => {
+    const lookups = file('lookups.sql');
+    const become = requiredPrivileges([{ path: lookups.path, sql: lookups.sql, generated: true }], 'INSERT').filter((r) => r.need.kind === 'become-role');
+    expect(become.length).toBeGreaterThan(0);
+    expect(become.every((r) => r.grantedByRun === true)).toBe(true);
+    const bootstrap = file('0001_');
+    const owner = requiredPrivileges([{ path: bootstrap.path, sql: bootstrap.sql, generated: true, owner: 'rlsgen_owner' }], 'INSERT').filter((r) => r.need.kind === 'become-role');
+    expect(owner.map((r) => r.grantedByRun ?? false)).toEqual([false]);
+  });
+
   it('a backfill: EXECUTE on the procedure and UPDATE on its table', () => {
     const found = needs('backfill_calls.sql');
     expect(found.map((f) => f.need)).toEqual(

@@ -48,3 +48,26 @@ describe('backfill progress in a CI log', () => {
     expect(lines).toEqual([]);
   });
 });
+
+describe('server notices during apply', () => {
+  const notice = (severity: string, code: string, stage: 'prepare' | 'enforce' | 'distribute', message: string): ApplyEvent => ({
+    kind: 'notice',
+    file: `0001_${stage}.sql`,
+    stage,
+    severity,
+    code,
+    message,
+    detail: null,
+  });
+
+  it("shows Citus's notices while it distributes and other warnings; idempotency notices and the privilege warnings that fail their file are not shown", () => {
+    const { output, lines } = logOutput();
+    const { onEvent } = progressReporter(output);
+    onEvent(notice('NOTICE', '42P07', 'prepare', 'relation "x" already exists, skipping'));
+    onEvent(notice('WARNING', '01007', 'enforce', 'no privileges were granted for "x"'));
+    onEvent(notice('WARNING', '01006', 'enforce', 'no privileges could be revoked for "x"'));
+    onEvent(notice('WARNING', '01000', 'enforce', 'something the DBA must read'));
+    onEvent(notice('NOTICE', '00000', 'distribute', 'Copying data from local table...'));
+    expect(lines).toEqual(['  0001_enforce.sql: WARNING: something the DBA must read', '  0001_distribute.sql: NOTICE: Copying data from local table...']);
+  });
+});

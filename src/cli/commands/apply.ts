@@ -6,7 +6,7 @@ import type { Stage } from '../../plan/plan.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { applyFailureStatus, connectionFrom, printApplyError } from './common.js';
-import { dataAllowsRollout } from './data-check.js';
+import { DataCheckFailed, dataCheck } from './data-check.js';
 
 export interface ApplyCliOptions {
   readonly dir: string;
@@ -29,8 +29,8 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
   if (connection === null) return EXIT.usage;
   const progress = progressReporter(output);
   try {
-    if (!options.dryRun && options.ignoreDataCheck !== true && !(await dataAllowsRollout(output, connection, options.dir, options.manifest, options.wait))) return EXIT.findings;
     const result = await applyMigrations({
+      ...(options.ignoreDataCheck === true ? {} : { beforeRollout: dataCheck(output, options.manifest) }),
       connection,
       dir: options.dir,
       stage: options.stage,
@@ -73,6 +73,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
     return EXIT.ok;
   } catch (error) {
     progress.stop();
+    if (error instanceof DataCheckFailed) return EXIT.findings;
     printApplyError(output, error);
     return applyFailureStatus(error);
   }
@@ -90,6 +91,7 @@ export async function runRollback(output: Output, options: { dir: string; databa
     return EXIT.ok;
   } catch (error) {
     progress.stop();
+    if (error instanceof DataCheckFailed) return EXIT.findings;
     printApplyError(output, error);
     return applyFailureStatus(error);
   }

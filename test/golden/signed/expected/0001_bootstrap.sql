@@ -213,11 +213,11 @@ BEGIN
   SELECT n.nspname INTO crypto
     FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
    WHERE e.extname = 'pgcrypto';
-  -- SECURITY DEFINER with a pinned search_path (pgcrypto's schema found above).
+  -- SECURITY DEFINER with a pinned search_path (pgcrypto's schema found above), pg_temp last.
   EXECUTE pg_catalog.format($sql$
     CREATE OR REPLACE FUNCTION rlsgen.verified_tenant_uuid() RETURNS uuid
       LANGUAGE plpgsql STABLE SECURITY DEFINER
-      SET search_path = pg_catalog, %I
+      SET search_path = pg_catalog, %I, pg_temp
     AS $body$
     DECLARE
       token text := NULLIF(current_setting('app.company_id', true), '');
@@ -250,7 +250,7 @@ BEGIN
   EXECUTE pg_catalog.format($sql$
     CREATE OR REPLACE FUNCTION rlsgen.verified_user_uuid() RETURNS uuid
       LANGUAGE plpgsql STABLE SECURITY DEFINER
-      SET search_path = pg_catalog, %I
+      SET search_path = pg_catalog, %I, pg_temp
     AS $body$
     DECLARE
       token text := NULLIF(current_setting('app.user_id', true), '');
