@@ -88,13 +88,14 @@ export function buildProgram(output: Output, exit: { code: number }): Command {
     .option('--lock-timeout <duration>', 'lock_timeout for statements that run outside a transaction', '2s')
     .option('--retries <n>', 'retries of a file that hits lock_timeout, each after a longer wait (0.5 s, 1 s, 2 s... up to 30 s)', (v) => nonNegativeInt(v, '--retries'), 8)
     .option('--no-wait', 'exit at once when another apply is running, instead of waiting for it')
+    .option('--long-transaction-wait <duration>', 'how long a file waits, before queueing for its lock, for transactions older than lock_timeout that hold a lock on its table to end (0: queue at once)', (v) => duration(v, '--long-transaction-wait'), '10min')
     .option('-m, --manifest <file>', 'the manifest the folder was generated from, for the data check before the prepare stage (default: policies.yaml when it describes the database)')
     .option('--ignore-data-check', 'start the prepare stage even when the data shows the enforce stage would fail (rows a composite key or NOT NULL would reject)', false)
     .addHelpText(
       'after',
       '\nRollout: apply --stage prepare, deploy the application that sets the tenant variable, then apply.\nExit codes: 0 applied (or nothing to do), 1 a migration failed, or the data shows the enforce stage would fail (nothing started), 2 usage, or refused before running anything (a privilege missing, an untrusted object in the rlsgen schema, a migration file changed or missing).',
     )
-    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; retries: number; wait: boolean; manifest?: string; ignoreDataCheck: boolean }) => {
+    .action(async (options: { dir: string; databaseUrl?: string; stage: 'prepare' | 'all'; dryRun: boolean; batchSize?: number; batchPause?: string; lockTimeout: string; retries: number; wait: boolean; longTransactionWait: string; manifest?: string; ignoreDataCheck: boolean }) => {
       exit.code = await (await commands.apply()).runApply(output, options);
     });
 

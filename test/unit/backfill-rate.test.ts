@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BackfillRate, formatRate, formatSeconds } from '../../src/cli/backfill-rate.js';
-import { durationInterval } from '../../src/sql/interval.js';
+import { durationInterval, durationMilliseconds } from '../../src/sql/interval.js';
 
 describe('backfill rate and ETA', () => {
   it('counts only the rows of this run, over the last seconds', () => {
@@ -32,5 +32,8 @@ describe('durations as intervals', () => {
   });
   it('refuses anything else', () => {
     expect(['', 'soon', '-5ms', '1.5s', "1s'; DROP TABLE x"].map(durationInterval)).toEqual([null, null, null, null, null]);
+  });
+  it('gives the same durations in milliseconds', () => {
+    expect(['50', '50ms', '2 s', '10min', '1h', '0', 'soon'].map(durationMilliseconds)).toEqual([50, 50, 2000, 600_000, 3_600_000, 0, null]);
   });
 });

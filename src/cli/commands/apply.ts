@@ -3,6 +3,7 @@ import { applyMigrations } from '../../apply/apply-migrations.js';
 import { rollbackMigrations } from '../../apply/rollback-migrations.js';
 import { setContextSecret } from '../../apply/set-context-secret.js';
 import type { Stage } from '../../plan/plan.js';
+import { durationMilliseconds } from '../../sql/interval.js';
 import { EXIT, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { applyFailureStatus, connectionFrom, printApplyError } from './common.js';
@@ -22,6 +23,8 @@ export interface ApplyCliOptions {
   readonly manifest?: string;
   /** Start the prepare stage even when the data check says the enforce stage would fail. */
   readonly ignoreDataCheck?: boolean;
+  /** How long a file waits for long transactions on its table before it queues for its lock (a duration; default 10min). */
+  readonly longTransactionWait?: string;
 }
 
 export async function runApply(output: Output, options: ApplyCliOptions): Promise<number> {
@@ -38,6 +41,7 @@ export async function runApply(output: Output, options: ApplyCliOptions): Promis
       lockTimeout: options.lockTimeout,
       wait: options.wait,
       ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.longTransactionWait === undefined ? {} : { maxHolderWaitMs: durationMilliseconds(options.longTransactionWait) ?? 600_000 }),
       onEvent: progress.onEvent,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.batchPause === undefined ? {} : { batchPause: options.batchPause }),
