@@ -14,7 +14,7 @@ import { failures } from '../../src/verify/result.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { pgDumpFor, schemaDump } from '../helpers/schema-dump.js';
-import { comparableSchema, crmDatabase, freshDatabase, runSqlFile, testServers } from '../helpers/servers.js';
+import { comparableSchema, crmDatabase, freshDatabase, legacyServers, runSqlFile, testServers } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp.js';
 
 const FIXTURE = 'test/fixtures/partitioned-crm';
@@ -74,7 +74,7 @@ const withoutColumnLists = (text: string): string =>
     .replace('customer_id: { references: Customers, on_delete: set_null, on_update: cascade }', 'customer_id: { references: Customers, on_delete: restrict, on_update: cascade }')
     .replace('owner_id: { references: users, on_delete: set_default, on_update: cascade }', 'owner_id: { references: users, on_delete: restrict, on_update: cascade }');
 
-describe.each(testServers())('partitions, inheritance, foreign-key actions and sequences on $label', (server) => {
+describe.each([...testServers(), ...legacyServers()])('partitions, inheritance, foreign-key actions and sequences on $label', (server) => {
   const columnLists = server.versionNum >= 150000;
 
   it('init lists partitions under their parent, reads keys declared on partitions, and writes every key action', async () => {
