@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
-import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { constants, tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CONTAINER_LABEL, ContainerImageError, startContainer } from '../../src/db/container.js';
 import { connectUrl } from '../../src/db/open-server.js';
 import { connectionUrl, createDatabase, withClient } from '../../src/db/server.js';
@@ -10,6 +11,12 @@ import { containerTestsSkipped, rlsgenContainers, TEST_IMAGE } from '../helpers/
 import { FIXTURE_DATA, FIXTURE_SCHEMA, runSqlFile } from '../helpers/servers.js';
 
 const skipped = await containerTestsSkipped();
+// testcontainers keeps an empty lock file for its reaper in the temp folder, shared by every testcontainers
+// process of the user, so rlsgen leaves it; the test run's temp folder is its own.
+afterAll(() => {
+  // The file, and the lock directory proper-lockfile makes beside it (left when an interrupted run held it).
+  for (const name of [`testcontainers-node-${userInfo().uid}.lock`, `testcontainers-node-${userInfo().uid}.lock.lock`]) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+});
 const title = (what: string): string => (skipped === null ? what : `${what} (skipped: ${skipped})`);
 // The shipped manifest's scoped tables (users, sessions and the tenant table included); the sentence goes on with the other objects and the lookups.
 const PASS = "PASS: no tenant can read or change another tenant's rows in any of the 31 scoped tables";
