@@ -54,6 +54,13 @@ describe('the packed package', () => {
     expect(dangling).toEqual([]);
   });
 
+  it('npx rlsgen in the checkout itself, after npm run build (which writes dist afresh)', () => {
+    const help = run(npm, ['exec', '--no', '--', 'rlsgen', '--help'], repo);
+    expect(help.stderr).toBe('');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: rlsgen/);
+  });
+
   it('npx rlsgen: --help, then validate and generate the README example manifest', () => {
     const help = run(npm, ['exec', '--no', '--', 'rlsgen', '--help'], project);
     expect(help.code).toBe(0);
