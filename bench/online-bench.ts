@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { applyMigrations, type ApplyEvent } from '../src/apply/apply-migrations.js';
 import { type ConnectionInfo, connectionFor, dropDatabase, type ServerHandle, withClient } from '../src/db/server.js';
+import { durationMilliseconds } from '../src/sql/interval.js';
 import { quoteIdent } from '../src/sql/quote.js';
 import { generateMigrations } from '../src/write/generate-migrations.js';
 import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, median } from './bench-support.js';
@@ -310,7 +311,7 @@ function row(rows: number, name: string, run: Run): string {
 async function main(): Promise<void> {
   const server = await benchServer(args['database-url'], args['pg-bin']);
   const work = mkdtempSync(join(tmpdir(), 'rlsgen-online-'));
-  const lockTimeoutMs = parseDuration(LOCK_TIMEOUT);
+  const lockTimeoutMs = durationMilliseconds(LOCK_TIMEOUT) ?? 0;
   const lines: string[] = [];
   const targets: string[] = [];
   const loads: string[] = [];
@@ -425,11 +426,6 @@ async function main(): Promise<void> {
   }
 }
 
-function parseDuration(text: string): number {
-  const match = /^(\d+)\s*(ms|s|min)?$/.exec(text.trim());
-  const n = Number(match?.[1] ?? 0);
-  return match?.[2] === 's' ? n * 1000 : match?.[2] === 'min' ? n * 60_000 : n;
-}
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
