@@ -1,6 +1,7 @@
+import { quoteLiteral } from '../sql/quote.js';
 import type { CheckKind, Counterexample, Row } from './result.js';
 
-const literal = (v: string | null | undefined): string => (v === null || v === undefined ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+const literal = (v: string | null | undefined): string => (v === null || v === undefined ? 'NULL' : quoteLiteral(v));
 
 /** `with app.company_id = 'A'`, or unset, empty, malformed. */
 export function describeSession(c: Counterexample): string {

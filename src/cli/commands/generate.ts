@@ -3,6 +3,7 @@ import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '.
 import type { Model, Target } from '../../manifest/model.js';
 import { type MigrationFile, readFileMeta } from '../../render/render-plan.js';
 import { generateMigrations } from '../../write/generate-migrations.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import { EXIT, type Output } from '../output.js';
 
 export function printDiagnostics(output: Output, diagnostics: readonly Diagnostic[]): void {
@@ -45,7 +46,7 @@ export function rolloutAdvice(model: Model): string[] {
 export function sessionAdvice(model: Model): string[] {
   const timeout = model.roles.app.idleInTransactionSessionTimeout;
   if (timeout === null) return [];
-  const literal = `'${timeout.replaceAll("'", "''")}'`;
+  const literal = quoteLiteral(timeout);
   return [
     `Idle transactions: the application's transactions must run with idle_in_transaction_session_timeout = ${literal}.`,
     `  A setting on ${model.roles.app.name} does not reach the logins that are its members, so set it where it takes effect:`,
