@@ -277,12 +277,13 @@ function evaluate(requirement: Requirement, facts: Facts): Gap | null {
       const r = facts.roles.get(need.role);
       if (r?.exists !== true && requirement.createdByRun) {
         // Created by an earlier statement of the run: a superuser may hand
-        // objects to it; so may a CREATEROLE login, which the generated file
-        // makes a member first (GRANT ... TO current_user: on PostgreSQL 16+
-        // the creator holds ADMIN OPTION on a role it created, before 16
-        // CREATEROLE grants any role that is not a superuser). Anyone else
-        // needs to be a member beforehand.
-        return su || me.createrole ? null : gap(`membership in role ${need.role}, which the migrations create, to make it an owner`, `create it beforehand (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN) and GRANT ${quoteIdent(need.role)} TO ${role}, or apply as a superuser`);
+        // objects to it; so may a CREATEROLE login once an earlier DO block of
+        // a generated file makes it a member (GRANT ... TO current_user: on
+        // PostgreSQL 16+ the creator holds ADMIN OPTION on a role it created,
+        // before 16 CREATEROLE grants any role that is not a superuser). A
+        // hand-written file may do that in ways the preflight cannot see: left
+        // to PostgreSQL. Anyone else needs to be a member beforehand.
+        return su || (me.createrole && (requirement.grantedByRun === true || !requirement.generated)) ? null : gap(`membership in role ${need.role}, which the migrations create, to make it an owner`, `create it beforehand (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN) and GRANT ${quoteIdent(need.role)} TO ${role}, or apply as a superuser`);
       }
       if (r?.exists !== true) return gap(`role ${need.role} does not exist`, `create it (CREATE ROLE ${quoteIdent(need.role)} NOLOGIN), or correct migration.owner in the manifest`);
       // An earlier DO block (the lookups file's) makes the connecting role a member itself, which it may when it can grant the role (CREATEROLE before 16, ADMIN OPTION from 16).
