@@ -393,7 +393,11 @@ lane_down() {
   log "down: $(if [ -n "$pid" ]; then echo "dockerd $pid stopped"; else echo 'dockerd was not running'; fi), $(if [ "$left" = 0 ]; then echo 'no container was left'; else echo "$left container(s) left by the tests were removed"; fi)"
   local still
   still="$(lane_pids) $(lane_mounts) $cgroups $([ -n "$bridge" ] && ip link show "$bridge" >/dev/null 2>&1 && echo "$bridge")"
-  if [ -n "${still// /}" ] || [ -e "$LANE" ]; then log "warning: something of the lane is still there: $still $LANE"; fi
+  # Either is a defect CI must see: a test that leaves a container, or a lane that does not go.
+  local clean=0
+  if [ "$left" != 0 ]; then log "error: the tests left $left container(s) on the lane's engine (removed now)"; clean=1; fi
+  if [ -n "${still// /}" ] || [ -e "$LANE" ]; then log "error: something of the lane is still there: $still $LANE"; clean=1; fi
+  return "$clean"
 }
 
 case "${1:-}" in

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { connectionUrl, createDatabase, withClient } from '../../src/db/server.j
 import { runCli, runCliAsync } from '../helpers/cli.js';
 import { containerTestsSkipped, rlsgenContainers, TEST_IMAGE } from '../helpers/containers.js';
 import { FIXTURE_DATA, FIXTURE_SCHEMA, runSqlFile } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const skipped = await containerTestsSkipped();
 // testcontainers keeps an empty lock file for its reaper in the temp folder, shared by every testcontainers
@@ -129,6 +130,26 @@ describe.skipIf(skipped !== null)('container provider', () => {
     expect(r.stderr).toMatch(/^server: starting a throwaway container PostgreSQL$/m);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(PASS);
+  });
+
+  it(title('rlsgen verify --container that fails once the container is up: its status, and the container removed'), async () => {
+    const work = tempDir('container-fail');
+    const lines = readFileSync(FIXTURE_SCHEMA, 'utf8').split('\n');
+    const typoLine = lines.findIndex((l) => l.includes(' uuid PRIMARY KEY')) + 1;
+    const typo = join(work, 'typo.sql');
+    writeFileSync(typo, lines.map((l, i) => (i === typoLine - 1 ? l.replace(' uuid ', ' uuidd ') : l)).join('\n'));
+    const badSchema = await runCliAsync(['verify', '--container', TEST_IMAGE, '--schema', typo], { env: { DATABASE_URL: '' } });
+    expect(badSchema.stderr).toContain(`${typo}:${typoLine}: `);
+    expect(badSchema.code).toBe(2);
+    expect(await rlsgenContainers()).toEqual([]);
+    const leaky = join(work, 'leaky-sql');
+    cpSync('generated-sql', leaky, { recursive: true });
+    const next = String(readdirSync(leaky).filter((f) => /^\d+_.*\.sql$/.test(f)).length + 1).padStart(4, '0');
+    writeFileSync(join(leaky, `${next}_open_deals.sql`), 'CREATE POLICY open_deals ON public.deals FOR SELECT TO crm_app USING (true);\n');
+    writeFileSync(join(leaky, 'down', `${next}_open_deals.down.sql`), 'DROP POLICY open_deals ON public.deals;\n');
+    const leak = await runCliAsync([...VERIFY_CONTAINER, '-d', leaky], { env: { DATABASE_URL: '' } });
+    expect(leak.stdout).toMatch(/deals\s+tenant\s+\S+\s+✗/);
+    expect(leak.code).toBe(1);
   });
 
   it(title('rlsgen apply, then rlsgen verify, against a database in a container'), async () => {
