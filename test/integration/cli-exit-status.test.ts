@@ -42,10 +42,22 @@ writeFileSync(
 );
 writeFileSync(join(leaky, 'down', `${String(last + 1).padStart(4, '0')}_open_deals.down.sql`), 'SELECT 1;\n');
 
+/** The schema with a typo on one line: the load fails once the server is up. */
+const typoSchema = join(work, 'typo.sql');
+const schemaLines = readText(schema).split('\n');
+const typoLine = schemaLines.findIndex((l) => /^CREATE TABLE /.test(l)) + 2;
+writeFileSync(typoSchema, schemaLines.map((l, i) => (i === typoLine - 1 ? l.replace(' uuid ', ' uuidd ') : l)).join('\n'));
+
 /** The migrations plus one that fails. */
 const failing = join(work, 'failing-sql');
 cpSync('generated-sql', failing, { recursive: true });
 writeFileSync(join(failing, `${String(last + 1).padStart(4, '0')}_fails.sql`), 'SELECT 1 / 0;\n');
+
+/** The migrations plus one whose rollback script fails. */
+const badDown = join(work, 'bad-down-sql');
+cpSync('generated-sql', badDown, { recursive: true });
+writeFileSync(join(badDown, `${String(last + 1).padStart(4, '0')}_noop.sql`), 'SELECT 1;\n');
+writeFileSync(join(badDown, 'down', `${String(last + 1).padStart(4, '0')}_noop.down.sql`), 'SELECT 1 / 0;\n');
 
 function readText(path: string): string {
   return readFileSync(path, 'utf8');
@@ -87,6 +99,11 @@ describe('exit statuses of every command', () => {
     expect(status(run(['apply', '--database-url', url]))).toBe(0);
     expect(status(run(['apply', '--database-url', url]))).toBe(0);
     expect(status(run(['rollback', '--to', '0', '--database-url', url]))).toBe(0);
+    const withBadDown = await crmUrl();
+    expect(status(run(['apply', '--database-url', withBadDown, '-d', badDown]))).toBe(0);
+    const undone = run(['rollback', '--to', String(last), '--database-url', withBadDown, '-d', badDown]);
+    expect(undone.stderr).toContain(`${String(last + 1).padStart(4, '0')}_noop.down.sql failed: division by zero\n  the rollback script was rolled back: nothing of it remains; fix the cause and run rollback again`);
+    expect(status(undone)).toBe(1);
     const failed = run(['apply', '--database-url', await crmUrl(), '-d', failing]);
     expect(failed.stderr).toContain('error[22012]: division by zero');
     expect(status(failed)).toBe(1);
@@ -141,28 +158,37 @@ describe('exit statuses of every command', () => {
     expect(status(run(['verify', '--database-url', 'not a url']))).toBe(2);
   });
 
-  const providers: [string, string[]][] = [
-    ['embedded', []],
-    ['--database-url', ['--database-url', connectionUrl(server.connection)]],
-    ...(hasBinaries(debianBinDir(15)) ? [['--pg-bin', ['--pg-bin', debianBinDir(15)]] as [string, string[]]] : []),
+  const providers: [string, string[], boolean][] = [
+    ['embedded', [], true],
+    ['--database-url', ['--database-url', connectionUrl(server.connection)], true],
+    ['--pg-bin', ['--pg-bin', debianBinDir(15)], hasBinaries(debianBinDir(15))],
   ];
-  for (const [label, flags] of providers) {
-    it(`verify --schema with ${label}: 0 only on PASS, 1 when a migration fails or isolation is not proven, 2 on bad input`, async () => {
-      const [pass, migrationFails, notProven, noSchema, badManifest] = await Promise.all([
+  for (const [label, flags, available] of providers) {
+    if (!available) console.warn(`skipped: verify --schema with --pg-bin: no PostgreSQL binaries in ${debianBinDir(15)} (.ci/run installs them)`);
+    it.skipIf(!available)(`verify --schema with ${label}: 0 only on PASS, 1 when a migration fails or isolation is not proven, 2 on bad input`, async () => {
+      const [pass, migrationFails, statementFails, notProven, noSchema, badManifest, schemaTypo] = await Promise.all([
         runAsync(['verify', ...flags, '--schema', schema, '--data', data]),
         runAsync(['verify', ...flags, '--schema', brokenSchema]),
+        runAsync(['verify', ...flags, '--schema', schema, '--data', data, '-d', failing]),
         runAsync(['verify', ...flags, '--schema', schema, '--data', data, '-d', leaky]),
         runAsync(['verify', ...flags, '--schema', join(work, 'missing.sql')]),
         runAsync(['verify', ...flags, '--schema', schema, '-m', 'invalid.yaml']),
+        runAsync(['verify', ...flags, '--schema', typoSchema]),
       ]);
       expect(pass.stdout).toContain('PASS');
       expect(status(pass)).toBe(0);
       expect(migrationFails.stderr).toContain('table public.deals does not exist');
       expect(status(migrationFails)).toBe(1);
+      // A statement of a migration fails on the server this run started (not a refusal before it).
+      expect(statementFails.stderr).toContain('error[22012]: division by zero');
+      expect(status(statementFails)).toBe(1);
       expect(notProven.stdout).toMatch(/deals\s+tenant\s+\S+\s+✗/);
       expect(status(notProven)).toBe(1);
       expect(status(noSchema)).toBe(2);
       expect(status(badManifest)).toBe(2);
+      // Bad input found only once the server is up and loading the file: still 2, with its line.
+      expect(schemaTypo.stderr).toContain(`${typoSchema}:${typoLine}: `);
+      expect(status(schemaTypo)).toBe(2);
     });
   }
 });
