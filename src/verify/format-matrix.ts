@@ -83,9 +83,13 @@ export function formatMatrix(result: VerifyResult, style: MatrixStyle = PLAIN): 
     lines.push(style.fail(`NOT PROVEN: no check failed, but ${notChecked.length} check(s) could not be made on this connection:`));
   } else if (failed.length === 0) {
     const others = result.objects.length === 0 ? '' : `, and no path found through the ${result.objects.length} other object(s) ${result.appRole} can use`;
-    const acceptedText = accepted.length === 0 ? '' : `; ${accepted.length} exposure(s) accepted in the manifest, listed below`;
     const lookups = result.lookups.length === 0 ? '' : ` The ${result.lookups.length} lookup(s) above are the only pre-tenant access, each proven narrow.`;
-    lines.push(style.pass(`PASS: no tenant can read or change another tenant's rows in any of the ${scoped.length + roots.length} scoped tables${others}${acceptedText}.${lookups}`));
+    // An accepted exposure is a path the proof found and the manifest accepts: not a PASS.
+    const verdict =
+      accepted.length === 0
+        ? `PASS: no tenant can read or change another tenant's rows in any of the ${scoped.length + roots.length} scoped tables${others}.`
+        : `ACCEPTED, NOT A FULL PASS: ${accepted.length} exposure(s) accepted in the manifest, listed below, are paths to other tenants' rows; apart from them no tenant can read or change another tenant's rows in any of the ${scoped.length + roots.length} scoped tables${others}.`;
+    lines.push(style.pass(`${verdict}${lookups}`));
   } else {
     lines.push(style.fail(`FAIL: ${failed.length} check(s) failed.`));
     for (const { table, check } of failed) {

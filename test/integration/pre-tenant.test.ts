@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/apply/apply-migrations.js';
 import { rollbackMigrations } from '../../src/apply/rollback-migrations.js';
 import { introspectDatabase } from '../../src/introspect/introspect-database.js';
-import { type ConnectionInfo, withClient } from '../../src/db/server.js';
+import { type ConnectionInfo, connectionUrl, withClient } from '../../src/db/server.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { isScoped, isTenantRoot, type Model } from '../../src/manifest/model.js';
 import { createTenantPool, lookup, TenantContextError } from '../../src/runtime/index.js';
@@ -14,8 +14,9 @@ import { quoteQualified } from '../../src/sql/quote.js';
 import { failures } from '../../src/verify/result.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
+import { runCli } from '../helpers/cli.js';
 import { fixtureId } from '../helpers/fixture-id.js';
-import { appLogin, comparableSchema, crmDatabase, freshDatabase, type TestServer, testServers } from '../helpers/servers.js';
+import { appLogin, comparableSchema, crmDatabase, freshDatabase, legacyServers, type TestServer, testServers } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**
@@ -43,7 +44,7 @@ async function asTenant<T>(client: pg.Client, tenant: string | null, fn: () => P
   }
 }
 
-describe.each(testServers())('the seed CRM with the shipped manifest, as a login in crm_app, on $label', (server: TestServer) => {
+describe.each([...testServers(), ...legacyServers()])('the seed CRM with the shipped manifest, as a login in crm_app, on $label', (server: TestServer) => {
   let db: { connection: ConnectionInfo; drop: () => Promise<void> };
   let login: ConnectionInfo;
   beforeAll(async () => {
@@ -198,6 +199,17 @@ describe.each(testServers())('the seed CRM with the shipped manifest, as a login
       }
     });
     expect(stranger).toBe('42501');
+  });
+
+  // Last in this block: it removes the calls still without a company.
+  it('audit says when the legacy_owner branch can be retired: not while a call has no company, then yes', async () => {
+    const url = connectionUrl(db.connection);
+    const before = runCli(['audit', '--database-url', url]);
+    expect(before.stdout).toMatch(/^legacy_owner calls\.user_id: [1-9]\d* row\(s\) still without a company_id; the owner branch stays until they have one$/m);
+    await withClient(db.connection, (c) => c.query('DELETE FROM call_transcripts WHERE call_id IN (SELECT id FROM calls WHERE company_id IS NULL); DELETE FROM calls WHERE company_id IS NULL'));
+    const after = runCli(['audit', '--database-url', url]);
+    expect(after.stdout).toContain('legacy_owner calls.user_id: no row is left without a company_id; retire the owner branch: set tables.calls.unresolved: fail (and remove legacy_owner), then rlsgen generate');
+    expect(after.code).toBe(0);
   });
 });
 

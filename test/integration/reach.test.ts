@@ -100,6 +100,19 @@ describe.each([...testServers(), ...legacyServers()])('what the application role
     }
   });
 
+  it('init lists every view that reads a tenant table under views:, and the materialized ones in a comment', async () => {
+    const db = await freshDatabase(server, 'reach');
+    try {
+      await runSqlFile(db.connection, `${GOLDEN}/schema.sql`);
+      const r = runCli(['init', '--database-url', connectionUrl(db.connection), '--tenant-table', 'stores', '--tenant-column', 'store_id', '--setting', 'app.store_id', '--app-role', 'rental_app', '--out', '-']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('\nviews:\n  Payment Totals:  # reads payment\n  customer_list:  # reads customer\n');
+      expect(r.stdout).toContain('\n# Materialized views over tenant tables have no row-level security: never grant them\n# to the application role.\n#   sales_by_store (reads customer, payment)');
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('exempt table with tenant rows granted to the application role: fails naming it; ungranted, it passes', async () => {
     const db = await rental(server);
     try {
@@ -111,6 +124,19 @@ describe.each([...testServers(), ...legacyServers()])('what the application role
       const result = await verify(db.connection, withLoyalty);
       expect(failed(result)).toEqual(['table public.loyalty exempt-tenant-data']);
       expect(failures(result)[0]?.check.detail).toMatch(/as tenant A it reads 2 rows of other tenants/);
+      // Accepted with a reason: exit 0, and the verdict says so instead of PASS.
+      const work = mkdtempSync(join(tmpdir(), 'rlsgen-reach-'));
+      try {
+        const manifest = join(work, 'policies.yaml');
+        writeFileSync(manifest, manifestWith('acknowledgements:\n  - table: loyalty\n    finding: ban-exempt-tenant-data\n    reason: a store reads the chain-wide leaderboard\n', '  loyalty:\n    mode: exempt\n    reason: points are computed nightly\n    existing_column: bigint\n'));
+        const r = runCli(['verify', '--manifest', manifest, '--database-url', connectionUrl(db.connection)]);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/^ACCEPTED, NOT A FULL PASS: 1 exposure\(s\) accepted in the manifest, listed below, are paths to other tenants' rows; apart from them no tenant can read or change/m);
+        expect(r.stdout).not.toMatch(/^PASS/m);
+        expect(r.stdout).toContain('Accepted in the manifest (1):\n  table public.loyalty exempt-tenant-data: a store reads the chain-wide leaderboard');
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
     } finally {
       await db.drop();
     }

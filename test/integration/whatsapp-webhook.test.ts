@@ -9,7 +9,7 @@ import { createTenantPool, lookup, type TenantPool } from '../../src/runtime/ind
 import { failures } from '../../src/verify/result.js';
 import { verifyIsolation } from '../../src/verify/verify-isolation.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
-import { appLogin, freshDatabase, runSqlFile, type TestServer, testServers } from '../helpers/servers.js';
+import { appLogin, freshDatabase, legacyServers, runSqlFile, type TestServer, testServers } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp.js';
 
 const FIXTURE = 'test/fixtures/whatsapp-crm';
@@ -54,7 +54,7 @@ async function receive(pool: pg.Pool, tenants: TenantPool, body: unknown): Promi
   return { organization, message: id };
 }
 
-describe.each(testServers())('the WhatsApp CRM (seed 004) with its manifest, on $label', (server: TestServer) => {
+describe.each([...testServers(), ...legacyServers()])('the WhatsApp CRM (seed 004) with its manifest, on $label', (server: TestServer) => {
   let db: { connection: ConnectionInfo; drop: () => Promise<void> };
   let out: string;
   let pool: pg.Pool;

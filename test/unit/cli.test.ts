@@ -58,6 +58,9 @@ describe('rlsgen generate', () => {
     expect(written.code).toBe(0);
     expect(written.stdout).toContain('wrote 303 migration(s) to generated-sql (rollbacks in generated-sql/down):');
     expect(written.stdout).toContain('1. rlsgen apply --stage prepare');
+    // The manifest's idle timeout, where it takes effect (a setting on crm_app does not reach its logins).
+    expect(written.stdout).toContain("Idle transactions: the application's transactions must run with idle_in_transaction_session_timeout = '30s'.");
+    expect(written.stdout).toContain("ALTER ROLE <login> IN DATABASE <database> SET idle_in_transaction_session_timeout = '30s';");
     expect(runCli(['generate', '--check'], { cwd: dir })).toEqual({
       code: 0,
       stdout: 'generated-sql is up to date with policies.yaml\n',
