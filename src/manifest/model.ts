@@ -55,6 +55,13 @@ export interface ForeignKey {
   readonly match: FkMatch;
   /** Whether rlsgen replaces it with a composite (tenant, column) foreign key. */
   readonly composite: boolean;
+  /**
+   * A key into a shared table's primary key: it stays single-column (a
+   * composite key would refuse the global rows, whose tenant is NULL), and a
+   * trigger refuses a reference to another tenant's row exactly as the key
+   * refuses a missing one. Absent in state files written before it existed.
+   */
+  readonly guarded?: boolean;
 }
 
 /**

@@ -9,11 +9,13 @@ import {
 import { planLookups } from './plan-lookups.js';
 import { objectName } from '../sql/quote.js';
 import { planReach } from './plan-reach.js';
+import { referenceGuardSteps } from './plan-reference-guards.js';
 import {
   type ExemptTablePlan,
   NON_TRANSACTIONAL,
   type Plan,
   type PlannedForeignKey,
+  type PlannedGuard,
   type PartitionPlan,
   type PlannedPath,
   type PlannedStep,
@@ -120,6 +122,18 @@ export function planTables(model: Model): Map<string, TablePlan> {
         match: fk.match ?? 'simple',
         manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
       }));
+    const referenceGuards: PlannedGuard[] = table.foreignKeys
+      .filter((fk) => fk.guarded === true)
+      .map((fk) => ({
+        column: fk.column,
+        parent: tableByKey(model, fk.table).name,
+        parentKey: fk.references,
+        parentColumn: column,
+        trigger: objectName('rlsgen_guard', fk.column),
+        function: { schema: 'rlsgen', name: objectName('guard', table.name.schema, table.name.name, fk.column) },
+        constraint: objectName(table.name.name, fk.column, 'tenant_guard'),
+        manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
+      }));
     const partitionKey = table.partitionKey ?? [];
     const partitions: PartitionPlan[] = (table.partitions ?? []).map((p) => ({
       name: p.name,
@@ -147,6 +161,7 @@ export function planTables(model: Model): Map<string, TablePlan> {
       unresolved: table.unresolved,
       legacyOwner: table.legacyOwner,
       compositeForeignKeys,
+      referenceGuards,
       commands: table.commands,
       partitioning: table.partitioning ?? 'none',
       indexColumns: [...new Set([column, table.primaryKey, ...partitionKey])],
@@ -181,6 +196,7 @@ function rootPlan(model: Model, table: TableModel): TablePlan {
     unresolved: 'fail',
     legacyOwner: null,
     compositeForeignKeys: [],
+    referenceGuards: [],
     commands: table.commands,
     partitioning: 'none',
     indexColumns: [key],
@@ -389,6 +405,7 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   for (const { table, fks } of compositeAdds) enforceSteps.push({ kind: 'add-composite-foreign-keys', table, foreignKeys: fks });
   for (const { table, fks } of compositeAdds) enforceSteps.push({ kind: 'validate-composite-foreign-keys', table, foreignKeys: fks });
   for (const { table, fks } of compositeAdds) enforceSteps.push({ kind: 'drop-single-foreign-keys', table, foreignKeys: fks });
+  enforceSteps.push(...referenceGuardSteps(before, after, offboard));
 
   for (const table of kept) {
     const old = before.get(qualifiedKey(table.name));

@@ -44,6 +44,25 @@ export interface PlannedForeignKey {
   readonly manifestPath: string;
 }
 
+/**
+ * A single-column key into a shared table, kept, and the trigger that
+ * refuses a reference to another tenant's row there (global rows allowed):
+ * its error is the one a missing row gives, so it tells nothing either.
+ */
+export interface PlannedGuard {
+  readonly column: string;
+  readonly parent: TableName;
+  readonly parentKey: string;
+  /** The shared table's tenant column. */
+  readonly parentColumn: string;
+  readonly trigger: string;
+  readonly function: TableName;
+  /** The constraint name its errors carry. */
+  readonly constraint: string;
+  /** Where the manifest declares the key (`tables.campaigns.foreign_keys.template_id`). */
+  readonly manifestPath: string;
+}
+
 /** A partition or inheritance child of a scoped table, with the names of what rlsgen creates on it. */
 export interface PartitionPlan {
   readonly name: TableName;
@@ -78,6 +97,8 @@ export interface TablePlan {
   readonly unresolved: UnresolvedPolicy;
   readonly legacyOwner: string | null;
   readonly compositeForeignKeys: readonly PlannedForeignKey[];
+  /** Keys into shared tables, each kept within the row's tenant by a trigger. */
+  readonly referenceGuards: readonly PlannedGuard[];
   readonly commands: readonly Command[];
   readonly partitioning: Partitioning;
   /** Columns of the unique tenant index: (tenant, primary key), plus the partition key of a partitioned table. */
@@ -194,6 +215,9 @@ export type Step =
   | { readonly kind: 'validate-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
   | { readonly kind: 'drop-single-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
   | { readonly kind: 'drop-composite-foreign-keys'; readonly table: TablePlan; readonly foreignKeys: readonly PlannedForeignKey[] }
+  | { readonly kind: 'add-reference-guards'; readonly table: TablePlan; readonly guards: readonly PlannedGuard[] }
+  | { readonly kind: 'validate-reference-guards'; readonly table: TablePlan; readonly guards: readonly PlannedGuard[] }
+  | { readonly kind: 'drop-reference-guards'; readonly table: TablePlan; readonly guards: readonly PlannedGuard[] }
   | { readonly kind: 'enable-policies'; readonly table: TablePlan }
   | { readonly kind: 'replace-policies'; readonly previous: TablePlan; readonly table: TablePlan; readonly previousSettings: PlanSettings }
   | { readonly kind: 'drop-not-null'; readonly table: TablePlan }
@@ -253,6 +277,9 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'validate-composite-foreign-keys': 'enforce',
   'drop-single-foreign-keys': 'enforce',
   'drop-composite-foreign-keys': 'enforce',
+  'add-reference-guards': 'enforce',
+  'validate-reference-guards': 'enforce',
+  'drop-reference-guards': 'enforce',
   'enable-policies': 'enforce',
   'replace-policies': 'enforce',
   'drop-not-null': 'enforce',

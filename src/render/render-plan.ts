@@ -1,5 +1,5 @@
 import type { TableName } from '../manifest/model.js';
-import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
+import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlannedGuard, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
 import { durationInterval } from '../sql/interval.js';
 import { objectName, quoteIdent, quoteQualified } from '../sql/quote.js';
 import { backfillStatement } from './backfill-statement.js';
@@ -124,6 +124,26 @@ function foreignKeyContext(table: TablePlan, fk: PlannedForeignKey): object {
     partitions: table.partitions
       .filter((p) => table.partitioning === 'inheritance' || !p.partitioned)
       .map((p) => ({ name: SqlText.qualified(p.name), display: SqlText.comment(display(p.name)), constraint: SqlText.ident(objectName(p.name.name, fk.column, 'tenant_fkey')) })),
+  };
+}
+
+/** A key into a shared table and its trigger; the error texts are PostgreSQL's own foreign-key violation's. */
+function guardContext(table: TablePlan, g: PlannedGuard): object {
+  return {
+    column: SqlText.ident(g.column),
+    columnLiteral: SqlText.literal(g.column),
+    columnDisplay: SqlText.comment(g.column),
+    parent: SqlText.qualified(g.parent),
+    parentDisplay: SqlText.comment(display(g.parent)),
+    parentNameLiteral: SqlText.literal(g.parent.name),
+    parentKey: SqlText.ident(g.parentKey),
+    parentColumn: SqlText.ident(g.parentColumn),
+    trigger: SqlText.ident(g.trigger),
+    function: SqlText.qualified(g.function),
+    constraintLiteral: SqlText.literal(g.constraint),
+    manifestPath: SqlText.literal(g.manifestPath),
+    // Inheritance children do not inherit triggers; partitions do.
+    children: table.partitioning === 'inheritance' ? table.partitions.map((p) => ({ name: SqlText.qualified(p.name) })) : [],
   };
 }
 
@@ -256,6 +276,10 @@ function stepContext(step: Step, settings: PlanSettings): object {
         table: tableContext(step.table, settings),
         foreignKeys: step.foreignKeys.map((fk) => foreignKeyContext(step.table, fk)),
       };
+    case 'add-reference-guards':
+    case 'validate-reference-guards':
+    case 'drop-reference-guards':
+      return { table: tableContext(step.table, settings), guards: step.guards.map((g) => guardContext(step.table, g)) };
     case 'replace-policies':
       return {
         table: tableContext(step.table, settings),

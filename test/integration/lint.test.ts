@@ -235,6 +235,16 @@ lookups:
       CREATE TABLE s.child (id int PRIMARY KEY, company_id int NOT NULL, t_id int, FOREIGN KEY (company_id, t_id) REFERENCES s.t (company_id, id));`,
   },
   {
+    // A key into a shared table keeps one column under rlsgen's reference trigger; the same trigger name calling a function outside the rlsgen schema is no guard.
+    rule: 'ban-single-column-tenant-fk',
+    hazard: `${T('h')} CREATE TABLE h.child (id int PRIMARY KEY, company_id int NOT NULL, t_id int REFERENCES h.t (id));
+      CREATE FUNCTION h.guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+      CREATE TRIGGER rlsgen_guard_t_id BEFORE INSERT OR UPDATE OF t_id, company_id ON h.child FOR EACH ROW EXECUTE FUNCTION h.guard();`,
+    safe: `${T('s')} CREATE TABLE s.child (id int PRIMARY KEY, company_id int NOT NULL, t_id int REFERENCES s.t (id));
+      CREATE SCHEMA IF NOT EXISTS rlsgen; CREATE FUNCTION rlsgen.guard_lint_child_t_id() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+      CREATE TRIGGER rlsgen_guard_t_id BEFORE INSERT OR UPDATE OF t_id, company_id ON s.child FOR EACH ROW EXECUTE FUNCTION rlsgen.guard_lint_child_t_id();`,
+  },
+  {
     rule: 'ban-immutable-tenant-function',
     hazard: `${T('h')} CREATE FUNCTION h.tenant() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT NULLIF(current_setting('app.company_id', true), '')::int $$;
       ALTER TABLE h.t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON h.t USING (company_id = (SELECT h.tenant()));`,

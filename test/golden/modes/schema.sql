@@ -22,6 +22,8 @@ CREATE TABLE whatsapp_api_logs (
   status int NOT NULL DEFAULT 200
 );
 CREATE TABLE templates (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
+-- a tenant table's key into a shared table: global templates and each organization's own
+ALTER TABLE campaigns ADD COLUMN template_id uuid REFERENCES templates (id);
 CREATE TABLE zoho_mappings (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), created_by uuid REFERENCES users (id));
 
 INSERT INTO organizations (id, name) VALUES (md5('org:a')::uuid, 'A'), (md5('org:b')::uuid, 'B');
@@ -42,4 +44,5 @@ INSERT INTO campaigns (id, created_by) VALUES (md5('camp:a')::uuid, md5('user:a'
 INSERT INTO jobs (id, campaign_id) VALUES (md5('job:a')::uuid, md5('camp:a')::uuid);
 INSERT INTO whatsapp_api_logs (campaign_id, job_id) VALUES (md5('camp:a')::uuid, NULL), (NULL, md5('job:a')::uuid), (NULL, NULL);
 INSERT INTO templates (name) VALUES ('global');
+UPDATE campaigns SET template_id = (SELECT id FROM templates WHERE name = 'global');
 INSERT INTO zoho_mappings (created_by) VALUES (md5('user:a')::uuid), (md5('user:admin')::uuid);

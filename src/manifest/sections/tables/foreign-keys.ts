@@ -46,8 +46,11 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
         help: 'set `composite: false` on this key, or reference the whole key of the partitioned table',
       });
     }
+    // Into a shared table: global rows (NULL tenant) and the row's own tenant's rows only, through a trigger.
+    const guarded = wantComposite && mode !== 'exempt' && modeOf(target) === 'shared' && references === targetPk;
     const behaviour = readBehaviour(input, column, typeof spec === 'string' ? {} : spec, composite);
-    foreignKeys.push({ column, table: target.key, references, ...behaviour, composite });
+    // Written only when set: state files of manifests without such keys stay as they were.
+    foreignKeys.push({ column, table: target.key, references, ...behaviour, composite, ...(guarded ? { guarded } : {}) });
   }
   return { foreignKeys };
 }

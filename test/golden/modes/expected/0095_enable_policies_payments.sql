@@ -1,0 +1,60 @@
+-- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.payments"}
+-- public.payments (tenant table): row-level security on, enabled and FORCED
+-- (without FORCE the table's owner skips every policy), with one permissive
+-- policy per command for wa_app:
+--   rows visible: its tenant's rows
+--   rows written: only with its own tenant, checked on INSERT and on the new
+--   row of UPDATE (WITH CHECK), so no row moves to another tenant.
+-- With app.company_id unset or empty nothing is visible and nothing can be
+-- written; a malformed value is an error.
+--
+-- Needs the application that sets app.company_id in every transaction:
+-- deploy it before applying this stage.
+-- Locks: ACCESS EXCLUSIVE on public.payments, catalog only, under lock_timeout.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+-- The application fills the tenant itself now: the fill trigger goes.
+DROP TRIGGER IF EXISTS rlsgen_fill_organization_id ON public.payments;
+DROP FUNCTION IF EXISTS rlsgen.fill_public_payments_organization_id();
+
+-- What the roles held before, and the row-level security flags, for the rollback.
+CALL rlsgen.save_access('0095_enable_policies_payments', ARRAY['public.payments']::regclass[], ARRAY[]::name[], ARRAY['wa_app', 'wa_admin']::name[]);
+-- Grants are exactly what the manifest allows: whatever the application role
+-- held before (TRUNCATE, REFERENCES, TRIGGER bypass or sidestep row security)
+-- is revoked first.
+REVOKE ALL ON public.payments FROM wa_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.payments TO wa_app;
+-- Sequences the inserts use (owned by a column, or called by a column default
+-- without being owned by it): inserts need USAGE on them.
+DO $rlsgen$
+DECLARE
+  seq regclass;
+BEGIN
+  FOR seq IN SELECT s FROM rlsgen.default_sequences(ARRAY['public.payments']::regclass[]) AS s ORDER BY s::text LOOP
+    EXECUTE pg_catalog.format('GRANT USAGE ON SEQUENCE %s TO %I', seq, 'wa_app');
+  END LOOP;
+END
+$rlsgen$;
+REVOKE ALL ON public.payments FROM wa_admin;
+GRANT SELECT ON public.payments TO wa_admin;
+
+ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.payments FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY rlsgen_tenant_select ON public.payments
+  AS PERMISSIVE FOR SELECT TO wa_app
+  USING (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
+CREATE POLICY rlsgen_tenant_insert ON public.payments
+  AS PERMISSIVE FOR INSERT TO wa_app
+  WITH CHECK (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
+CREATE POLICY rlsgen_tenant_update ON public.payments
+  AS PERMISSIVE FOR UPDATE TO wa_app
+  USING (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid)
+  WITH CHECK (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
+CREATE POLICY rlsgen_tenant_delete ON public.payments
+  AS PERMISSIVE FOR DELETE TO wa_app
+  USING (organization_id = NULLIF(current_setting('app.company_id', true), '')::uuid);
+CREATE POLICY rlsgen_cross_tenant_read ON public.payments
+  AS PERMISSIVE FOR SELECT TO wa_admin
+  USING (true);

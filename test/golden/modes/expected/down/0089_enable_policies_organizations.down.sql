@@ -1,9 +1,0 @@
--- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.organizations"}
--- Rollback: row-level security off for public.organizations, grants and fill trigger as before.
-SET LOCAL lock_timeout = '2s';
-SET LOCAL statement_timeout = '30s';
-
-DROP POLICY IF EXISTS rlsgen_tenant_select ON public.organizations;
-DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.organizations;
--- Grants (tables, columns, sequences) and row-level security exactly as they were.
-CALL rlsgen.restore_access('0089_enable_policies_organizations', ARRAY['wa_app', 'wa_admin']::name[]);

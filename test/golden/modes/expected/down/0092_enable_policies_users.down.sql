@@ -1,0 +1,9 @@
+-- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.users"}
+-- Rollback: row-level security off for public.users, grants and fill trigger as before.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP POLICY IF EXISTS rlsgen_tenant_select ON public.users;
+DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.users;
+-- Grants (tables, columns, sequences) and row-level security exactly as they were.
+CALL rlsgen.restore_access('0092_enable_policies_users', ARRAY['wa_app', 'wa_admin']::name[]);

@@ -1,0 +1,30 @@
+-- rlsgen: {"step":"enable-policies","stage":"enforce","table":"public.jobs"}
+-- Rollback: row-level security off for public.jobs, grants and fill trigger as before.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DROP POLICY IF EXISTS rlsgen_tenant_select ON public.jobs;
+DROP POLICY IF EXISTS rlsgen_tenant_insert ON public.jobs;
+DROP POLICY IF EXISTS rlsgen_tenant_update ON public.jobs;
+DROP POLICY IF EXISTS rlsgen_tenant_delete ON public.jobs;
+DROP POLICY IF EXISTS rlsgen_cross_tenant_read ON public.jobs;
+-- Grants (tables, columns, sequences) and row-level security exactly as they were.
+CALL rlsgen.restore_access('0099_enable_policies_jobs', ARRAY['wa_app', 'wa_admin']::name[]);
+
+-- Rows the not-yet-updated application inserts without a tenant get it from
+-- the same path as the backfill. Trigger functions run as the inserting
+-- user; search_path is pinned so a user's objects cannot shadow the lookup.
+CREATE OR REPLACE FUNCTION rlsgen.fill_public_jobs_organization_id() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog
+AS $rlsgen$
+BEGIN
+  IF NEW.organization_id IS NULL THEN
+    NEW.organization_id := (SELECT h1.organization_id FROM public.campaigns AS h1 WHERE h1.id = NEW.campaign_id);
+  END IF;
+  RETURN NEW;
+END
+$rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_jobs_organization_id() FROM PUBLIC;
+CREATE TRIGGER rlsgen_fill_organization_id BEFORE INSERT ON public.jobs
+  FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_jobs_organization_id();
