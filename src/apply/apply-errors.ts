@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { RlsgenProblem } from './check-rlsgen-schema.js';
 import type { MissingPrivilege } from './check-privileges.js';
+import { quoteQualified } from '../sql/quote.js';
 import { lineColumn } from '../sql/read-sql.js';
 import type { FolderMigration } from './migration-folder.js';
 import { requiredPrivileges } from './required-privileges.js';
@@ -73,8 +74,37 @@ function shapeOf(file: FolderMigration): FileShape {
   return 'script';
 }
 
-/** The one piece of advice that is true after `file` failed in this way. */
-export function adviceFor(file: FolderMigration, kind: 'statement' | 'lock-timeout' | 'connection-lost' | 'ungranted'): string {
+/**
+ * What the failed build of a generated index file left, read after the
+ * failure: its index invalid, or no index at all (the build never began:
+ * it did not get its lock, or failed before); unknown once the connection
+ * is gone.
+ */
+export type IndexLeft = 'invalid' | 'absent' | 'unknown';
+
+/** The advice after an index file failed: only a generated file names the index that apply drops before building it again. */
+function indexAdvice(file: FolderMigration, left: IndexLeft, again: string): string {
+  const index = file.meta?.index;
+  if (index === undefined) {
+    return `an interrupted concurrent build leaves an invalid index, which running the file again does not replace: if pg_index.indisvalid is false for it, DROP INDEX CONCURRENTLY it, then ${again}`;
+  }
+  const name = quoteQualified(index[0], index[1]);
+  switch (left) {
+    case 'invalid':
+      return `the build left ${name} invalid, and the next apply drops it and builds it again; ${again}`;
+    case 'absent':
+      return `no index ${name} was created; ${again}`;
+    case 'unknown':
+      return `if the build had begun, it left ${name} invalid, and the next apply drops it and builds it again; ${again}`;
+    default: {
+      const never: never = left;
+      throw new Error(`unknown index state ${String(never)}`);
+    }
+  }
+}
+
+/** The one piece of advice that is true after `file` failed in this way (`left`: what an index file's build left). */
+export function adviceFor(file: FolderMigration, kind: 'statement' | 'lock-timeout' | 'connection-lost' | 'ungranted', left: IndexLeft = 'unknown'): string {
   const shape = shapeOf(file);
   const again = kind === 'connection-lost' ? 'run apply again once the server accepts connections' : kind === 'lock-timeout' ? 'run apply again when that transaction has ended' : 'fix the cause and run apply again';
   switch (shape) {
@@ -83,7 +113,7 @@ export function adviceFor(file: FolderMigration, kind: 'statement' | 'lock-timeo
         ? `the server rolls back the open transaction of a lost connection, so this migration is recorded only if its COMMIT had completed; ${again}: it skips what is recorded`
         : `the migration was rolled back: nothing of it remains; ${again}`;
     case 'index':
-      return `an interrupted concurrent build leaves an invalid index, which the next apply drops and builds again; ${again}`;
+      return indexAdvice(file, left, again);
     case 'backfill':
       return `the batches committed before the failure stay filled, and the next apply resumes after the last one; ${again}`;
     case 'script':
@@ -95,11 +125,25 @@ export function adviceFor(file: FolderMigration, kind: 'statement' | 'lock-timeo
   }
 }
 
+/**
+ * The SQLSTATEs with which the server ends a connection: admin_shutdown
+ * (pg_terminate_backend, a fast or immediate stop), crash_shutdown (another
+ * server process crashed), cannot_connect_now. A backend told to quit at
+ * once sends its reason as a WARNING before it closes the connection.
+ */
+export const CONNECTION_ENDING_CODES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P03']);
+
+/** The reason the server gave for ending a connection: its ErrorResponse, or that WARNING. */
+export interface ServerReason {
+  readonly code?: string | undefined;
+  readonly message: string;
+}
+
 /** The SQLSTATE classes and messages of a connection the server ended or that broke. */
 export function isConnectionLoss(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
-  if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (code.startsWith('08') || CONNECTION_ENDING_CODES.has(code)) return true;
   if (code !== '') return false;
   const message = typeof e.message === 'string' ? e.message : '';
   return /Connection terminated|not queryable|ECONNRESET|EPIPE|ECONNREFUSED|socket hang up|read ETIMEDOUT/i.test(message);
@@ -126,11 +170,11 @@ function permissionHint(message: string, file: FolderMigration | null, role: str
   return null;
 }
 
-/** PostgreSQL's error (or the reason the server gave for ending the connection) as an ApplyError on `file`. */
-export function toApplyError(error: unknown, file: FolderMigration | null, serverReason: pg.DatabaseError | null, role: string): ApplyError {
+/** PostgreSQL's error (or the reason the server gave for ending the connection) as an ApplyError on `file` (`left`: what an index file's build left). */
+export function toApplyError(error: unknown, file: FolderMigration | null, serverReason: ServerReason | null, role: string, left: IndexLeft = 'unknown'): ApplyError {
   if (error instanceof ApplyError) return error;
   if (isConnectionLoss(error)) {
-    const reason = (error as { code?: unknown }).code === undefined ? serverReason : (error as pg.DatabaseError);
+    const reason: ServerReason | null = (error as { code?: unknown }).code === undefined ? serverReason : (error as pg.DatabaseError);
     const message =
       reason === null
         ? `lost the connection to the server (${(error as Error).message}; the server gave no reason: it may have crashed or been stopped, or the network failed)`
@@ -161,5 +205,5 @@ export function toApplyError(error: unknown, file: FolderMigration | null, serve
       }
     }
   }
-  return new ApplyError(message, file, details, 'statement', file === null ? null : adviceFor(file, 'statement'));
+  return new ApplyError(message, file, details, 'statement', file === null ? null : adviceFor(file, 'statement', left));
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteQualified } from '../sql/quote.js';
 import { splitStatements } from '../sql/read-sql.js';
-import { ApplyError, adviceFor, isConnectionLoss, isLockTimeout, toApplyError } from './apply-errors.js';
+import { ApplyError, adviceFor, CONNECTION_ENDING_CODES, type IndexLeft, isConnectionLoss, isLockTimeout, type ServerReason, toApplyError } from './apply-errors.js';
 import type { FolderMigration } from './migration-folder.js';
 
 /** What the runner reports while a file runs (a subset of apply's events). */
@@ -9,14 +9,6 @@ export type RunEvent =
   | { readonly kind: 'invalid-index-dropped'; readonly index: string }
   | { readonly kind: 'retry'; readonly file: FolderMigration; readonly attempt: number; readonly delayMs: number; readonly reason: string };
 
-/**
- * Watches a connection for what node-postgres does not hand to the query
- * that suffers it: the server's reason for ending the connection (an
- * ErrorResponse such as 57P01 "terminating connection due to administrator
- * command", delivered as an 'error' event while no query runs) and the
- * warnings of GRANT and REVOKE (01007 privilege_not_granted, 01006
- * privilege_not_revoked), which are notices.
- */
 /** The fields of a server notice that apply reads. */
 export interface Notice {
   readonly code?: string | undefined;
@@ -24,20 +16,32 @@ export interface Notice {
 }
 
 export interface ConnectionWatch {
-  /** The first error the server sent outside a query, if any. */
-  serverReason(): pg.DatabaseError | null;
+  /** The first reason the server gave for ending the connection outside a query's error, if any. */
+  serverReason(): ServerReason | null;
   /** Warnings received since the last call. */
   takeWarnings(): Notice[];
 }
 
+/**
+ * Watches a connection for what node-postgres does not hand to the query
+ * that suffers it: the server's reason for ending the connection (an
+ * ErrorResponse such as 57P01 "terminating connection due to administrator
+ * command", delivered as an 'error' event while no query runs; or the
+ * WARNING a backend told to quit at once sends before it closes the
+ * connection, such as 57P01 "terminating connection due to immediate
+ * shutdown command", while the query then fails with no code) and the
+ * warnings of GRANT and REVOKE (01007 privilege_not_granted, 01006
+ * privilege_not_revoked), which are notices.
+ */
 export function watchConnection(client: pg.Client): ConnectionWatch {
-  let reason: pg.DatabaseError | null = null;
+  let reason: ServerReason | null = null;
   let warnings: Notice[] = [];
   client.on('error', (error: Error) => {
     if (reason === null && (error as Partial<pg.DatabaseError>).code !== undefined) reason = error as pg.DatabaseError;
   });
   client.on('notice', (notice) => {
     if (notice.code === '01007' || notice.code === '01006') warnings.push(notice);
+    if (reason === null && notice.code !== undefined && CONNECTION_ENDING_CODES.has(notice.code)) reason = { code: notice.code, message: notice.message ?? '' };
   });
   return {
     serverReason: () => reason,
@@ -143,11 +147,31 @@ export async function runMigration(file: FolderMigration, options: RunOptions): 
     });
   } catch (error) {
     if (error instanceof ApplyError) throw error;
+    const cause = error instanceof LockRetriesExhausted ? error.error : error;
+    const left = isConnectionLoss(cause) ? 'unknown' : await indexLeft(file, options.client);
     if (error instanceof LockRetriesExhausted) {
-      throw lockTimeoutError(error, file, toApplyError(error.error, file, options.watch.serverReason(), options.role), adviceFor(file, 'lock-timeout'));
+      throw lockTimeoutError(error, file, toApplyError(cause, file, options.watch.serverReason(), options.role), adviceFor(file, 'lock-timeout', left));
     }
-    throw toApplyError(error, file, options.watch.serverReason(), options.role);
+    throw toApplyError(error, file, options.watch.serverReason(), options.role, left);
   }
+}
+
+/** What the failed build of a generated index file left: its index invalid, or none (a build that never began). */
+async function indexLeft(file: FolderMigration, client: pg.Client): Promise<IndexLeft> {
+  const index = file.meta?.index;
+  if (file.transactional || index === undefined) return 'unknown';
+  try {
+    const valid = await indexValidity(client, quoteQualified(index[0], index[1]));
+    return valid === null ? 'absent' : valid ? 'unknown' : 'invalid';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** pg_index.indisvalid of the index `qualified` (quoted), null when there is none. */
+async function indexValidity(client: pg.Client, qualified: string): Promise<boolean | null> {
+  const { rows } = await client.query<{ valid: boolean }>('SELECT i.indisvalid AS valid FROM pg_catalog.pg_index AS i WHERE i.indexrelid = pg_catalog.to_regclass($1)', [qualified]);
+  return rows[0]?.valid ?? null;
 }
 
 async function record(file: FolderMigration, client: pg.Client): Promise<void> {
@@ -175,9 +199,12 @@ async function runInTransaction(file: FolderMigration, options: RunOptions): Pro
 export function ungranted(file: FolderMigration, warnings: readonly Notice[]): ApplyError {
   const first = warnings[0] as Notice;
   const verb = first.code === '01007' ? 'grant' : 'revoke';
-  const object = /for (?:column "[^"]*" of relation )?"([^"]+)"/.exec(first.message ?? '')?.[1] ?? '';
+  const objectOf = (notice: Notice): string => /for (?:column "[^"]*" of relation )?"([^"]+)"/.exec(notice.message ?? '')?.[1] ?? '';
+  const object = objectOf(first);
   const statement = splitStatements(file.sql).find((s) => s.tokens[0]?.value === verb && s.text.includes(object));
-  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more such warning(s))` : '';
+  // A REVOKE on a table also revokes from each of its columns, system columns included: one warning per column, about the same table.
+  const others = new Set(warnings.map(objectOf).filter((o) => o !== object)).size;
+  const more = others > 0 ? ` (and the same for ${others} more object(s))` : '';
   return new ApplyError(
     `${verb.toUpperCase()} did nothing: PostgreSQL answered "${first.message ?? ''}"${more}`,
     file,
@@ -195,12 +222,8 @@ export function ungranted(file: FolderMigration, warnings: readonly Notice[]): A
 async function dropInvalidIndex(file: FolderMigration, options: RunOptions): Promise<void> {
   const index = file.meta?.index;
   if (index === undefined) return;
-  const qualified = `${quoteIdent(index[0])}.${quoteIdent(index[1])}`;
-  const { rows } = await options.client.query<{ valid: boolean }>(
-    'SELECT i.indisvalid AS valid FROM pg_catalog.pg_index AS i WHERE i.indexrelid = pg_catalog.to_regclass($1)',
-    [qualified],
-  );
-  if (rows[0] !== undefined && !rows[0].valid) {
+  const qualified = quoteQualified(index[0], index[1]);
+  if ((await indexValidity(options.client, qualified)) === false) {
     await options.client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified}`);
     options.onEvent({ kind: 'invalid-index-dropped', index: qualified });
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TableInfo } from '../introspect/snapshot.js';
 import type { TableModel } from '../manifest/model.js';
 import type { Outcome } from './check.js';
@@ -75,6 +76,15 @@ export class TableUnderProof {
 
   total(): Promise<number> {
     return this.superCount('total', `SELECT count(*) AS n FROM ${this.name}`);
+  }
+
+  /** A tenant id of the tenant type that no row of the table carries: whatever a statement as that tenant changes is another tenant's. */
+  async tenantWithoutRows(): Promise<string> {
+    const type = this.session.model.tenant.type;
+    if (type === 'uuid') return randomUUID();
+    if (type === 'text') return `rlsgen-probe-${randomUUID()}`;
+    const { rows } = await this.session.client.query<{ k: string }>(`SELECT (COALESCE(max(${this.col}), 0) + 1)::text AS k FROM ${this.name}`);
+    return rows[0]?.k ?? '1';
   }
 
   /** As tenant `as` (null: variable unset), inserts a copy of a row of `from` (null: a global row) with a new key. Null when there is no row to copy. */

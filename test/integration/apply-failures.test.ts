@@ -7,7 +7,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ApplyEvent, ApplyError, applyMigrations } from '../../src/apply/apply-migrations.js';
 import { rollbackMigrations } from '../../src/apply/rollback-migrations.js';
+import { startEmbedded } from '../../src/db/embedded.js';
 import { type ConnectionInfo, connectionUrl, withClient } from '../../src/db/server.js';
+import { generateMigrations } from '../../src/write/generate-migrations.js';
 import { type CliResult, runCli, runCliAsync } from '../helpers/cli.js';
 import { crmDatabase, freshDatabase, type TestServer, testServers } from '../helpers/servers.js';
 
@@ -86,6 +88,15 @@ async function applyBackend(db: ConnectionInfo, like: string): Promise<number> {
   throw new Error(`no apply backend running ${like}`);
 }
 
+/** Waits for a server that restarts after a crash to take connections again. */
+async function acceptsConnections(db: ConnectionInfo): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await withClient(db, (c) => c.query('SELECT 1')).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not come back');
+}
+
 describe.each(testServers())('lock_timeout on $label', (server) => {
   it('a concurrent index build that times out, and whose invalid index cannot be dropped at first, completes once the lock is released', async () => {
     const db = await database(server);
@@ -144,6 +155,58 @@ describe('each failure has one message, one piece of advice and its exit status'
     } finally {
       await holder.end();
     }
+  });
+
+  it.each([
+    [
+      'a VACUUM or another build (SHARE UPDATE EXCLUSIVE)',
+      'SHARE UPDATE EXCLUSIVE',
+      // The build never gets its lock: nothing is created, and the retry has no invalid index to drop.
+      '',
+      'no index public.calls_company_id_id_key was created',
+      '',
+    ],
+    [
+      'an open write transaction (ROW EXCLUSIVE)',
+      'ROW EXCLUSIVE',
+      // The build creates its index, then waits for the writer: the retry's DROP INDEX CONCURRENTLY waits for it too.
+      ' (in DROP INDEX CONCURRENTLY of the invalid index left by an interrupted build)',
+      'the build left public.calls_company_id_id_key invalid, and the next apply drops it and builds it again',
+      '  dropped public.calls_company_id_id_key, left invalid by an interrupted build; building it again\n',
+    ],
+  ])('a concurrent index build that times out on every retry behind %s: reported once, with what it left; apply completes after', async (_holder, mode, step, advice, dropped) => {
+    const db = await database(server);
+    const index = idOf('tenant_index_calls');
+    const name = mode.toLowerCase().replaceAll(' ', '-');
+    await applyMigrations({ connection: db, dir: firstFiles(index - 1, `index-before-${name}`) });
+    const dir = firstFiles(index, `index-${name}`);
+    const file = fileOf('tenant_index_calls');
+    const holder = new pg.Client(db);
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE public.calls IN ${mode} MODE`);
+      const r = apply(db, '-d', dir, '--retries', '1', '--lock-timeout', '100ms', '--long-transaction-wait', '0');
+      expect(r.stderr).toBe(
+        [
+          `  ${file}: lock_timeout: another transaction holds a conflicting lock; retry 1 in 500 ms`,
+          `${dir}/${file} error[55P03]: canceling statement due to lock timeout, on every one of 1 retries over 1 s${step}`,
+          "  help: another transaction kept a lock that conflicts with this migration on public.calls; find it with SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start",
+          `  ${advice}; run apply again when that transaction has ended`,
+          '',
+        ].join('\n'),
+      );
+      expect(r.code).toBe(1);
+      expect((await recorded(db)).length).toBe(index - 1);
+    } finally {
+      await holder.end();
+    }
+    const again = apply(db, '-d', dir, '--lock-timeout', '100ms');
+    expect(again.stderr).toBe(dropped);
+    expect(again.stdout).toContain(`applied 1 migration(s) (${file} .. ${file})`);
+    expect(again.code).toBe(0);
+    const built = await withClient(db, async (c) => (await c.query("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'public.calls_company_id_id_key'::regclass")).rows[0]);
+    expect(built).toEqual({ valid: true });
   });
 
   it('rollback retries a script that hits lock_timeout with the same backoff', async () => {
@@ -254,6 +317,44 @@ describe('each failure has one message, one piece of advice and its exit status'
     }
   });
 
+  it('a server process killed, then the server stopped at once: no reason given, then its reason and SQLSTATE', async () => {
+    // A server of its own: a killed backend makes the postmaster reset every connection, and the stop ends them all.
+    const own = await startEmbedded();
+    try {
+      const dir = folder('crash', { '0001_wait.sql': 'SELECT pg_sleep(30);\n' });
+      const run = (): Promise<CliResult> => runCliAsync(['apply', '-d', dir, '--database-url', connectionUrl(own.connection)], { env: { CI: 'true' } });
+      const killed = run();
+      // SIGKILL sends the client nothing; the postmaster then restarts the server (restart_after_crash).
+      process.kill(await applyBackend(own.connection, '%pg_sleep(30)%'), 'SIGKILL');
+      const k = await killed;
+      expect(k.stderr).toBe(
+        [
+          `${dir}/0001_wait.sql error: lost the connection to the server (Connection terminated unexpectedly; the server gave no reason: it may have crashed or been stopped, or the network failed)`,
+          '  the server rolls back the open transaction of a lost connection, so this migration is recorded only if its COMMIT had completed; run apply again once the server accepts connections: it skips what is recorded',
+          '',
+        ].join('\n'),
+      );
+      expect(k.code).toBe(1);
+      await acceptsConnections(own.connection);
+      const stopped = run();
+      const postmaster = Number(readFileSync(join(own.dataDir ?? '', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      await applyBackend(own.connection, '%pg_sleep(30)%');
+      // SIGQUIT to the postmaster is pg_ctl stop -m immediate (https://www.postgresql.org/docs/current/server-shutdown.html).
+      process.kill(postmaster, 'SIGQUIT');
+      const s = await stopped;
+      expect(s.stderr).toBe(
+        [
+          `${dir}/0001_wait.sql error[57P01]: lost the connection to the server: terminating connection due to immediate shutdown command`,
+          '  the server rolls back the open transaction of a lost connection, so this migration is recorded only if its COMMIT had completed; run apply again once the server accepts connections: it skips what is recorded',
+          '',
+        ].join('\n'),
+      );
+      expect(s.code).toBe(1);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('permission denied for database: the preflight names the privilege and the statement; at run time the hint does', async () => {
     const db = await database(server, false);
     const weak = await login(server, db);
@@ -287,20 +388,66 @@ describe('each failure has one message, one piece of advice and its exit status'
     expect(await recorded(db)).toEqual([]);
   });
 
-  it('a GRANT that PostgreSQL answers with "no privileges were granted" fails the file', async () => {
+  it('a login without CREATEROLE: the preflight names the role the bootstrap would create and the role it needs that does not exist; nothing applied', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const [app, support] = [`fail_app_${tag}`, `fail_support_${tag}`];
+    // The shipped manifest with roles of this test's own (roles are cluster-wide): the cross-tenant one created when absent, the application one that must exist (create: false).
+    const manifest = readFileSync('policies.yaml', 'utf8')
+      .replace(/name: crm_app\b.*\n/, `name: ${app}\n    create: false\n`)
+      .replaceAll('crm_support', support)
+      .replaceAll('crm_lookup', `fail_lookup_${tag}`);
+    writeFileSync(join(work, `roles-${tag}.yaml`), manifest);
+    expect(generateMigrations({ manifestPath: join(work, `roles-${tag}.yaml`), outDir: join(work, `roles-${tag}`) }).kind).toBe('written');
+    const bootstrap = readFileSync(join(work, `roles-${tag}`, '0001_bootstrap.sql'), 'utf8');
+    const dir = folder(`roles-bootstrap-${tag}`, { '0001_bootstrap.sql': bootstrap });
+    const lines = bootstrap.split('\n');
+    // The guarded CREATE ROLE is in a DO block: the preflight names the block's first line.
+    const createRole = lines.findIndex((l) => l.includes(`CREATE ROLE ${support} `));
+    const block = lines.slice(0, createRole).findLastIndex((l) => l.startsWith('DO ')) + 1;
+    const grant = lines.findIndex((l) => l === `GRANT USAGE ON SCHEMA public TO ${app};`) + 1;
+    expect([createRole, block, grant].every((n) => n > 0)).toBe(true);
+    const db = await database(server, false);
+    // The database's owner: CREATE on it, and the public schema (owned by pg_database_owner) is its to grant.
+    const owner = await login(server, db, 'ALTER DATABASE $db OWNER TO $user');
+    const refused = apply(owner, '-d', dir);
+    expect(refused.stderr).toBe(
+      [
+        `error: ${owner.user} cannot run the pending migrations: 2 privilege(s) or object(s) missing; nothing was applied:`,
+        `  - CREATEROLE, to create role ${support}: create it beforehand (CREATE ROLE ${support} NOLOGIN NOBYPASSRLS), or ALTER ROLE ${owner.user} CREATEROLE`,
+        `      needed by ${dir}/0001_bootstrap.sql:${block}: DO $rlsgen$`,
+        `  - role ${app} does not exist: create it (CREATE ROLE ${app} NOLOGIN), or correct the manifest`,
+        `      needed by ${dir}/0001_bootstrap.sql:${grant}: GRANT USAGE ON SCHEMA public TO ${app}`,
+        '  help: run it as a role that owns the tables (or is a member of their owner), or grant what is listed, then run it again',
+        '',
+      ].join('\n'),
+    );
+    expect(refused.code).toBe(2);
+    expect(await recorded(db)).toEqual([]);
+    const left = await withClient(db, async (c) =>
+      (await c.query("SELECT to_regnamespace('rlsgen') AS schema, (SELECT count(*)::int FROM pg_roles WHERE rolname = ANY ($1)) AS roles", [[app, support]])).rows[0],
+    );
+    expect(left).toEqual({ schema: null, roles: 0 });
+  });
+
+  it.each([
+    ['GRANT', 'no privileges were granted', 'GRANT SELECT ON public.t TO', '01007'],
+    // A REVOKE on a table warns once for the table and once for each of its columns: the message names the table once.
+    ['REVOKE', 'no privileges could be revoked', 'REVOKE SELECT ON public.t FROM', '01006'],
+  ])('a %s that PostgreSQL answers with "%s" fails the file', async (verb, answer, statement, code) => {
     const db = await database(server, false);
     const weak = await login(server, db, 'CREATE TABLE public.t (id int); GRANT SELECT ON public.t TO $user');
     await withClient(db, (c) => c.query(`CREATE SCHEMA rlsgen AUTHORIZATION ${weak.user}`));
-    const top = folder('grant-top', { '0001_grant.sql': 'GRANT SELECT ON public.t TO PUBLIC;\n' });
+    const name = verb.toLowerCase();
+    const top = folder(`${name}-top`, { [`0001_${name}.sql`]: `${statement} PUBLIC;\n` });
     const refused = apply(weak, '-d', top);
     expect(refused.stderr).toContain(`  - ownership of table public.t (owned by postgres): run it as postgres or a role that is a member of it (GRANT postgres TO ${weak.user})`);
     expect(refused.code).toBe(2);
-    const hidden = folder('grant-dynamic', { '0001_grant.sql': "CREATE TABLE rlsgen.side (id int);\nDO $$ BEGIN EXECUTE 'GRANT SELECT ON public.t TO ' || 'PUBLIC'; END $$;\n" });
+    const hidden = folder(`${name}-dynamic`, { [`0001_${name}.sql`]: `CREATE TABLE rlsgen.side (id int);\nDO $$ BEGIN EXECUTE '${statement} ' || 'PUBLIC'; END $$;\n` });
     const failed = apply(weak, '-d', hidden);
     expect(failed.stderr).toBe(
       [
-        `${hidden}/0001_grant.sql error[01007]: GRANT did nothing: PostgreSQL answered "no privileges were granted for "t""`,
-        `  help: the connecting role may grant only what it holds WITH GRANT OPTION; run apply as the owner of "t" or a member of the owning role`,
+        `${hidden}/0001_${name}.sql error[${code}]: ${verb} did nothing: PostgreSQL answered "${answer} for "t""`,
+        `  help: the connecting role may ${name} only what it holds WITH GRANT OPTION; run apply as the owner of "t" or a member of the owning role`,
         '  the migration was rolled back: nothing of it remains; fix the cause and run apply again',
         '',
       ].join('\n'),
