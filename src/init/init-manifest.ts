@@ -10,6 +10,7 @@ import { draftModel } from './draft-model.js';
 import { confirmColumnMatches } from './confirm-column-matches.js';
 import { consistencyNotes } from './consistency-notes.js';
 import { proposeManifest } from './propose-manifest.js';
+import { sharedLookups } from './shared-lookups.js';
 import { type Decision, renderManifest, type TableCounts, tableKey } from './render-manifest.js';
 
 export interface InitOptions {
@@ -46,7 +47,8 @@ export async function initManifest(client: pg.ClientBase, options: InitOptions):
     const decision: Decision = withNotes.get(key) ?? { paths: null, notes: [] };
     withNotes.set(key, { ...decision, notes: [...decision.notes, ...notes] });
   }
-  return renderManifest(proposal, { ...base, counts, decisions: withNotes });
+  const shared = await sharedLookups(client, snapshot, proposal, model);
+  return renderManifest(proposal, { ...base, counts, decisions: withNotes, shared });
 }
 
 /** Rows without a tenant per scoped table, and how many of them the model's paths leave unresolved. */

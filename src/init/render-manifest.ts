@@ -120,6 +120,8 @@ export interface RenderOptions {
   readonly counts: ReadonlyMap<string, TableCounts>;
   /** By table key. */
   readonly decisions?: ReadonlyMap<string, Decision>;
+  /** Lookup tables the data shows per tenant (src/init/shared-lookups.ts), by table key: proposed as mode: shared. */
+  readonly shared?: ReadonlyMap<string, { readonly referenced: number; readonly readers: readonly QualifiedName[] }>;
 }
 
 const sameName = (a: QualifiedName, b: QualifiedName): boolean => a.schema === b.schema && a.name === b.name;
@@ -185,6 +187,15 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
     if (tableKey(table.name) === tableKey(proposal.tenantTable)) {
       out.push(`  ${key}:  # the tenant table: each tenant reads its own row, ${options.crossRole} every row`);
       out.push('    commands: [select]');
+      return out;
+    }
+    const shared = options.shared?.get(tableKey(table.name));
+    if (table.mode === 'exempt' && shared !== undefined) {
+      const by = shared.readers.map(tableRef).join(', ');
+      out.push(`  ${key}:  # lookup table referenced by ${by}; each of its ${plural(shared.referenced, 'referenced row')} is referenced from one tenant only: per-tenant rows beside global ones`);
+      out.push('    mode: shared');
+      out.push(`    # review: today's rows stay global (NULL ${column}: every tenant reads them, none writes them) until one is given its tenant; each tenant may add its own`);
+      out.push(`    #   or mode: exempt, commands: [select] if it is one list for every tenant`);
       return out;
     }
     if (table.mode === 'exempt') {

@@ -168,6 +168,9 @@ export const HAZARDS: readonly ProbeHazard[] = [
     sql: replacePolicy('templates', 'select', `USING (${own})`),
     on: 'templates',
     fails: ['read-own', 'global-read'],
+    // A campaign points at the global template, which its tenant no longer sees: the reference
+    // trigger on campaigns.template_id (it reads under the writer's policies) refuses its writes.
+    alsoOn: ['campaigns'],
   },
   {
     probe: 'global-write',

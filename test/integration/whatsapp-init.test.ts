@@ -72,16 +72,24 @@ describe.each(testServers())('init on the WhatsApp CRM of seed 004 on $label', (
     expect(text).toContain('  setting: app.organization_id\n');
   });
 
-  it('scopes the tables the seed lists, and gives the catalogue read-only access', () => {
+  it('scopes the 21 tables the seed lists, templates shared, and gives the catalogue read-only access', () => {
     const scoped = model.tables.filter((t) => t.mode !== 'exempt').map((t) => t.key);
-    const listed = [...Object.keys(SEED_DERIVATIONS), 'users', 'customers', 'whatsapp_numbers'];
+    // Seed 004's "Tables with organization_id added": the 20 it derives, and templates, "nullable (to be set manually)".
+    const added = [...Object.keys(SEED_DERIVATIONS), 'templates'];
+    expect(added).toHaveLength(21);
+    const listed = [...added, 'users', 'customers', 'whatsapp_numbers'];
     expect(scoped.filter((t) => listed.includes(t)).sort()).toEqual(listed.sort());
+    // Each template is used by one organization's campaigns: shared, today's rows global until one is set.
+    const templates = model.tables.find((t) => t.key === 'templates');
+    expect([templates?.mode, templates?.backfill]).toEqual(['shared', []]);
+    expect(readFileSync(manifest, 'utf8')).toContain('  templates:  # lookup table referenced by campaigns; each of its 2 referenced rows is referenced from one tenant only: per-tenant rows beside global ones\n    mode: shared\n');
+    expect(model.tables.find((t) => t.key === 'campaigns')?.foreignKeys.find((fk) => fk.column === 'template_id')?.guarded).toBe(true);
     for (const lookup of ['roles', 'categories', 'sub_categories', 'products', 'costs']) {
       const table = model.tables.find((t) => t.key === lookup);
       expect([lookup, table?.mode, table?.commands]).toEqual([lookup, 'exempt', ['select']]);
     }
-    // Templates "nullable (to be set manually)": a lookup the campaigns read; the comment names mode: shared.
-    expect(readFileSync(manifest, 'utf8')).toContain('  templates:\n    mode: exempt\n    reason: "lookup table referenced by campaigns;');
+    // roles: role 1 is used by two organizations' users, a system-wide lookup.
+    expect(readFileSync(manifest, 'utf8')).toContain('  roles:\n    mode: exempt\n    reason: "lookup table referenced by users;');
     for (const alone of ['alembic_version', 'files']) expect(readFileSync(manifest, 'utf8')).toMatch(new RegExp(`  ${alone}:\\n    mode: exempt\\n[^\\n]*\\n    # review: exempt \\(as written\\)[^\\n]*\\n    #   or mode: shared`));
   });
 

@@ -225,6 +225,11 @@ describe('Citus target: plan', () => {
     expect(signed.diagnostics.map((d) => d.code)).toContain('manifest/citus-signed');
     const kept = loadManifest(MANIFEST.replace('contacts: { existing_column: uuid,', 'contacts: { existing_column: uuid, unresolved: keep,'), 'm.yaml');
     expect(kept.diagnostics.map((d) => d.code)).toContain('manifest/citus-nullable');
+    // A key into a shared (reference) table would need rlsgen's reference trigger on a distributed table.
+    const intoShared = loadManifest(MANIFEST.replace('foreign_keys: { contact_id: contacts }', 'foreign_keys: { contact_id: contacts, template_id: templates }'), 'm.yaml');
+    expect(intoShared.diagnostics.map((d) => d.code)).toContain('manifest/citus-shared-reference');
+    const plainKey = loadManifest(MANIFEST.replace('foreign_keys: { contact_id: contacts }', 'foreign_keys: { contact_id: contacts, template_id: { references: templates, composite: false } }'), 'm.yaml');
+    expect(plainKey.diagnostics.map((d) => d.code)).not.toContain('manifest/citus-shared-reference');
   });
 
   it('--target citus on a manifest without `target:` writes the golden Citus files, and says how to roll out', () => {

@@ -55,21 +55,24 @@ describe('incremental generation', () => {
     const changed = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
     expect(changed.kind === 'written' && changed.files.map((f) => f.fileName)).toEqual([
       '0030_drop_composite_foreign_keys_deals.sql',
-      '0031_drop_not_null_contacts.sql',
-      '0032_replace_policies_contacts.sql',
+      // deals.contact_id now points into a shared table: single-column, kept within the row's tenant by a trigger.
+      '0031_add_reference_guards_deals.sql',
+      '0032_validate_reference_guards_deals.sql',
+      '0033_drop_not_null_contacts.sql',
+      '0034_replace_policies_contacts.sql',
     ]);
-    const replaced = readFileSync(join(ws.out, '0032_replace_policies_contacts.sql'), 'utf8');
+    const replaced = readFileSync(join(ws.out, '0034_replace_policies_contacts.sql'), 'utf8');
     expect(replaced).toContain('DROP POLICY IF EXISTS rlsgen_tenant_select ON public.contacts;');
     expect(replaced).toContain('OR company_id IS NULL');
 
     // A table removed.
     ws.write(`${BASE.replace('contacts: { backfill', 'contacts: { mode: shared, backfill').replace(/  deals:[\s\S]*$/, '')}  calls: { backfill: user_id -> users }\n`);
     const removed = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
-    expect(removed.kind === 'written' && removed.files.map((f) => f.fileName)).toEqual(['0033_remove_policies_deals.sql']);
-    const text = readFileSync(join(ws.out, '0033_remove_policies_deals.sql'), 'utf8');
+    expect(removed.kind === 'written' && removed.files.map((f) => f.fileName)).toEqual(['0035_drop_reference_guards_deals.sql', '0036_remove_policies_deals.sql']);
+    const text = readFileSync(join(ws.out, '0036_remove_policies_deals.sql'), 'utf8');
     expect(text).toContain('ALTER TABLE public.deals DISABLE ROW LEVEL SECURITY;');
     expect(text).toContain('removed from the manifest');
-    expect(sqlFiles(join(ws.out, 'down'))).toHaveLength(33);
+    expect(sqlFiles(join(ws.out, 'down'))).toHaveLength(36);
   });
 
   it('refuses to go on when a generated file was edited', () => {

@@ -268,9 +268,26 @@ describe('planTenancy: incremental', () => {
     expect(require).toMatchObject({ kind: 'require-tenant', foreignKey: false });
   });
 
-  it('a mode changed: NOT NULL off, policies replaced, composite keys to it dropped', () => {
+  it('a mode changed: NOT NULL off, policies replaced, composite keys to it dropped, and guarded by a trigger instead', () => {
     const next = base.replace('contacts: { backfill', 'contacts: { mode: shared, backfill');
-    expect(slugs(planOf(next, base))).toEqual(['drop_composite_foreign_keys_deals', 'drop_not_null_contacts', 'replace_policies_contacts']);
+    expect(slugs(planOf(next, base))).toEqual([
+      'drop_composite_foreign_keys_deals',
+      'add_reference_guards_deals',
+      'validate_reference_guards_deals',
+      'drop_not_null_contacts',
+      'replace_policies_contacts',
+    ]);
+    // Back to tenant: NOT NULL again, the composite key comes back, then the trigger goes.
+    expect(slugs(planOf(base, next))).toEqual([
+      'require_tenant_contacts',
+      'validate_tenant_contacts',
+      'set_not_null_contacts',
+      'add_composite_foreign_keys_deals',
+      'validate_composite_foreign_keys_deals',
+      'drop_single_foreign_keys_deals',
+      'drop_reference_guards_deals',
+      'replace_policies_contacts',
+    ]);
   });
 
   it('a table removed: its policies come off', () => {

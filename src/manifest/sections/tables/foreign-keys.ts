@@ -48,6 +48,11 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
     }
     // Into a shared table: global rows (NULL tenant) and the row's own tenant's rows only, through a trigger.
     const guarded = wantComposite && mode !== 'exempt' && modeOf(target) === 'shared' && references === targetPk;
+    if (guarded && section.built('target') === 'citus') {
+      report.error(fkPath, 'citus-shared-reference', `foreign key ${column} references the shared table ${target.key}: rlsgen keeps such a key within the row's tenant by a trigger, and Citus does not run triggers on distributed tables`, {
+        help: 'set `composite: false` on this key (lint and verify then report it: accept it under acknowledgements if you must), or make the referenced table a tenant table',
+      });
+    }
     const behaviour = readBehaviour(input, column, typeof spec === 'string' ? {} : spec, composite);
     // Written only when set: state files of manifests without such keys stay as they were.
     foreignKeys.push({ column, table: target.key, references, ...behaviour, composite, ...(guarded ? { guarded } : {}) });
