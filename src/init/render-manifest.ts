@@ -194,7 +194,8 @@ export function renderManifest(proposal: Proposal, options: RenderOptions): stri
       const by = shared.readers.map(tableRef).join(', ');
       out.push(`  ${key}:  # lookup table referenced by ${by}; each of its ${plural(shared.referenced, 'referenced row')} is referenced from one tenant only: per-tenant rows beside global ones`);
       out.push('    mode: shared');
-      out.push(`    # review: today's rows stay global (NULL ${column}: every tenant reads them, none writes them) until one is given its tenant; each tenant may add its own`);
+      out.push('    commands: [select]');
+      out.push(`    # review: today's rows stay global (NULL ${column}: every tenant reads them) until the DBA gives one its tenant; drop commands to let each tenant write its own`);
       out.push(`    #   or mode: exempt, commands: [select] if it is one list for every tenant`);
       return out;
     }

@@ -37,12 +37,14 @@ export async function sharedLookups(client: pg.ClientBase, snapshot: DbSnapshot,
       return [`SELECT r.${quoteIdent(column)}::text AS k, (${tenant})::text AS tenant FROM ${quoteQualified(reader.schema, reader.name)} AS r WHERE r.${quoteIdent(column)} IS NOT NULL`];
     });
     if (branches.length === 0) continue;
-    const { rows } = await client.query<{ referenced: string; several: string }>(
-      `SELECT count(*) AS referenced, count(*) FILTER (WHERE tenants > 1) AS several
-         FROM (SELECT k, count(DISTINCT tenant) AS tenants FROM (${branches.join(' UNION ALL ')}) AS x WHERE tenant IS NOT NULL GROUP BY k) AS y`,
+    const { rows } = await client.query<{ referenced: string; several: string; tenants: string }>(
+      `WITH x AS (SELECT k, tenant FROM (${branches.join(' UNION ALL ')}) AS b WHERE tenant IS NOT NULL),
+            y AS (SELECT k, count(DISTINCT tenant) AS tenants FROM x GROUP BY k)
+       SELECT (SELECT count(*) FROM y) AS referenced, (SELECT count(*) FROM y WHERE tenants > 1) AS several, (SELECT count(DISTINCT tenant) FROM x) AS tenants`,
     );
     const referenced = Number(rows[0]?.referenced ?? 0);
-    if (referenced > 0 && Number(rows[0]?.several ?? 0) === 0) out.set(tableKey(table.name), { referenced, readers: table.referencedBy });
+    // Two tenants at least, each on rows of its own: one tenant's data says nothing of the others'.
+    if (Number(rows[0]?.tenants ?? 0) >= 2 && Number(rows[0]?.several ?? 0) === 0) out.set(tableKey(table.name), { referenced, readers: table.referencedBy });
   }
   return out;
 }

@@ -130,7 +130,8 @@ export function planTables(model: Model): Map<string, TablePlan> {
         parentKey: fk.references,
         parentColumn: column,
         trigger: objectName('rlsgen_guard', fk.column),
-        function: { schema: 'rlsgen', name: objectName('guard', table.name.schema, table.name.name, fk.column) },
+        // The hash keeps crm_v2.campaigns and crm.v2_campaigns apart (their names join alike).
+        function: { schema: 'rlsgen', name: objectName('guard', table.name.name, fk.column, createHash('sha256').update(JSON.stringify([table.name.schema, table.name.name, fk.column])).digest('hex').slice(0, 8)) },
         constraint: objectName(table.name.name, fk.column, 'tenant_guard'),
         manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
       }));

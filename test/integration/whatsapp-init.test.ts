@@ -79,9 +79,9 @@ describe.each(testServers())('init on the WhatsApp CRM of seed 004 on $label', (
     expect(added).toHaveLength(21);
     const listed = [...added, 'users', 'customers', 'whatsapp_numbers'];
     expect(scoped.filter((t) => listed.includes(t)).sort()).toEqual(listed.sort());
-    // Each template is used by one organization's campaigns: shared, today's rows global until one is set.
+    // Each template is used by one organization's campaigns: shared and read-only, today's rows global until the DBA assigns one.
     const templates = model.tables.find((t) => t.key === 'templates');
-    expect([templates?.mode, templates?.backfill]).toEqual(['shared', []]);
+    expect([templates?.mode, templates?.backfill, templates?.commands]).toEqual(['shared', [], ['select']]);
     expect(readFileSync(manifest, 'utf8')).toContain('  templates:  # lookup table referenced by campaigns; each of its 2 referenced rows is referenced from one tenant only: per-tenant rows beside global ones\n    mode: shared\n');
     expect(model.tables.find((t) => t.key === 'campaigns')?.foreignKeys.find((fk) => fk.column === 'template_id')?.guarded).toBe(true);
     for (const lookup of ['roles', 'categories', 'sub_categories', 'products', 'costs']) {

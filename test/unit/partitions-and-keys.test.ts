@@ -80,6 +80,28 @@ describe('foreign keys keep their behaviour', () => {
   });
 });
 
+describe('keys into shared tables', () => {
+  const shared = `${HEAD}  templates: { mode: shared }
+  deals:
+    existing_column: uuid
+`;
+  it('are guarded by a trigger, not made composite; composite: false opts out', () => {
+    const keys = model(`${shared}    foreign_keys: { template_id: templates, contact_id: contacts }\n`).tables.find((t) => t.key === 'deals')?.foreignKeys;
+    expect(keys?.map((k) => [k.column, k.composite, k.guarded === true])).toEqual([
+      ['template_id', false, true],
+      ['contact_id', true, false],
+    ]);
+    const plain = model(`${shared}    foreign_keys: { template_id: { references: templates, composite: false } }\n`).tables.find((t) => t.key === 'deals')?.foreignKeys;
+    expect(plain?.map((k) => k.guarded === true)).toEqual([false]);
+  });
+
+  it('refuses a deferrable one: the trigger checks at once', () => {
+    expect(problems(`${shared}    foreign_keys: { template_id: { references: templates, deferrable: true } }\n`).map((p) => p.split('\n')[0])).toEqual([
+      'policies.yaml:16:71 error[manifest/deferrable-shared-reference] tables.deals.foreign_keys.template_id.deferrable: foreign key template_id references the shared table templates: rlsgen checks such a key row by row with a trigger, at once, which a deferred key would not be',
+    ]);
+  });
+});
+
 describe('partitions and inheritance children', () => {
   const yaml = `${HEAD}  calls:
     backfill: contact_id -> contacts

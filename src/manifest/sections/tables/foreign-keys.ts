@@ -54,6 +54,11 @@ export function readForeignKeys(input: TableKeyInput): Pick<TableModel, 'foreign
       });
     }
     const behaviour = readBehaviour(input, column, typeof spec === 'string' ? {} : spec, composite);
+    if (guarded && behaviour.deferrable) {
+      report.error(input.at('foreign_keys', column, behaviour.initiallyDeferred ? 'initially_deferred' : 'deferrable'), 'deferrable-shared-reference', `foreign key ${column} references the shared table ${target.key}: rlsgen checks such a key row by row with a trigger, at once, which a deferred key would not be`, {
+        help: 'drop `deferrable` from this key, or set `composite: false` (lint and verify then report it)',
+      });
+    }
     // Written only when set: state files of manifests without such keys stay as they were.
     foreignKeys.push({ column, table: target.key, references, ...behaviour, composite, ...(guarded ? { guarded } : {}) });
   }

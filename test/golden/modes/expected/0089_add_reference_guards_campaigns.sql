@@ -13,7 +13,7 @@ SET LOCAL statement_timeout = '30s';
 -- template_id -> public.templates: a global row (no tenant), or one of the row's own tenant.
 -- The function runs as the writer, under its policies; the same error as a
 -- missing row for another tenant's, so the error tells nothing of its ids.
-CREATE OR REPLACE FUNCTION rlsgen.guard_public_campaigns_template_id() RETURNS trigger
+CREATE OR REPLACE FUNCTION rlsgen.guard_campaigns_template_id_ffd4d2a9() RETURNS trigger
   LANGUAGE plpgsql
   SET search_path = pg_catalog, pg_temp
 AS $rlsgen$
@@ -34,7 +34,7 @@ BEGIN
   RETURN NEW;
 END
 $rlsgen$;
-REVOKE ALL ON FUNCTION rlsgen.guard_public_campaigns_template_id() FROM PUBLIC;
+REVOKE ALL ON FUNCTION rlsgen.guard_campaigns_template_id_ffd4d2a9() FROM PUBLIC;
 DROP TRIGGER IF EXISTS rlsgen_guard_template_id ON public.campaigns;
 CREATE TRIGGER rlsgen_guard_template_id BEFORE INSERT OR UPDATE OF template_id, organization_id ON public.campaigns
-  FOR EACH ROW EXECUTE FUNCTION rlsgen.guard_public_campaigns_template_id();
+  FOR EACH ROW EXECUTE FUNCTION rlsgen.guard_campaigns_template_id_ffd4d2a9();

@@ -5,4 +5,4 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '30s';
 
 DROP TRIGGER IF EXISTS rlsgen_guard_template_id ON public.campaigns;
-DROP FUNCTION IF EXISTS rlsgen.guard_public_campaigns_template_id();
+DROP FUNCTION IF EXISTS rlsgen.guard_campaigns_template_id_ffd4d2a9();
