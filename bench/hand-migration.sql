@@ -16,7 +16,8 @@
 -- Run it with psql (`PGOPTIONS='-c lock_timeout=1s' psql -v ON_ERROR_STOP=1
 -- -f bench/hand-migration.sql`, autocommit on) or let the bench run it: each
 -- `-- step:` is sent as one query. The batch size is the session setting
--- hand.batch_size (PGOPTIONS='-c hand.batch_size=2000'; default 5000).
+-- hand.batch_size (PGOPTIONS='-c hand.batch_size=2000'; default 5000), the
+-- pause after each batch's COMMIT hand.batch_pause_ms (default 0).
 
 -- step: calls: the tenant column, its default and the fill trigger
 BEGIN;
@@ -63,6 +64,7 @@ BEGIN
        AND (last_id IS NULL OR c.id > last_id) AND (next_id IS NULL OR c.id <= next_id);
     COMMIT;
     EXIT WHEN next_id IS NULL;
+    PERFORM pg_sleep(COALESCE(NULLIF(current_setting('hand.batch_pause_ms', true), '')::integer, 0) / 1000.0);
     last_id := next_id;
   END LOOP;
 END
@@ -84,6 +86,7 @@ BEGIN
        AND (last_id IS NULL OR c.id > last_id) AND (next_id IS NULL OR c.id <= next_id);
     COMMIT;
     EXIT WHEN next_id IS NULL;
+    PERFORM pg_sleep(COALESCE(NULLIF(current_setting('hand.batch_pause_ms', true), '')::integer, 0) / 1000.0);
     last_id := next_id;
   END LOOP;
 END

@@ -36,7 +36,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function runHandMigration(
   connection: ConnectionInfo,
-  options: { readonly lockTimeout: string; readonly batchSize: number; readonly steps?: readonly HandStep[] },
+  options: { readonly lockTimeout: string; readonly batchSize: number; readonly batchPauseMs?: number; readonly steps?: readonly HandStep[] },
 ): Promise<HandRun> {
   const client = new pg.Client({ ...connection, application_name: 'hand-written migration' });
   await client.connect();
@@ -45,6 +45,7 @@ export async function runHandMigration(
   try {
     await client.query(`SET lock_timeout = ${quoteLiteral(options.lockTimeout)}`);
     await client.query(`SET hand.batch_size = ${quoteLiteral(String(options.batchSize))}`);
+    await client.query(`SET hand.batch_pause_ms = ${quoteLiteral(String(options.batchPauseMs ?? 0))}`);
     for (const step of options.steps ?? readHandSteps()) {
       const started = performance.now();
       for (let attempt = 1; ; attempt++) {

@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     readers: { type: 'string', default: '2' },
     rate: { type: 'string', default: '60' },
     'batch-size': { type: 'string', default: '2000' },
+    // A pause after each batch, for both migrations (rlsgen's migration.batch_pause).
+    'batch-pause': { type: 'string', default: '0ms' },
     'lock-timeout': { type: 'string', default: '1s' },
     'baseline-seconds': { type: 'string', default: '10' },
     'reader-seconds': { type: 'string', default: '30' },
@@ -62,6 +64,9 @@ if (ROW_COUNTS.length === 0 || ROW_COUNTS.some((n) => !Number.isSafeInteger(n) |
 }
 const SHAPE = { writers: Number(args.writers), readers: Number(args.readers), rate: Number(args.rate), users: 2000 };
 const BATCH = Number(args['batch-size']);
+const BATCH_PAUSE = args['batch-pause'] ?? '0ms';
+const BATCH_PAUSE_MS = durationMilliseconds(BATCH_PAUSE) ?? Number.NaN;
+if (Number.isNaN(BATCH_PAUSE_MS)) throw new Error(`--batch-pause takes a duration such as 20ms (got ${JSON.stringify(BATCH_PAUSE)})`);
 const LOCK_TIMEOUT = args['lock-timeout'] ?? '1s';
 const BASELINE_MS = Number(args['baseline-seconds']) * 1000;
 const READER_SECONDS = Number(args['reader-seconds']);
@@ -71,7 +76,7 @@ const TENANTS = 100;
 const MANIFEST = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
 roles: { app: { name: online_app } }
-migration: { lock_timeout: ${LOCK_TIMEOUT}, batch_size: ${BATCH} }
+migration: { lock_timeout: ${LOCK_TIMEOUT}, batch_size: ${BATCH}, batch_pause: ${BATCH_PAUSE} }
 tables:
   companies: { mode: exempt, reason: the tenant table, commands: [select] }
   users: { mode: exempt, reason: sign-in, existing_column: uuid, commands: [select] }
@@ -216,7 +221,7 @@ function handScript(connection: ConnectionInfo): () => Promise<Migration> {
     const rows = await withClient(connection, async (c) =>
       Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls) + (SELECT count(*) FROM contacts) AS n')).rows[0]?.n),
     );
-    const run = await runHandMigration(connection, { lockTimeout: LOCK_TIMEOUT, batchSize: BATCH });
+    const run = await runHandMigration(connection, { lockTimeout: LOCK_TIMEOUT, batchSize: BATCH, batchPauseMs: BATCH_PAUSE_MS });
     const backfillMs = run.steps.filter((s) => s.name.endsWith(': backfill')).reduce((a, s) => a + s.ms, 0);
     return { backfillRows: rows, backfillMs, retries: run.retries, phases: run.steps.map((s) => ({ name: s.name, at: s.at })) };
   };
@@ -324,7 +329,7 @@ async function main(): Promise<void> {
     if (generated.kind !== 'written') throw new Error(`generate: ${generated.kind}`);
     const statementsPerSecond = (SHAPE.writers + SHAPE.readers) * SHAPE.rate;
     lines.push(
-      `rlsgen bench:online: PostgreSQL ${server.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; old application: ${SHAPE.writers} writers + ${SHAPE.readers} readers at ${statementsPerSecond} statements/s; batch ${BATCH.toLocaleString('en-US')} rows, lock_timeout ${LOCK_TIMEOUT}`,
+      `rlsgen bench:online: PostgreSQL ${server.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; old application: ${SHAPE.writers} writers + ${SHAPE.readers} readers at ${statementsPerSecond} statements/s; batch ${BATCH.toLocaleString('en-US')} rows, pause ${BATCH_PAUSE} after each, lock_timeout ${LOCK_TIMEOUT}`,
       '',
       '| rows | migration | prepare wall | backfill rows/s | max stall | p99 | statements >= 100 ms | failed | lock retries | baseline max |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -391,8 +391,11 @@ lane_down() {
   cgroups="$(lane_cgroups)"
   rm -rf --one-file-system "$LANE"
   log "down: $(if [ -n "$pid" ]; then echo "dockerd $pid stopped"; else echo 'dockerd was not running'; fi), $(if [ "$left" = 0 ]; then echo 'no container was left'; else echo "$left container(s) left by the tests were removed"; fi)"
-  local still
-  still="$(lane_pids) $(lane_mounts) $cgroups $([ -n "$bridge" ] && ip link show "$bridge" >/dev/null 2>&1 && echo "$bridge")"
+  # (Not inside the command substitution: a deleted bridge makes `ip link show` fail, and
+  # under set -e that failure would end the script before anything is reported.)
+  local still bridge_left=""
+  if [ -n "$bridge" ] && ip link show "$bridge" >/dev/null 2>&1; then bridge_left="$bridge"; fi
+  still="$(lane_pids) $(lane_mounts) $cgroups $bridge_left"
   # Either is a defect CI must see: a test that leaves a container, or a lane that does not go.
   local clean=0
   if [ "$left" != 0 ]; then log "error: the tests left $left container(s) on the lane's engine (removed now)"; clean=1; fi
