@@ -28,7 +28,7 @@ export async function sharedLookups(client: pg.ClientBase, snapshot: DbSnapshot,
   const unscoped = proposal.tables.filter((t) => t.mode === 'exempt' && !same(t.name, proposal.tenantTable));
   const out = new Map<string, SharedLookup>();
   for (const table of unscoped) {
-    if (table.primaryKey === null || table.referencedBy.length === 0 || linkedToUnscoped(table, unscoped)) continue;
+    if (table.primaryKey === null || linkedToUnscoped(table, unscoped)) continue;
     const references = readerKeys(proposal, table);
     const branches = references.flatMap(({ reader, column }) => {
       const key = model.tables.find((m) => m.name.schema === reader.schema && m.name.name === reader.name)?.key;
@@ -44,7 +44,8 @@ export async function sharedLookups(client: pg.ClientBase, snapshot: DbSnapshot,
     );
     const referenced = Number(rows[0]?.referenced ?? 0);
     // Two tenants at least, each on rows of its own: one tenant's data says nothing of the others'.
-    if (Number(rows[0]?.tenants ?? 0) >= 2 && Number(rows[0]?.several ?? 0) === 0) out.set(tableKey(table.name), { referenced, readers: table.referencedBy });
+    const readers = [...new Map(references.map((r) => [tableKey(r.reader), r.reader])).values()];
+    if (Number(rows[0]?.tenants ?? 0) >= 2 && Number(rows[0]?.several ?? 0) === 0) out.set(tableKey(table.name), { referenced, readers });
   }
   return out;
 }

@@ -1,7 +1,29 @@
-import type { TableName } from '../manifest/model.js';
+import { createHash } from 'node:crypto';
+import { type Model, type TableModel, type TableName, tableByKey } from '../manifest/model.js';
+import { objectName } from '../sql/quote.js';
 import type { PlannedGuard, Step, TablePlan } from './plan.js';
 
 const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
+
+/** The trigger that guards `column` (lint recognises a guarded key by it). */
+export const guardTriggerName = (column: string): string => objectName('rlsgen_guard', column);
+
+/** The table's keys into shared tables (`guarded` in the model), as the templates see them. */
+export function referenceGuardsOf(model: Model, table: TableModel): PlannedGuard[] {
+  return table.foreignKeys
+    .filter((fk) => fk.guarded === true)
+    .map((fk) => ({
+      column: fk.column,
+      parent: tableByKey(model, fk.table).name,
+      parentKey: fk.references,
+      trigger: guardTriggerName(fk.column),
+      // Always with a hash of the real names: crm_v2.campaigns and crm.v2_campaigns join alike, and a
+      // name chosen only on collision would change when the second table came.
+      function: { schema: 'rlsgen', name: objectName('guard', table.name.name, fk.column, createHash('sha256').update(JSON.stringify([table.name.schema, table.name.name, fk.column])).digest('hex').slice(0, 8)) },
+      constraint: objectName(table.name.name, fk.column, 'tenant_guard'),
+    }));
+}
+
 const guardKey = (g: PlannedGuard): string => `${g.column}->${qualifiedKey(g.parent)}(${g.parentKey})`;
 
 /**

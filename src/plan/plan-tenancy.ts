@@ -9,13 +9,12 @@ import {
 import { planLookups } from './plan-lookups.js';
 import { objectName } from '../sql/quote.js';
 import { planReach } from './plan-reach.js';
-import { referenceGuardSteps } from './plan-reference-guards.js';
+import { referenceGuardSteps, referenceGuardsOf } from './plan-reference-guards.js';
 import {
   type ExemptTablePlan,
   NON_TRANSACTIONAL,
   type Plan,
   type PlannedForeignKey,
-  type PlannedGuard,
   type PartitionPlan,
   type PlannedPath,
   type PlannedStep,
@@ -122,19 +121,6 @@ export function planTables(model: Model): Map<string, TablePlan> {
         match: fk.match ?? 'simple',
         manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
       }));
-    const referenceGuards: PlannedGuard[] = table.foreignKeys
-      .filter((fk) => fk.guarded === true)
-      .map((fk) => ({
-        column: fk.column,
-        parent: tableByKey(model, fk.table).name,
-        parentKey: fk.references,
-        parentColumn: column,
-        trigger: objectName('rlsgen_guard', fk.column),
-        // The hash keeps crm_v2.campaigns and crm.v2_campaigns apart (their names join alike).
-        function: { schema: 'rlsgen', name: objectName('guard', table.name.name, fk.column, createHash('sha256').update(JSON.stringify([table.name.schema, table.name.name, fk.column])).digest('hex').slice(0, 8)) },
-        constraint: objectName(table.name.name, fk.column, 'tenant_guard'),
-        manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
-      }));
     const partitionKey = table.partitionKey ?? [];
     const partitions: PartitionPlan[] = (table.partitions ?? []).map((p) => ({
       name: p.name,
@@ -162,7 +148,7 @@ export function planTables(model: Model): Map<string, TablePlan> {
       unresolved: table.unresolved,
       legacyOwner: table.legacyOwner,
       compositeForeignKeys,
-      referenceGuards,
+      referenceGuards: referenceGuardsOf(model, table),
       commands: table.commands,
       partitioning: table.partitioning ?? 'none',
       indexColumns: [...new Set([column, table.primaryKey, ...partitionKey])],

@@ -53,14 +53,10 @@ export interface PlannedGuard {
   readonly column: string;
   readonly parent: TableName;
   readonly parentKey: string;
-  /** The shared table's tenant column. */
-  readonly parentColumn: string;
   readonly trigger: string;
   readonly function: TableName;
   /** The constraint name its errors carry. */
   readonly constraint: string;
-  /** Where the manifest declares the key (`tables.campaigns.foreign_keys.template_id`). */
-  readonly manifestPath: string;
 }
 
 /** A partition or inheritance child of a scoped table, with the names of what rlsgen creates on it. */

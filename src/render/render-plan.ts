@@ -137,11 +137,9 @@ function guardContext(table: TablePlan, g: PlannedGuard): object {
     parentDisplay: SqlText.comment(display(g.parent)),
     parentNameLiteral: SqlText.literal(g.parent.name),
     parentKey: SqlText.ident(g.parentKey),
-    parentColumn: SqlText.ident(g.parentColumn),
     trigger: SqlText.ident(g.trigger),
     function: SqlText.qualified(g.function),
     constraintLiteral: SqlText.literal(g.constraint),
-    manifestPath: SqlText.literal(g.manifestPath),
     // Inheritance children do not inherit triggers; partitions do.
     children: table.partitioning === 'inheritance' ? table.partitions.map((p) => ({ name: SqlText.qualified(p.name) })) : [],
   };

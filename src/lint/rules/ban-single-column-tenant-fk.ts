@@ -1,5 +1,5 @@
 import type { TableInfo } from '../../introspect/snapshot.js';
-import { objectName } from '../../sql/quote.js';
+import { guardTriggerName } from '../../plan/plan-reference-guards.js';
 import { isTenantTable } from '../policy-analysis.js';
 import { finding, type LintRule, tableObject } from '../rule.js';
 
@@ -34,6 +34,6 @@ export const banSingleColumnTenantFk: LintRule = {
 
 /** rlsgen's trigger keeping `column` within the row's tenant: `rlsgen_guard_<column>`, calling a function in the rlsgen schema. */
 function hasReferenceGuard(table: TableInfo, column: string): boolean {
-  const name = objectName('rlsgen_guard', column);
+  const name = guardTriggerName(column);
   return table.triggers.some((t) => t.name === name && t.function.schema === 'rlsgen' && /\bBEFORE INSERT OR UPDATE OF\b/.test(t.definition));
 }
