@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import { quoteIdent } from '../../src/sql/quote.js';
+import { dropTestDatabase } from './servers.js';
 
 /** A database of its own on a Citus cluster: on the coordinator and on the workers it was given. */
 export interface CitusDatabase {
@@ -28,7 +29,7 @@ export async function createCitusDatabase(lane: ConnectionInfo, workers?: number
   const on = (node: { host: string; port: number }, database = name): ConnectionInfo => ({ ...lane, host: node.host, port: node.port, database });
   const made: ConnectionInfo[] = [];
   const drop = async (): Promise<void> => {
-    for (const db of made.reverse()) await withClient({ ...db, database: lane.database }, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    for (const db of made.reverse()) await withClient({ ...db, database: lane.database }, (c) => dropTestDatabase(c, name));
   };
   try {
     for (const node of chosen) {

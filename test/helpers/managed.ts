@@ -7,7 +7,7 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
 import { quoteIdent } from '../../src/sql/quote.js';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
-import { FIXTURE_DATA, FIXTURE_SCHEMA, type TestServer } from './servers.js';
+import { dropTestDatabase, FIXTURE_DATA, FIXTURE_SCHEMA, type TestServer } from './servers.js';
 import { tempDir } from './temp.js';
 
 /** The example manifest with role names of its own: roles are cluster-wide. */
@@ -81,7 +81,7 @@ export async function managedDatabase(server: TestServer, options: ManagedOption
     cross,
     drop: async () => {
       await withClient(server.connection, async (c) => {
-        await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        await dropTestDatabase(c, name);
         const { rows } = await c.query<{ r: string }>(`SELECT rolname AS r FROM pg_roles WHERE rolname LIKE '%\\_${tag}' OR rolname LIKE '%\\_${tag}\\_%'`);
         for (const { r } of rows.filter((x) => x.r !== adminRole)) await c.query(`DROP ROLE IF EXISTS ${quoteIdent(r)}`);
         await c.query(`DROP ROLE IF EXISTS ${quoteIdent(adminRole)}`);

@@ -1,6 +1,7 @@
 import type { DbSnapshot } from '../../src/introspect/snapshot.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
 import { inject } from 'vitest';
 import { type ConnectionInfo, withClient } from '../../src/db/server.js';
 import { quoteIdent } from '../../src/sql/quote.js';
@@ -43,8 +44,27 @@ export async function freshDatabase(server: TestServer, prefix = 't'): Promise<{
   await withClient(server.connection, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
   return {
     connection: { ...server.connection, database: name },
-    drop: () => withClient(server.connection, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(server.connection, (c) => dropTestDatabase(c, name)),
   };
+}
+
+/**
+ * DROP DATABASE ... WITH (FORCE), once the connections being closed have gone.
+ * pg.Pool's end() resolves before its connections are closed; a backend that
+ * FORCE terminates first sends its client a FATAL 57P01, which the ended pool
+ * re-emits as an 'error' nobody listens to: an uncaught exception in the test
+ * run (measured: 42 drops in 100 right after pool.end()). Connections still
+ * open after 5 s are a test's leak, and FORCE ends them as before. Citus's
+ * own backends (its maintenance daemon, its connections between nodes) stay
+ * for the database's life and are not waited for.
+ */
+export async function dropTestDatabase(admin: pg.ClientBase, name: string): Promise<void> {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND coalesce(application_name, '') NOT LIKE 'citus%'", [name]);
+    if (rows[0]?.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }
 
 export async function runSqlFile(connection: ConnectionInfo, path: string): Promise<void> {
