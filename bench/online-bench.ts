@@ -34,11 +34,12 @@ import pg from 'pg';
 import { applyMigrations, type ApplyEvent } from '../src/apply/apply-migrations.js';
 import { type ConnectionInfo, connectionFor, dropDatabase, type ServerHandle, withClient } from '../src/db/server.js';
 import { durationMilliseconds } from '../src/sql/interval.js';
-import { quoteIdent } from '../src/sql/quote.js';
+import { quoteIdent, quoteLiteral } from '../src/sql/quote.js';
 import { generateMigrations } from '../src/write/generate-migrations.js';
 import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, median } from './bench-support.js';
 import { readHandSteps, runHandMigration } from './hand-migration.js';
 import { type LatencySummary, type Sample, startLoad, summarize } from './online-load.js';
+import { attributeStalls, startStallMonitor } from './stall-monitor.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,6 +57,8 @@ const { values: args } = parseArgs({
     'reader-seconds': { type: 'string', default: '30' },
     rounds: { type: 'string', default: '3' },
     'no-long-reader': { type: 'boolean', default: false },
+    // name=value, repeatable: set on the throwaway server the bench starts (ALTER SYSTEM, reload), as a DBA tunes one for a rollout.
+    'server-setting': { type: 'string', multiple: true, default: [] },
   },
 });
 const ROW_COUNTS = (args.rows ?? '').split(',').map((r) => Number(r.replaceAll('_', '').trim()));
@@ -72,6 +75,27 @@ const BASELINE_MS = Number(args['baseline-seconds']) * 1000;
 const READER_SECONDS = Number(args['reader-seconds']);
 const ROUNDS = Number(args.rounds);
 const TENANTS = 100;
+const SERVER_SETTINGS = (args['server-setting'] ?? []).map((pair) => {
+  const match = /^([a-z_][a-z0-9_.]*)=(.+)$/.exec(pair);
+  if (match === null) throw new Error(`--server-setting takes name=value, such as max_wal_size=16GB (got ${JSON.stringify(pair)})`);
+  return { name: match[1] ?? '', value: match[2] ?? '' };
+});
+
+/** --server-setting on the throwaway server (never on a server of yours: --database-url). Reload-time settings only. */
+async function applyServerSettings(server: ServerHandle): Promise<void> {
+  if (SERVER_SETTINGS.length === 0) return;
+  if (!server.throwaway) throw new Error('--server-setting changes the server: it is for the throwaway server the bench starts, not --database-url');
+  await withClient(server.connection, async (c) => {
+    for (const { name, value } of SERVER_SETTINGS) {
+      const { rows } = await c.query<{ context: string }>('SELECT context FROM pg_settings WHERE name = $1', [name]);
+      const context = rows[0]?.context;
+      if (context === undefined) throw new Error(`--server-setting ${name}: no such setting`);
+      if (context === 'postmaster') throw new Error(`--server-setting ${name}: takes a server restart, which the bench does not do`);
+      await c.query(`ALTER SYSTEM SET ${quoteIdent(name)} = ${quoteLiteral(value)}`);
+    }
+    await c.query('SELECT pg_reload_conf()');
+  });
+}
 
 const MANIFEST = `version: 1
 tenant: { column: company_id, type: uuid, references: companies(id) }
@@ -134,12 +158,25 @@ interface Run extends Migration {
   readonly during: LatencySummary;
   readonly error: string | null;
   readonly leftWithoutTenant: number;
+  /** What the server was doing during the application's long statements (bench/stall-monitor.ts). */
+  readonly stalls: string;
+  /** Checkpoints the server made during the migration: timed, requested (WAL past max_wal_size). */
+  readonly checkpoints: { readonly timed: number; readonly requested: number };
+}
+
+const CHECKPOINTS = 'SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter';
+
+async function checkpointCounts(connection: ConnectionInfo): Promise<{ timed: number; requested: number }> {
+  const row = await withClient(connection, async (c) => (await c.query<{ timed: string; requested: string }>(CHECKPOINTS)).rows[0]);
+  return { timed: Number(row?.timed ?? 0), requested: Number(row?.requested ?? 0) };
 }
 
 /** The old application runs for the baseline, then through `migrate`; its statements are split at the migration's start. */
 async function underLoad(connection: ConnectionInfo, rows: number, migrate: () => Promise<Migration>): Promise<Run> {
   const load = startLoad(connection, { ...SHAPE, rows });
   await new Promise((r) => setTimeout(r, BASELINE_MS));
+  const monitor = startStallMonitor(connection);
+  const checkpointsBefore = await checkpointCounts(connection);
   const start = performance.now();
   let error: string | null = null;
   let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
@@ -149,8 +186,10 @@ async function underLoad(connection: ConnectionInfo, rows: number, migrate: () =
     error = (e as Error).message.split('\n')[0] ?? 'failed';
   }
   const end = performance.now();
+  const checkpointsAfter = await checkpointCounts(connection);
   await new Promise((r) => setTimeout(r, 500));
   await load.stop();
+  const snapshots = await monitor.stop();
   const left = await withClient(connection, async (c) =>
     Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n),
   );
@@ -162,6 +201,8 @@ async function underLoad(connection: ConnectionInfo, rows: number, migrate: () =
     during: summarize(load.samples.filter(within)),
     error,
     leftWithoutTenant: left,
+    stalls: attributeStalls(load.samples.filter(within), snapshots),
+    checkpoints: { timed: checkpointsAfter.timed - checkpointsBefore.timed, requested: checkpointsAfter.requested - checkpointsBefore.requested },
   };
 }
 
@@ -298,6 +339,10 @@ const perSecond = (rows: number, msTaken: number): number => (msTaken <= 0 ? 0 :
 const rate = (n: number): string => `${Math.round(n).toLocaleString('en-US')}`;
 const label = (n: number): string => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n.toLocaleString('en-US'));
 
+function checkpointText(run: Run): string {
+  return `checkpoints during the migration: ${run.checkpoints.timed} timed, ${run.checkpoints.requested} requested`;
+}
+
 /** The longest statement, and what the migration was doing when it was sent. */
 function worstOf(run: Run): string {
   const worst = run.during.worst;
@@ -315,6 +360,10 @@ function row(rows: number, name: string, run: Run): string {
 
 async function main(): Promise<void> {
   const server = await benchServer(args['database-url'], args['pg-bin']);
+  await applyServerSettings(server).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
   const work = mkdtempSync(join(tmpdir(), 'rlsgen-online-'));
   const lockTimeoutMs = durationMilliseconds(LOCK_TIMEOUT) ?? 0;
   const lines: string[] = [];
@@ -322,6 +371,7 @@ async function main(): Promise<void> {
   const loads: string[] = [];
   const maxStall: number[] = [];
   const worst: string[] = [];
+  const stalls: string[] = [];
   try {
     writeFileSync(join(work, 'policies.yaml'), MANIFEST);
     const dir = join(work, 'generated-sql');
@@ -366,6 +416,7 @@ async function main(): Promise<void> {
         }
         lines.push(row(rows, 'rlsgen prepare', rlsgen), row(rows, 'hand-written script', hand));
         worst.push(`${label(rows)}: rlsgen ${worstOf(rlsgen)}; hand-written ${worstOf(hand)}`);
+        stalls.push(`${label(rows)}, rlsgen: ${rlsgen.stalls}; ${checkpointText(rlsgen)}`, `${label(rows)}, hand-written: ${hand.stalls}; ${checkpointText(hand)}`);
         const wallRatio = hand.wallMs / rlsgen.wallMs;
         const backfillRatio = perSecond(rlsgen.backfillRows, rlsgen.backfillMs) / perSecond(hand.backfillRows, hand.backfillMs);
         lines.push(`| ${label(rows)} | ratio rlsgen / hand | ${wallRatio.toFixed(2)}x as fast | ${backfillRatio.toFixed(2)}x | ${(rlsgen.during.maxMs / Math.max(1, hand.during.maxMs)).toFixed(2)}x | | | | | |`);
@@ -424,7 +475,11 @@ async function main(): Promise<void> {
         `long reader: longest application statement ${ms(reader.during.maxMs)}, ${reader.during.failed} failed, after ${reader.retries} lock_timeout retries (target <= lock_timeout + 200 ms = ${ms(lockTimeoutMs + 200)}): ${reader.during.maxMs <= lockTimeoutMs + 200 && reader.during.failed === 0 && reader.error === null ? 'met' : 'NOT met'}`,
       );
     }
-    console.log([...lines, 'longest application statements:', ...worst.map((w) => `  ${w}`), '', 'targets:', ...targets.map((t) => `  ${t}`), ...loads.map((l) => `  ${l}`)].join('\n'));
+    const settings = await withClient(server.connection, async (c) =>
+      (await c.query<{ s: string }>("SELECT string_agg(name || ' ' || setting || coalesce(unit, ''), ', ' ORDER BY name) AS s FROM pg_settings WHERE name IN ('max_wal_size', 'checkpoint_timeout', 'shared_buffers', 'fsync', 'synchronous_commit', 'full_page_writes')")).rows[0]?.s,
+    );
+    console.log([...lines, 'longest application statements:', ...worst.map((w) => `  ${w}`), '',
+      `what the server was doing during them (sampled every 20 ms; server: ${settings ?? 'settings unknown'}):`, ...stalls.map((w) => `  ${w}`), '', 'targets:', ...targets.map((t) => `  ${t}`), ...loads.map((l) => `  ${l}`)].join('\n'));
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();

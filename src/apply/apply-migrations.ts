@@ -10,6 +10,7 @@ import { assertPrivileges, inspectRlsgenSchema, namedOwner, refuseUntrusted } fr
 import { type RunEvent, runMigration, watchConnection } from './run-migration.js';
 import { undoFailedStage } from './undo-failed-stage.js';
 import { type LongHolder, waitForLongHolders } from './wait-for-long-holders.js';
+import { formatWalAdvice, walAdvice } from './wal-advice.js';
 
 export { ApplyError, ApplyLockedError, ApplyRefusedError } from './apply-errors.js';
 
@@ -309,6 +310,10 @@ export async function applyMigrations(options: ApplyOptions): Promise<ApplyResul
           maxWaitMs: options.maxHolderWaitMs ?? 600_000,
           onWait: (holders) => onEvent({ kind: 'waiting-for-table', file, table, holders }),
         });
+      }
+      if (file.meta?.step === 'backfill' && table !== undefined) {
+        const advice = await walAdvice(client, table);
+        if (advice !== null) onEvent({ kind: 'notice', file: file.fileName, stage: file.meta.stage, severity: 'WARNING', code: null, ...formatWalAdvice(advice) });
       }
       const started = Date.now();
       const run = { client, watch, retries: options.retries ?? 8, role, onEvent: (e: RunEvent) => onEvent(e) };
