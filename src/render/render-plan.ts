@@ -187,7 +187,13 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     columnLiteral: SqlText.literal(t.column),
     columnDisplay: SqlText.comment(t.column),
     type: SqlText.sql(t.type),
+    typeText: SqlText.literal(t.type),
     addColumn: t.addColumn,
+    columnHint: SqlText.literal(
+      t.addColumn
+        ? `declare it in the manifest, tables.${t.key}.existing_column: its type (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew`
+        : `correct tables.${t.key}.existing_column in the manifest, or remove it so that the migration adds the column, then generate again; a migration never applied may be deleted and generated anew`,
+    ),
     primaryKey: SqlText.ident(t.primaryKey),
     primaryKeyLiteral: SqlText.literal(t.primaryKey),
     tenantForeignKey: SqlText.ident(t.tenantForeignKey),

@@ -19,8 +19,16 @@ DECLARE
   actual text[];
   declared text[] := ARRAY[]::text[];
   missing text;
+  found text;
   fk record;
 BEGIN
+  SELECT pg_catalog.format_type(a.atttypid, NULL) INTO found
+    FROM pg_catalog.pg_attribute AS a
+   WHERE a.attrelid = 'public.payment_history'::regclass AND a.attname = 'company_id' AND a.attnum > 0 AND NOT a.attisdropped;
+  IF found IS DISTINCT FROM 'uuid' THEN
+    RAISE EXCEPTION 'rlsgen: % has %, but the manifest says it has the column % of type %', 'public.payment_history', COALESCE('a column ' || 'company_id' || ' of type ' || found, 'no column ' || 'company_id'), 'company_id', 'uuid'
+      USING HINT = 'correct tables.payment_history.existing_column in the manifest, or remove it so that the migration adds the column, then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
   SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
     FROM pg_catalog.pg_partition_tree('public.payment_history'::regclass) AS t
     JOIN pg_catalog.pg_class AS c ON c.oid = t.relid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace

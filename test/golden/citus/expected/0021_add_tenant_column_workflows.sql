@@ -20,8 +20,16 @@ DECLARE
   actual text[];
   declared text[] := ARRAY[]::text[];
   missing text;
+  found text;
   fk record;
 BEGIN
+  SELECT pg_catalog.format_type(a.atttypid, NULL) INTO found
+    FROM pg_catalog.pg_attribute AS a
+   WHERE a.attrelid = 'public.workflows'::regclass AND a.attname = 'company_id' AND a.attnum > 0 AND NOT a.attisdropped;
+  IF found IS NOT NULL THEN
+    RAISE EXCEPTION 'rlsgen: % has a column % (%) already, which the manifest says to add', 'public.workflows', 'company_id', found
+      USING HINT = 'declare it in the manifest, tables.workflows.existing_column: its type (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
   SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
     FROM pg_catalog.pg_partition_tree('public.workflows'::regclass) AS t
     JOIN pg_catalog.pg_class AS c ON c.oid = t.relid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
