@@ -276,6 +276,8 @@ interface LoopComparison {
   readonly wall: Record<Contestant, number[]>;
   /** CPU time of the server process that ran it, where the server runs on this machine (null elsewhere). */
   readonly cpu: Record<Contestant, (number | null)[]>;
+  /** WAL bytes each round wrote (the server's whole WAL: nothing else runs meanwhile). */
+  readonly wal: Record<Contestant, number[]>;
 }
 
 /** User + system CPU of a local process in ms, from /proc (Linux), or null. */
@@ -300,7 +302,12 @@ async function compareLoops(server: ServerHandle, template: string, dir: string)
     hand: async (c) => void (await c.query(handBackfill)),
     handWithForeignKey: async (c) => void (await c.query(handBackfill)),
   };
-  const out: LoopComparison = { rows: 0, wall: { rlsgen: [], hand: [], handWithForeignKey: [] }, cpu: { rlsgen: [], hand: [], handWithForeignKey: [] } };
+  const out: LoopComparison = {
+    rows: 0,
+    wall: { rlsgen: [], hand: [], handWithForeignKey: [] },
+    cpu: { rlsgen: [], hand: [], handWithForeignKey: [] },
+    wal: { rlsgen: [], hand: [], handWithForeignKey: [] },
+  };
   const names = Object.keys(contestants) as (keyof typeof contestants)[];
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
@@ -316,9 +323,11 @@ async function compareLoops(server: ServerHandle, template: string, dir: string)
           await c.query('CHECKPOINT').catch(() => undefined);
           const pid = Number((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
           const cpuBefore = cpuMs(pid);
+          const lsn = (await c.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]?.l;
           const started = performance.now();
           await contestants[name](c);
           out.wall[name].push(performance.now() - started);
+          out.wal[name].push(Number((await c.query<{ b: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS b', [lsn])).rows[0]?.b));
           const cpuAfter = cpuMs(pid);
           out.cpu[name].push(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
           const { rows } = await c.query<{ n: string; open: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE company_id IS NULL) AS open FROM calls');
@@ -442,12 +451,13 @@ async function main(): Promise<void> {
       const line = (name: string, c: Contestant): string => {
         const cpu = cpus(c);
         const each = loops.wall[c].map((x) => seconds(x)).join(', ');
-        return `| ${name} | ${rate(wallRate(c))} | ${each} | ${cpu === null ? 'n/a' : `${rate(perSecond(loops.rows, median(cpu)))} (${cpu.map((x) => seconds(x)).join(', ')})`} |`;
+        const wal = `${Math.round(median(loops.wal[c]) / Math.max(1, loops.rows))} B`;
+        return `| ${name} | ${rate(wallRate(c))} | ${each} | ${cpu === null ? 'n/a' : `${rate(perSecond(loops.rows, median(cpu)))} (${cpu.map((x) => seconds(x)).join(', ')})`} | ${wal} |`;
       };
       lines.push(
         `backfill of ${loops.rows.toLocaleString('en-US')} calls alone, no load, ${ROUNDS} alternated rounds (medians; CPU: the server process that ran it, which other work on the machine disturbs less than wall time):`,
-        '| backfill | rows/s | wall per round | rows per CPU second (CPU per round) |',
-        '| --- | --- | --- | --- |',
+        '| backfill | rows/s | wall per round | rows per CPU second (CPU per round) | WAL per row |',
+        '| --- | --- | --- | --- | --- |',
         line('rlsgen.backfill', 'rlsgen'),
         line('hand-written loop', 'hand'),
         line('hand-written loop, tenant foreign key in place', 'handWithForeignKey'),
