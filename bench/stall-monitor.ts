@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { ConnectionInfo } from '../src/db/server.js';
-import type { Sample } from './online-load.js';
+import { maxOf, type Sample } from './online-load.js';
 
 /** What the server was doing at one instant, seen from pg_stat_activity (and /proc, where the server is local). */
 interface Snapshot {
@@ -78,7 +78,7 @@ export function attributeStalls(samples: readonly Sample[], snapshots: readonly 
     const seen = snapshots.filter((x) => x.at >= s.at && x.at <= s.at + s.ms);
     for (const w of new Set(seen.flatMap((x) => x.appWaits))) waits.set(w, (waits.get(w) ?? 0) + 1);
     for (const b of new Set(seen.flatMap((x) => x.background))) background.set(b, (background.get(b) ?? 0) + 1);
-    dirty = Math.max(dirty, ...seen.map((x) => x.dirtyMiB ?? 0));
+    dirty = Math.max(dirty, maxOf(seen.map((x) => x.dirtyMiB ?? 0)));
   }
   const list = (m: Map<string, number>): string =>
     m.size === 0 ? 'none' : [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} (${n})`).join(', ');
