@@ -9,7 +9,7 @@ import { requiredPrivileges } from './required-privileges.js';
 /**
  * How a run failed. Each kind has one message and one piece of advice:
  * - `statement`: a statement of a file failed (PostgreSQL's error, mapped to the file's line);
- * - `lock-timeout`: a file hit lock_timeout on every retry;
+ * - `lock-timeout`: a file hit lock_timeout, or was a deadlock's victim, on every retry;
  * - `connection-lost`: the server ended the connection (its reason and SQLSTATE when it gave one);
  * - `ungranted`: a GRANT or REVOKE that PostgreSQL answered with "no privileges were granted/revoked";
  * - `changed`: an applied file was edited; `missing`: an applied file (or one before a pending file) is gone;
@@ -150,6 +150,9 @@ export function isConnectionLoss(error: unknown): boolean {
 }
 
 export const isLockTimeout = (error: unknown): boolean => (error as { code?: unknown }).code === '55P03';
+
+/** PostgreSQL broke a lock cycle by ending this transaction (40P01): nothing of it remains, and it can run again. */
+export const isDeadlock = (error: unknown): boolean => (error as { code?: unknown }).code === '40P01';
 
 /** The hint for a permission error, naming the privilege that is missing. */
 function permissionHint(message: string, file: FolderMigration | null, role: string): { hint: string; line?: number; excerpt?: string } | null {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { quoteQualified } from '../sql/quote.js';
 import { splitStatements } from '../sql/read-sql.js';
-import { ApplyError, adviceFor, CONNECTION_ENDING_CODES, type IndexLeft, isConnectionLoss, isLockTimeout, type ServerReason, toApplyError } from './apply-errors.js';
+import { ApplyError, adviceFor, CONNECTION_ENDING_CODES, type IndexLeft, isConnectionLoss, isDeadlock, isLockTimeout, type ServerReason, toApplyError } from './apply-errors.js';
 import type { FolderMigration } from './migration-folder.js';
 
 /** What the runner reports while a file runs (a subset of apply's events). */
@@ -68,7 +68,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** 500 ms, 1 s, 2 s... up to 30 s. */
 export const defaultBackoff = (attempt: number): number => Math.min(30_000, 250 * 2 ** attempt);
 
-/** A file that hit lock_timeout on its first try and on every retry. */
+/** A file that hit lock_timeout (or a deadlock) on its first try and on every retry. */
 export class LockRetriesExhausted extends Error {
   override readonly name = 'LockRetriesExhausted';
   constructor(
@@ -83,10 +83,13 @@ export class LockRetriesExhausted extends Error {
 }
 
 /**
- * Runs `attempt` again after each lock_timeout it hits, up to
- * `options.retries` times, waiting longer each time (the wait is when other
- * sessions get the lock they queued for). `attempt` names the step it is in
- * through `at`, for the message. Other errors pass through at once.
+ * Runs `attempt` again after each lock_timeout it hits, and after each
+ * deadlock PostgreSQL breaks by ending it (the application's transactions
+ * take the same tables in their own order: a file that drops or adds keys on
+ * several tables can close a cycle with them), up to `options.retries` times,
+ * waiting longer each time (the wait is when other sessions get the lock they
+ * queued for). `attempt` names the step it is in through `at`, for the
+ * message. Other errors pass through at once.
  */
 export async function retryOnLockTimeout(
   file: FolderMigration,
@@ -100,11 +103,14 @@ export async function retryOnLockTimeout(
       await attempt((s) => void (step = s));
       return;
     } catch (error) {
-      if (!isLockTimeout(error) || isConnectionLoss(error)) throw error;
+      const deadlock = isDeadlock(error);
+      if (!(deadlock || isLockTimeout(error)) || isConnectionLoss(error)) throw error;
       if (n > options.retries) throw new LockRetriesExhausted(error, options.retries, waited, step);
       const delayMs = defaultBackoff(n);
       waited += delayMs;
-      options.onEvent({ kind: 'retry', file, attempt: n, delayMs, reason: step === null ? 'lock_timeout: another transaction holds a conflicting lock' : `lock_timeout in ${step}` });
+      const what = deadlock ? 'deadlock detected' : 'lock_timeout';
+      const reason = step === null ? (deadlock ? 'deadlock detected: PostgreSQL ended this transaction to break a lock cycle with another session' : 'lock_timeout: another transaction holds a conflicting lock') : `${what} in ${step}`;
+      options.onEvent({ kind: 'retry', file, attempt: n, delayMs, reason });
       await sleep(delayMs);
     }
   }
