@@ -162,6 +162,9 @@ interface Run extends Migration {
   readonly stalls: string;
   /** Checkpoints the server made during the migration: timed, requested (WAL past max_wal_size). */
   readonly checkpoints: { readonly timed: number; readonly requested: number };
+  /** The application's statements of 100 ms or more during the migration. */
+  readonly long: readonly Sample[];
+  readonly endedAt: number;
 }
 
 const CHECKPOINTS = 'SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter';
@@ -203,6 +206,8 @@ async function underLoad(connection: ConnectionInfo, rows: number, migrate: () =
     leftWithoutTenant: left,
     stalls: attributeStalls(load.samples.filter(within), snapshots),
     checkpoints: { timed: checkpointsAfter.timed - checkpointsBefore.timed, requested: checkpointsAfter.requested - checkpointsBefore.requested },
+    long: load.samples.filter((s) => within(s) && s.ms >= 100),
+    endedAt: end,
   };
 }
 
@@ -243,7 +248,11 @@ function rlsgenPrepare(connection: ConnectionInfo, dir: string, readers: boolean
       if (e.kind === 'file-start') phases.push({ name: e.file.fileName, at: performance.now() });
       if (e.kind === 'retry') phases.push({ name: `${e.file.fileName} (waiting ${e.delayMs} ms to retry)`, at: performance.now() });
       if (e.kind === 'waiting-for-table') phases.push({ name: `${e.file.fileName} (waiting for ${e.holders.length} long transaction(s) on ${e.table})`, at: performance.now() });
-      if (e.kind === 'backfill' && e.event === 'start') started = performance.now();
+      if (e.kind === 'backfill' && e.event === 'start') {
+        started = performance.now();
+        // Before it, the file's pass over the keys that finds the batch ends.
+        phases.push({ name: `${phases.at(-1)?.name ?? 'backfill'}, its batches`, at: started });
+      }
       if (e.kind === 'backfill' && e.event === 'done') {
         backfillMs += performance.now() - started;
         backfillRows += e.total;
@@ -360,6 +369,21 @@ function worstOf(run: Run): string {
   return `${ms(worst.ms)} ${worst.op}${phase === undefined ? '' : `, during ${phase.name}`}`;
 }
 
+/**
+ * Each long statement with the time it was sent into the phase it fell in,
+ * and that phase's length: a stall at the start of a backfill is its first
+ * pass; stalls spread over it are the updates' I/O.
+ */
+function whenOf(run: Run): string[] {
+  return run.long.map((s) => {
+    const index = run.phases.findLastIndex((p) => p.at <= s.at);
+    const phase = run.phases[index];
+    if (phase === undefined) return `${ms(s.ms)} ${s.op}`;
+    const ends = run.phases[index + 1]?.at ?? run.endedAt;
+    return `${ms(s.ms)} ${s.op} at +${seconds(s.at - phase.at)} of ${phase.name} (${seconds(ends - phase.at)})`;
+  });
+}
+
 function row(rows: number, name: string, run: Run): string {
   const d = run.during;
   const failed = `${d.failed}${d.reasons.length > 0 ? ` (${d.reasons.join('; ')})` : ''}`;
@@ -425,7 +449,8 @@ async function main(): Promise<void> {
         }
         lines.push(row(rows, 'rlsgen prepare', rlsgen), row(rows, 'hand-written script', hand));
         worst.push(`${label(rows)}: rlsgen ${worstOf(rlsgen)}; hand-written ${worstOf(hand)}`);
-        stalls.push(`${label(rows)}, rlsgen: ${rlsgen.stalls}; ${checkpointText(rlsgen)}`, `${label(rows)}, hand-written: ${hand.stalls}; ${checkpointText(hand)}`);
+        stalls.push(`${label(rows)}, rlsgen: ${rlsgen.stalls}; ${checkpointText(rlsgen)}`, ...whenOf(rlsgen).map((w) => `  ${w}`));
+        stalls.push(`${label(rows)}, hand-written: ${hand.stalls}; ${checkpointText(hand)}`, ...whenOf(hand).map((w) => `  ${w}`));
         const wallRatio = hand.wallMs / rlsgen.wallMs;
         const backfillRatio = perSecond(rlsgen.backfillRows, rlsgen.backfillMs) / perSecond(hand.backfillRows, hand.backfillMs);
         lines.push(`| ${label(rows)} | ratio rlsgen / hand | ${wallRatio.toFixed(2)}x as fast | ${backfillRatio.toFixed(2)}x | ${(rlsgen.during.maxMs / Math.max(1, hand.during.maxMs)).toFixed(2)}x | | | | | |`);
