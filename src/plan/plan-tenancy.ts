@@ -6,6 +6,7 @@ import {
   isScoped,
   tableByKey,
 } from '../manifest/model.js';
+import { citusSteps } from './plan-citus.js';
 import { planLookups } from './plan-lookups.js';
 import { objectName } from '../sql/quote.js';
 import { planReach } from './plan-reach.js';
@@ -423,19 +424,7 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   const lookups = planLookups(previous, next);
   if (lookups !== null) enforceSteps.push(lookups);
 
-  const distributeSteps: Step[] = [];
-  if (next.target === 'citus') {
-    const beforeKeys = new Set(previous === null ? [] : previous.tables.map((t) => qualifiedKey(t.name)));
-    const tenants = columns.filter((t) => t.mode === 'tenant');
-    const references = next.tables
-      .filter((t) => t.distribution === 'reference' && !beforeKeys.has(qualifiedKey(t.name)) && qualifiedKey(t.name) !== qualifiedKey(next.tenant.tableName))
-      .map((t) => t.name);
-    if (tenants.length > 0 || references.length > 0) {
-      distributeSteps.push({ kind: 'citus-prepare', tenants, references });
-      for (const table of tenants) distributeSteps.push({ kind: 'citus-primary-key', table });
-      distributeSteps.push({ kind: 'citus-distribute', root: previous === null ? next.tenant.tableName : null, tenants, references });
-    }
-  }
+  const distributeSteps = next.target === 'citus' ? citusSteps(previous, next, columns) : [];
 
   const planned: PlannedStep[] = [...steps, ...enforceSteps, ...distributeSteps].map((step) => ({
     stage: STEP_STAGE[step.kind],

@@ -235,10 +235,16 @@ export type Step =
   | { readonly kind: 'citus-primary-key'; readonly table: TablePlan }
   | {
       readonly kind: 'citus-distribute';
-      /** The tenant table, distributed by its key (null when an earlier migration did it). */
+      /** The tenant table, distributed by its key (null when an earlier migration did it, or when it is a reference table). */
       readonly root: TableName | null;
       readonly tenants: readonly TablePlan[];
       readonly references: readonly TableName[];
+      /**
+       * The table every distributed tenant table is co-located with: the
+       * tenant table when it is distributed, else the manifest's first
+       * distributed tenant table (which is created in a group of its own).
+       */
+      readonly colocateWith: TableName;
     };
 
 export type StepKind = Step['kind'];

@@ -109,10 +109,10 @@ const healthy: CitusInfo = {
 const setting = [{ role: 'app', settings: ['citus.propagate_set_commands=local'] }];
 const citusRules = RULES.filter((r) => r.id.includes('citus'));
 
-function findings(snap: DbSnapshot, rule: string): string[] {
+function findings(snap: DbSnapshot, rule: string, manifest = MANIFEST): string[] {
   const definition = RULES.find((r) => r.id === rule);
   if (definition === undefined) throw new Error(rule);
-  return lintDatabase(snap, { model: model(), rules: [definition] }).map((f) => `${f.object}: ${f.message}`);
+  return lintDatabase(snap, { model: model(manifest), rules: [definition] }).map((f) => `${f.object}: ${f.message}`);
 }
 
 describe('Citus lint rules', () => {
@@ -168,6 +168,15 @@ describe('Citus lint rules', () => {
       'table public.contacts: public.contacts is distributed by company_id in co-location group 2, not by company_id with public.companies (group 1)',
       'table public.deals: public.deals is distributed by id in co-location group 1, not by company_id with public.companies (group 1)',
     ]);
+    // A reference company table: the tenant tables are co-located with the manifest's first distributed one.
+    const referenceRoot = MANIFEST.replace('companies: { mode: exempt, reason: tenant table, commands: [select] }', 'companies: { distribution: reference, commands: [select] }');
+    const reference = { table: { schema: 'public', name: 'companies' }, method: 'reference' as const, column: null, colocationId: 9 };
+    const together: CitusInfo = { ...healthy, tables: [reference, dist('contacts', 3), dist('deals', 3)] };
+    expect(findings(snapshot([table('contacts', [policy('tenant')]), table('deals', [policy('tenant')])], together, setting), 'require-citus-colocation', referenceRoot)).toEqual([]);
+    const split: CitusInfo = { ...healthy, tables: [reference, dist('contacts', 3), dist('deals', 4)] };
+    expect(findings(snapshot([table('contacts', [policy('tenant')]), table('deals', [policy('tenant')])], split, setting), 'require-citus-colocation', referenceRoot)).toEqual([
+      'table public.deals: public.deals is distributed by company_id in co-location group 4, not by company_id with public.contacts (group 3)',
+    ]);
   });
 
   it('require-citus-set-propagation: the effective setting of the login roles, not a setting of the role they are members of', () => {
@@ -200,24 +209,58 @@ describe('Citus target: plan', () => {
     expect(result.plan.steps.filter((s) => s.stage === 'distribute').map((s) => s.step.kind)).toEqual(['citus-prepare', 'citus-primary-key', 'citus-primary-key', 'citus-distribute']);
   });
 
-  it('the distribution file sets foreign keys aside, creates reference tables, the root, then co-located tables, then restores keys', () => {
-    const text = readFileSync('test/golden/citus/expected/0279_citus_distribute.sql', 'utf8');
+  it('the distribution file sets foreign keys aside, creates reference tables, then co-located tables, then restores keys', () => {
+    const name = readdirSync('test/golden/citus/expected').find((f) => f.endsWith('_citus_distribute.sql'));
+    const text = readFileSync(join('test/golden/citus/expected', name ?? 'missing'), 'utf8');
     const at = (needle: string): number => {
       const i = text.indexOf(needle);
       expect(i, needle).toBeGreaterThan(-1);
       return i;
     };
+    // The golden makes the company table, users and sessions reference tables (rows without a company, the lookups).
     const order = [
       at("SET LOCAL citus.multi_shard_modify_mode TO 'sequential';"),
       at('EXECUTE pg_catalog.format(\'ALTER TABLE %s DROP CONSTRAINT %I\''),
+      at("SELECT create_reference_table('public.companies')"),
       at("SELECT create_reference_table('public.users')"),
-      at("SELECT create_distributed_table('public.companies', 'id')"),
-      at("SELECT create_distributed_table('public.deals', 'company_id', colocate_with => 'public.companies')"),
+      at("SELECT create_reference_table('public.sessions')"),
+      at("SELECT create_distributed_table('public.twilio_settings', 'company_id', colocate_with => 'none')"),
+      at("SELECT create_distributed_table('public.deals', 'company_id', colocate_with => 'public.twilio_settings')"),
       at("EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s'"),
       at("SELECT truncate_local_data_after_distributing_table('public.deals');"),
     ];
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).not.toContain("create_distributed_table('public.companies'");
+    expect(text).not.toContain("create_distributed_table('public.users'");
     expect(text).not.toMatch(/AS RESTRICTIVE/);
+  });
+
+  it('distributes the tenant table by its key, and co-locates the tenant tables with it, unless it is a reference table', () => {
+    const write = (text: string): string => {
+      const dir = tempDir('colocation');
+      writeFileSync(join(dir, 'policies.yaml'), text);
+      const run = runCli(['generate'], { cwd: dir });
+      // (A warning may come: rows kept without a tenant and no cross-tenant role to see them.)
+      expect(run.stderr).not.toContain('error');
+      expect(run.code).toBe(0);
+      const name = readdirSync(join(dir, 'generated-sql')).find((f) => f.endsWith('_citus_distribute.sql'));
+      return readFileSync(join(dir, 'generated-sql', name ?? 'missing'), 'utf8');
+    };
+    const distributed = write(MANIFEST);
+    expect(distributed).toContain("SELECT create_distributed_table('public.companies', 'id')");
+    expect(distributed).toContain("SELECT create_distributed_table('public.deals', 'company_id', colocate_with => 'public.companies')");
+    // users keeps rows without a company as a reference table, and the company table is one too.
+    const reference = write(
+      MANIFEST.replace('companies: { mode: exempt, reason: tenant table, commands: [select] }', 'companies: { distribution: reference, commands: [select] }').replace(
+        'users: { mode: exempt, reason: sign-in, existing_column: uuid }',
+        'users: { existing_column: uuid, distribution: reference, unresolved: keep }',
+      ),
+    );
+    expect(reference).toContain("SELECT create_reference_table('public.companies')");
+    expect(reference).toContain("SELECT create_reference_table('public.users')");
+    expect(reference).toContain("SELECT create_distributed_table('public.contacts', 'company_id', colocate_with => 'none')");
+    expect(reference).toContain("SELECT create_distributed_table('public.deals', 'company_id', colocate_with => 'public.contacts')");
+    expect(reference).not.toMatch(/create_distributed_table\('public\.(companies|users)'/);
   });
 
   it('rejects what Citus cannot distribute', () => {
@@ -225,6 +268,9 @@ describe('Citus target: plan', () => {
     expect(signed.diagnostics.map((d) => d.code)).toContain('manifest/citus-signed');
     const kept = loadManifest(MANIFEST.replace('contacts: { existing_column: uuid,', 'contacts: { existing_column: uuid, unresolved: keep,'), 'm.yaml');
     expect(kept.diagnostics.map((d) => d.code)).toContain('manifest/citus-nullable');
+    // A reference table has no distribution column: it may keep rows without a tenant.
+    const keptReference = loadManifest(MANIFEST.replace('contacts: { existing_column: uuid,', 'contacts: { existing_column: uuid, unresolved: keep, distribution: reference,'), 'm.yaml');
+    expect(keptReference.diagnostics.map((d) => d.code)).not.toContain('manifest/citus-nullable');
     // A key into a shared (reference) table would need rlsgen's reference trigger on a distributed table.
     const intoShared = loadManifest(MANIFEST.replace('foreign_keys: { contact_id: contacts }', 'foreign_keys: { contact_id: contacts, template_id: templates }'), 'm.yaml');
     expect(intoShared.diagnostics.map((d) => d.code)).toContain('manifest/citus-shared-reference');
@@ -242,7 +288,7 @@ describe('Citus target: plan', () => {
     const run = runCli(['generate', '--target', 'citus'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/ {2}distribute {2}\d{4}\.\.0279 {2}Citus: distributes the tables/);
+    expect(run.stdout).toMatch(/ {2}distribute {2}\d{4}\.\.\d{4} {2}Citus: distributes the tables/);
     expect(run.stdout).toContain("SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL app.company_id = '<tenant id>'");
     expect(run.stdout).toContain('rlsgen apply --stage enforce');
     const expected = readdirSync('test/golden/citus/expected').filter((f) => f.endsWith('.sql'));

@@ -1,7 +1,13 @@
 import { qualified } from '../../introspect/snapshot.js';
 import { finding, type LintRule, tableObject } from '../rule.js';
 
-/** Tenant tables must be co-located with the tenant table, so one tenant's rows of every table live on the same node. */
+/**
+ * Tenant tables must be co-located with the tenant table, so one tenant's
+ * rows of every table live on the same node. When the manifest makes the
+ * tenant table a reference table (every node has all of it), they must be
+ * co-located with each other: with the first distributed tenant table of the
+ * manifest, as rlsgen distributes them.
+ */
 export const requireCitusColocation: LintRule = {
   id: 'require-citus-colocation',
   severity: 'error',
@@ -11,14 +17,18 @@ export const requireCitusColocation: LintRule = {
     const citus = context.snapshot.citus;
     const model = context.model;
     if (citus === null || model === null) return [];
-    const root = citus.tables.find((t) => t.table.schema === model.tenant.tableName.schema && t.table.name === model.tenant.tableName.name);
+    const rootModel = model.tables.find((t) => t.tenantTable);
+    const anchorName = rootModel?.distribution === 'reference' ? model.tables.find((t) => t.mode === 'tenant' && !t.tenantTable && t.distribution === 'distributed')?.name : model.tenant.tableName;
+    const anchorColumn = anchorName === model.tenant.tableName ? model.tenant.key : context.tenantColumn;
+    const root = anchorName === undefined ? undefined : citus.tables.find((t) => t.table.schema === anchorName.schema && t.table.name === anchorName.name);
+    const anchorLabel = anchorName === undefined ? qualified(model.tenant.tableName) : qualified(anchorName);
     const out = [];
     for (const table of context.tenantTables) {
       const dist = citus.tables.find((t) => t.table.schema === table.schema && t.table.name === table.name);
       if (dist === undefined || dist.method !== 'distributed') continue;
-      if (root === undefined || root.method !== 'distributed' || dist.colocationId !== root.colocationId || dist.column !== context.tenantColumn) {
+      if (root === undefined || root.method !== 'distributed' || root.column !== anchorColumn || dist.colocationId !== root.colocationId || dist.column !== context.tenantColumn) {
         out.push(
-          finding(this, tableObject(table), `${qualified(table)} is distributed by ${dist.column ?? '?'} in co-location group ${dist.colocationId}, not by ${context.tenantColumn} with ${qualified(model.tenant.tableName)}${root === undefined ? ' (which is not distributed)' : ` (group ${root.colocationId})`}`),
+          finding(this, tableObject(table), `${qualified(table)} is distributed by ${dist.column ?? '?'} in co-location group ${dist.colocationId}, not by ${context.tenantColumn} with ${anchorLabel}${root === undefined || root.method !== 'distributed' ? ' (which is not distributed)' : ` (group ${root.colocationId})`}`),
         );
       }
     }

@@ -13,9 +13,10 @@ export function readUnresolved(input: TableKeyInput): Pick<TableModel, 'unresolv
   if (mode === 'tenant' && unresolved === 'keep' && !input.isTenantTable && section.built('roles').crossTenant === null) {
     report.warning(input.at('unresolved'), 'unreachable-rows', 'rows kept without a tenant are visible to no role: no roles.cross_tenant is declared');
   }
-  if (section.built('target') === 'citus' && mode === 'tenant' && unresolved === 'keep') {
+  // A reference table has no distribution column: its tenant column may stay NULL.
+  if (section.built('target') === 'citus' && mode === 'tenant' && unresolved === 'keep' && t.distribution !== 'reference') {
     report.error(input.at('unresolved'), 'citus-nullable', 'with `target: citus` a tenant table cannot keep rows without a tenant: its tenant column becomes the NOT NULL distribution column', {
-      help: 'give those rows a tenant first (rlsgen audit lists them), then use `unresolved: fail`',
+      help: 'give those rows a tenant first (rlsgen audit lists them), then use `unresolved: fail`; or make it a reference table (`distribution: reference`), whose tenant column may stay NULL',
     });
   }
   return { unresolved };

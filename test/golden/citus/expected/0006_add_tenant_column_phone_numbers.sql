@@ -1,0 +1,84 @@
+-- rlsgen: {"step":"add-tenant-column","stage":"prepare","table":"public.phone_numbers"}
+-- public.phone_numbers: the tenant column company_id exists already; new rows take
+-- the tenant from the session variable app.company_id.
+--
+-- Locks: ACCESS EXCLUSIVE on public.phone_numbers for catalog changes only, no
+-- table rewrite or scan: the column is added without a default (a default
+-- would be evaluated once and stamped on every existing row) and the default
+-- is set in a second statement, for new rows only. The tenant index
+-- and NOT NULL come after the backfill, so that filling it is a non-key update.
+-- Every statement runs under lock_timeout; rlsgen apply retries on timeout.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+-- Before anything changes: stop, naming the manifest key to fix, if the
+-- database is not what the manifest describes or this server cannot keep a
+-- foreign key's behaviour.
+DO $rlsgen$
+DECLARE
+  actual text[];
+  declared text[] := ARRAY[]::text[];
+  missing text;
+  found text;
+  fk record;
+BEGIN
+  SELECT pg_catalog.format_type(a.atttypid, NULL) INTO found
+    FROM pg_catalog.pg_attribute AS a
+   WHERE a.attrelid = 'public.phone_numbers'::regclass AND a.attname = 'company_id' AND a.attnum > 0 AND NOT a.attisdropped;
+  IF found IS DISTINCT FROM 'uuid' THEN
+    RAISE EXCEPTION 'rlsgen: % has %, but the manifest says it has the column % of type %', 'public.phone_numbers', COALESCE('a column ' || 'company_id' || ' of type ' || found, 'no column ' || 'company_id'), 'company_id', 'uuid'
+      USING HINT = 'correct tables.phone_numbers.existing_column in the manifest, or remove it so that the migration adds the column, then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
+  SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+    FROM pg_catalog.pg_partition_tree('public.phone_numbers'::regclass) AS t
+    JOIN pg_catalog.pg_class AS c ON c.oid = t.relid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+   WHERE t.level > 0;
+  IF (SELECT c.relkind FROM pg_catalog.pg_class AS c WHERE c.oid = 'public.phone_numbers'::regclass) <> 'p' THEN
+    SELECT COALESCE(array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname) ORDER BY pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}') INTO actual
+      FROM pg_catalog.pg_inherits AS i
+      JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE i.inhparent = 'public.phone_numbers'::regclass;
+  END IF;
+  IF actual IS DISTINCT FROM ARRAY(SELECT d FROM unnest(declared) AS d ORDER BY 1) THEN
+    RAISE EXCEPTION 'rlsgen: the partitions or inheritance children of % are %, but the manifest lists %', 'public.phone_numbers', actual, declared
+      USING HINT = 'list them under tables.phone_numbers.partitions in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew';
+  END IF;
+  FOR fk IN
+    SELECT c.conrelid::regclass AS source, c.conname
+      FROM pg_catalog.pg_constraint AS c
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+     WHERE c.conrelid = ANY (ARRAY['public.phone_numbers']::regclass[]) AND c.contype = 'f' AND c.conparentid = 0
+       AND c.confrelid = 'public.users'::regclass AND pg_catalog.array_length(c.conkey, 1) = 1 AND a.attname = 'user_id'
+       AND (c.confdeltype <> 'a' OR c.confupdtype <> 'a' OR c.condeferrable <> false OR c.condeferred <> false)
+  LOOP
+    RAISE EXCEPTION 'rlsgen: foreign key % of % is %, but % says %', fk.conname, fk.source, pg_catalog.pg_get_constraintdef((SELECT c.oid FROM pg_catalog.pg_constraint AS c WHERE c.conrelid = fk.source AND c.conname = fk.conname)), 'tables.phone_numbers.foreign_keys.user_id', 'on_delete: no_action, on_update: no_action'
+      USING HINT = 'write the key''s actions in the manifest (rlsgen init does), so that the composite key that replaces it behaves the same';
+  END LOOP;
+END
+$rlsgen$;
+
+-- The column's current default, if any, for the rollback.
+INSERT INTO rlsgen.saved_state (migration, kind, object, detail, value)
+SELECT '0006_add_tenant_column_phone_numbers', 'default', 'public.phone_numbers', a.attname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+  FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE a.attrelid = 'public.phone_numbers'::regclass AND a.attname = 'company_id'
+ON CONFLICT DO NOTHING;
+ALTER TABLE public.phone_numbers ALTER COLUMN company_id SET DEFAULT NULLIF(current_setting('app.company_id', true), '')::uuid;
+
+-- Rows the not-yet-updated application inserts without a tenant get it from
+-- the same path as the backfill. Trigger functions run as the inserting
+-- user; search_path is pinned so a user's objects cannot shadow the lookup.
+CREATE OR REPLACE FUNCTION rlsgen.fill_public_phone_numbers_company_id() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog
+AS $rlsgen$
+BEGIN
+  IF NEW.company_id IS NULL THEN
+    NEW.company_id := (SELECT h1.company_id FROM public.users AS h1 WHERE h1.id = NEW.user_id);
+  END IF;
+  RETURN NEW;
+END
+$rlsgen$;
+REVOKE ALL ON FUNCTION rlsgen.fill_public_phone_numbers_company_id() FROM PUBLIC;
+CREATE TRIGGER rlsgen_fill_company_id BEFORE INSERT ON public.phone_numbers
+  FOR EACH ROW EXECUTE FUNCTION rlsgen.fill_public_phone_numbers_company_id();

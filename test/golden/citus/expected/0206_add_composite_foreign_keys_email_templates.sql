@@ -1,0 +1,14 @@
+-- rlsgen: {"step":"add-composite-foreign-keys","stage":"enforce","table":"public.email_templates"}
+-- public.email_templates: composite foreign keys (company_id, column) so a row can only
+-- reference rows of its own tenant. Foreign-key checks ignore row security:
+-- with a plain key, a tenant could point at another tenant's row, and tell
+-- from the error whether an id exists elsewhere.
+--   owner_id -> public.users
+--
+-- Locks: SHARE ROW EXCLUSIVE on public.email_templates and each referenced table, for
+-- the catalog change only (NOT VALID: validated in the next migration).
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+ALTER TABLE public.email_templates ADD CONSTRAINT email_templates_owner_id_tenant_fkey
+  FOREIGN KEY (company_id, owner_id) REFERENCES public.users (company_id, id) NOT VALID;

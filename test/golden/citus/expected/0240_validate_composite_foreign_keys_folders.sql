@@ -1,0 +1,48 @@
+-- rlsgen: {"step":"validate-composite-foreign-keys","stage":"enforce","table":"public.folders"}
+-- public.folders: validate its composite foreign keys. A row that points at
+-- another tenant's row stops the migration with a count (rlsgen audit lists
+-- them) instead of PostgreSQL's first-violation message.
+--
+-- Locks: SHARE UPDATE EXCLUSIVE on public.folders, ROW SHARE on the referenced
+-- tables: reads and writes continue during the scans.
+SET LOCAL lock_timeout = '2s';
+-- No statement_timeout: the scan takes as long as the table is big, and the
+-- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
+SET LOCAL statement_timeout = 0;
+
+DO $rlsgen$
+DECLARE
+  crossing bigint;
+BEGIN
+  SELECT count(*) INTO crossing
+    FROM public.folders AS c
+   WHERE c.company_id IS NOT NULL AND c.owner_id IS NOT NULL
+     AND NOT EXISTS (
+       SELECT FROM public.users AS p
+        WHERE p.company_id = c.company_id AND p.id = c.owner_id);
+  IF crossing > 0 THEN
+    RAISE EXCEPTION 'rlsgen: % row(s) of % reference a row of % that belongs to another tenant (column %)',
+      crossing, 'public.folders', 'public.users', 'owner_id'
+      USING HINT = 'rlsgen audit lists them; correct the references, then apply again.';
+  END IF;
+END
+$rlsgen$;
+ALTER TABLE public.folders VALIDATE CONSTRAINT folders_owner_id_tenant_fkey;
+DO $rlsgen$
+DECLARE
+  crossing bigint;
+BEGIN
+  SELECT count(*) INTO crossing
+    FROM public.folders AS c
+   WHERE c.company_id IS NOT NULL AND c.parent_id IS NOT NULL
+     AND NOT EXISTS (
+       SELECT FROM public.folders AS p
+        WHERE p.company_id = c.company_id AND p.id = c.parent_id);
+  IF crossing > 0 THEN
+    RAISE EXCEPTION 'rlsgen: % row(s) of % reference a row of % that belongs to another tenant (column %)',
+      crossing, 'public.folders', 'public.folders', 'parent_id'
+      USING HINT = 'rlsgen audit lists them; correct the references, then apply again.';
+  END IF;
+END
+$rlsgen$;
+ALTER TABLE public.folders VALIDATE CONSTRAINT folders_parent_id_tenant_fkey;

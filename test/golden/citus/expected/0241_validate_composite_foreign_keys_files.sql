@@ -1,0 +1,48 @@
+-- rlsgen: {"step":"validate-composite-foreign-keys","stage":"enforce","table":"public.files"}
+-- public.files: validate its composite foreign keys. A row that points at
+-- another tenant's row stops the migration with a count (rlsgen audit lists
+-- them) instead of PostgreSQL's first-violation message.
+--
+-- Locks: SHARE UPDATE EXCLUSIVE on public.files, ROW SHARE on the referenced
+-- tables: reads and writes continue during the scans.
+SET LOCAL lock_timeout = '2s';
+-- No statement_timeout: the scan takes as long as the table is big, and the
+-- SHARE UPDATE EXCLUSIVE lock it holds blocks neither reads nor writes.
+SET LOCAL statement_timeout = 0;
+
+DO $rlsgen$
+DECLARE
+  crossing bigint;
+BEGIN
+  SELECT count(*) INTO crossing
+    FROM public.files AS c
+   WHERE c.company_id IS NOT NULL AND c.owner_id IS NOT NULL
+     AND NOT EXISTS (
+       SELECT FROM public.users AS p
+        WHERE p.company_id = c.company_id AND p.id = c.owner_id);
+  IF crossing > 0 THEN
+    RAISE EXCEPTION 'rlsgen: % row(s) of % reference a row of % that belongs to another tenant (column %)',
+      crossing, 'public.files', 'public.users', 'owner_id'
+      USING HINT = 'rlsgen audit lists them; correct the references, then apply again.';
+  END IF;
+END
+$rlsgen$;
+ALTER TABLE public.files VALIDATE CONSTRAINT files_owner_id_tenant_fkey;
+DO $rlsgen$
+DECLARE
+  crossing bigint;
+BEGIN
+  SELECT count(*) INTO crossing
+    FROM public.files AS c
+   WHERE c.company_id IS NOT NULL AND c.folder_id IS NOT NULL
+     AND NOT EXISTS (
+       SELECT FROM public.folders AS p
+        WHERE p.company_id = c.company_id AND p.id = c.folder_id);
+  IF crossing > 0 THEN
+    RAISE EXCEPTION 'rlsgen: % row(s) of % reference a row of % that belongs to another tenant (column %)',
+      crossing, 'public.files', 'public.folders', 'folder_id'
+      USING HINT = 'rlsgen audit lists them; correct the references, then apply again.';
+  END IF;
+END
+$rlsgen$;
+ALTER TABLE public.files VALIDATE CONSTRAINT files_folder_id_tenant_fkey;

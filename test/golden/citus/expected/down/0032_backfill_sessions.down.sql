@@ -1,0 +1,7 @@
+-- rlsgen: {"step":"backfill","stage":"prepare","table":"public.sessions"}
+-- Rollback of the backfill of public.sessions: the filled values go with the
+-- column (its rollback drops it); only the resume point is forgotten here.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DELETE FROM rlsgen.backfill_progress WHERE table_name = 'public.sessions';

@@ -1,0 +1,4 @@
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.sessions","index":["public","sessions_company_id_id_key"]}
+-- postgres-migrations disable-transaction
+-- Rollback: drop the tenant index of public.sessions.
+DROP INDEX CONCURRENTLY IF EXISTS public.sessions_company_id_id_key;

@@ -1,0 +1,3 @@
+-- rlsgen: {"step":"validate-tenant","stage":"prepare","table":"public.sessions"}
+-- Rollback: nothing to undo (validation changes no data and no definition).
+SELECT 1;

@@ -1,0 +1,17 @@
+-- rlsgen: {"step":"set-not-null","stage":"prepare","table":"public.phone_numbers"}
+-- Rollback: company_id of public.phone_numbers nullable again (unless it was NOT NULL
+-- before the migration), with the check back.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DO $rlsgen$
+BEGIN
+  IF NOT EXISTS (SELECT FROM rlsgen.saved_state AS s WHERE s.migration = '0171_set_not_null_phone_numbers' AND s.kind = 'not_null') THEN
+    ALTER TABLE public.phone_numbers ALTER COLUMN company_id DROP NOT NULL;
+  END IF;
+  DELETE FROM rlsgen.saved_state AS s WHERE s.migration = '0171_set_not_null_phone_numbers' AND s.kind = 'not_null';
+END
+$rlsgen$;
+ALTER TABLE public.phone_numbers ADD CONSTRAINT phone_numbers_company_id_not_null_check
+  CHECK (company_id IS NOT NULL) NOT VALID;
+ALTER TABLE public.phone_numbers VALIDATE CONSTRAINT phone_numbers_company_id_not_null_check;

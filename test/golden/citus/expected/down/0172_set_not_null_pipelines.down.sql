@@ -1,0 +1,17 @@
+-- rlsgen: {"step":"set-not-null","stage":"prepare","table":"public.pipelines"}
+-- Rollback: company_id of public.pipelines nullable again (unless it was NOT NULL
+-- before the migration), with the check back.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DO $rlsgen$
+BEGIN
+  IF NOT EXISTS (SELECT FROM rlsgen.saved_state AS s WHERE s.migration = '0172_set_not_null_pipelines' AND s.kind = 'not_null') THEN
+    ALTER TABLE public.pipelines ALTER COLUMN company_id DROP NOT NULL;
+  END IF;
+  DELETE FROM rlsgen.saved_state AS s WHERE s.migration = '0172_set_not_null_pipelines' AND s.kind = 'not_null';
+END
+$rlsgen$;
+ALTER TABLE public.pipelines ADD CONSTRAINT pipelines_company_id_not_null_check
+  CHECK (company_id IS NOT NULL) NOT VALID;
+ALTER TABLE public.pipelines VALIDATE CONSTRAINT pipelines_company_id_not_null_check;

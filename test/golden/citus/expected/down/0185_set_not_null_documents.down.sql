@@ -1,0 +1,17 @@
+-- rlsgen: {"step":"set-not-null","stage":"prepare","table":"public.documents"}
+-- Rollback: company_id of public.documents nullable again (unless it was NOT NULL
+-- before the migration), with the check back.
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '30s';
+
+DO $rlsgen$
+BEGIN
+  IF NOT EXISTS (SELECT FROM rlsgen.saved_state AS s WHERE s.migration = '0185_set_not_null_documents' AND s.kind = 'not_null') THEN
+    ALTER TABLE public.documents ALTER COLUMN company_id DROP NOT NULL;
+  END IF;
+  DELETE FROM rlsgen.saved_state AS s WHERE s.migration = '0185_set_not_null_documents' AND s.kind = 'not_null';
+END
+$rlsgen$;
+ALTER TABLE public.documents ADD CONSTRAINT documents_company_id_not_null_check
+  CHECK (company_id IS NOT NULL) NOT VALID;
+ALTER TABLE public.documents VALIDATE CONSTRAINT documents_company_id_not_null_check;

@@ -1,0 +1,3 @@
+-- rlsgen: {"step":"validate-composite-foreign-keys","stage":"enforce","table":"public.documents"}
+-- Rollback: nothing to undo (validation changes no data and no definition).
+SELECT 1;
