@@ -361,11 +361,14 @@ function checkpointText(run: Run): string {
   return `checkpoints during the migration: ${run.checkpoints.timed} timed, ${run.checkpoints.requested} requested`;
 }
 
+/** The index of the phase the migration was in at `at` (-1 before the first). */
+const phaseAt = (run: Run, at: number): number => run.phases.findLastIndex((p) => p.at <= at);
+
 /** The longest statement, and what the migration was doing when it was sent. */
 function worstOf(run: Run): string {
   const worst = run.during.worst;
   if (worst === null) return '';
-  const phase = [...run.phases].reverse().find((p) => p.at <= worst.at);
+  const phase = run.phases[phaseAt(run, worst.at)];
   return `${ms(worst.ms)} ${worst.op}${phase === undefined ? '' : `, during ${phase.name}`}`;
 }
 
@@ -376,7 +379,7 @@ function worstOf(run: Run): string {
  */
 function whenOf(run: Run): string[] {
   return run.long.map((s) => {
-    const index = run.phases.findLastIndex((p) => p.at <= s.at);
+    const index = phaseAt(run, s.at);
     const phase = run.phases[index];
     if (phase === undefined) return `${ms(s.ms)} ${s.op}`;
     const ends = run.phases[index + 1]?.at ?? run.endedAt;

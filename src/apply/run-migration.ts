@@ -91,7 +91,7 @@ export class LockRetriesExhausted extends Error {
  * queued for). `attempt` names the step it is in through `at`, for the
  * message. Other errors pass through at once.
  */
-export async function retryOnLockTimeout(
+export async function retryOnLockConflict(
   file: FolderMigration,
   options: Pick<RunOptions, 'retries' | 'onEvent'>,
   attempt: (at: (step: string | null) => void) => Promise<void>,
@@ -108,9 +108,9 @@ export async function retryOnLockTimeout(
       if (n > options.retries) throw new LockRetriesExhausted(error, options.retries, waited, step);
       const delayMs = defaultBackoff(n);
       waited += delayMs;
-      const what = deadlock ? 'deadlock detected' : 'lock_timeout';
-      const reason = step === null ? (deadlock ? 'deadlock detected: PostgreSQL ended this transaction to break a lock cycle with another session' : 'lock_timeout: another transaction holds a conflicting lock') : `${what} in ${step}`;
-      options.onEvent({ kind: 'retry', file, attempt: n, delayMs, reason });
+      const cause = deadlock ? 'deadlock detected' : 'lock_timeout';
+      const where = step !== null ? ` in ${step}` : deadlock ? ': PostgreSQL ended this transaction to break a lock cycle with another session' : ': another transaction holds a conflicting lock';
+      options.onEvent({ kind: 'retry', file, attempt: n, delayMs, reason: `${cause}${where}` });
       await sleep(delayMs);
     }
   }
@@ -140,7 +140,7 @@ export function lockTimeoutError(gaveUp: LockRetriesExhausted, file: FolderMigra
  */
 export async function runMigration(file: FolderMigration, options: RunOptions): Promise<void> {
   try {
-    await retryOnLockTimeout(file, options, async (at) => {
+    await retryOnLockConflict(file, options, async (at) => {
       if (file.transactional) return runInTransaction(file, options);
       at('DROP INDEX CONCURRENTLY of the invalid index left by an interrupted build');
       await dropInvalidIndex(file, options);

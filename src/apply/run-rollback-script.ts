@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DISABLE_TRANSACTION_MARKER } from '../render/render-plan.js';
 import { ApplyError, toApplyError } from './apply-errors.js';
 import type { FolderMigration } from './migration-folder.js';
-import { type ConnectionWatch, LockRetriesExhausted, lockTimeoutError, retryOnLockTimeout, type RunEvent, ungranted } from './run-migration.js';
+import { type ConnectionWatch, LockRetriesExhausted, lockTimeoutError, retryOnLockConflict, type RunEvent, ungranted } from './run-migration.js';
 
 export interface ScriptOptions {
   readonly client: pg.Client;
@@ -30,7 +30,7 @@ export async function runRollbackScript(file: FolderMigration, sql: string, last
     if (warnings.length > 0) throw ungranted(script, warnings);
   };
   try {
-    await retryOnLockTimeout(script, options, async () => {
+    await retryOnLockConflict(script, options, async () => {
       if (!transactional) {
         await run();
         await client.query('DELETE FROM rlsgen.migrations WHERE id = $1', [file.id]);

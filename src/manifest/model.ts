@@ -232,6 +232,19 @@ export function tableByKey(model: Model, key: string): TableModel {
   return table;
 }
 
+/**
+ * Citus: the table every distributed tenant table is co-located with, and
+ * the column it is distributed by: the tenant table by its key, unless the
+ * manifest makes it a reference table; then the manifest's first distributed
+ * tenant table, by the tenant column. Null when there is none.
+ */
+export function citusColocationAnchor(model: Model): { readonly table: TableName; readonly column: string } | null {
+  const root = model.tables.find((t) => t.tenantTable);
+  if (root?.distribution !== 'reference') return { table: model.tenant.tableName, column: model.tenant.key };
+  const first = model.tables.find((t) => t.mode === 'tenant' && !t.tenantTable && t.distribution === 'distributed');
+  return first === undefined ? null : { table: first.name, column: model.tenant.column };
+}
+
 /** A view the application reads: made security_invoker (PostgreSQL 15+) and granted. */
 export interface ViewModel {
   /** The key it has in `views:`. */

@@ -1,4 +1,4 @@
-import type { Model, TableModel, TableName } from '../manifest/model.js';
+import { citusColocationAnchor, type Model, type TableModel, type TableName } from '../manifest/model.js';
 import type { Step, TablePlan } from './plan.js';
 
 const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
@@ -20,7 +20,7 @@ export function citusSteps(previous: Model | null, next: Model, columns: readonl
   const distributionOf = (name: TableName): TableModel['distribution'] => next.tables.find((t) => qualifiedKey(t.name) === qualifiedKey(name))?.distribution ?? 'distributed';
   const tenantKey = qualifiedKey(next.tenant.tableName);
   const rootDistributed = distributionOf(next.tenant.tableName) === 'distributed';
-  const anchor = rootDistributed ? next.tenant.tableName : next.tables.find((t) => t.mode === 'tenant' && !t.tenantTable && t.distribution === 'distributed')?.name;
+  const anchor = citusColocationAnchor(next)?.table;
   const tenants = columns.filter((t) => t.mode === 'tenant' && distributionOf(t.name) === 'distributed');
   const isAnchor = (t: TablePlan): boolean => anchor !== undefined && qualifiedKey(t.name) === qualifiedKey(anchor);
   const ordered = [...tenants.filter(isAnchor), ...tenants.filter((t) => !isAnchor(t))];

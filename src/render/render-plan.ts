@@ -310,17 +310,18 @@ function stepContext(step: Step, settings: PlanSettings): object {
     case 'citus-distribute': {
       const reference = (name: TableName): object => ({ name: SqlText.qualified(name), literal: regclass(name), display: SqlText.comment(display(name)) });
       const root = step.kind === 'citus-distribute' ? step.root : null;
+      const anchor = step.kind === 'citus-distribute' ? step.colocateWith : null;
       return {
         tenants: step.tenants.map((t) => {
+          if (anchor === null) return tableContext(t, settings);
           // The co-location anchor itself starts a group of its own; the others join it.
-          const anchor = step.kind === 'citus-distribute' ? step.colocateWith : settings.tenantTable;
           const own = anchor.schema === t.name.schema && anchor.name === t.name.name;
           return { ...tableContext(t, settings), colocateWith: own ? SqlText.literal('none') : regclass(anchor) };
         }),
         references: step.references.map(reference),
         root: root === null ? null : { ...reference(root), key: SqlText.literal(settings.tenantKey) },
         involved: [...(root === null ? [] : [root]), ...step.references, ...step.tenants.map((t) => t.name)].map(reference),
-        colocation: step.kind === 'citus-distribute' ? SqlText.comment(display(step.colocateWith)) : null,
+        colocation: anchor === null ? null : SqlText.comment(display(anchor)),
       };
     }
     case 'citus-primary-key':

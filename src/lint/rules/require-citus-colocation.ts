@@ -1,4 +1,5 @@
 import { qualified } from '../../introspect/snapshot.js';
+import { citusColocationAnchor } from '../../manifest/model.js';
 import { finding, type LintRule, tableObject } from '../rule.js';
 
 /**
@@ -17,16 +18,14 @@ export const requireCitusColocation: LintRule = {
     const citus = context.snapshot.citus;
     const model = context.model;
     if (citus === null || model === null) return [];
-    const rootModel = model.tables.find((t) => t.tenantTable);
-    const anchorName = rootModel?.distribution === 'reference' ? model.tables.find((t) => t.mode === 'tenant' && !t.tenantTable && t.distribution === 'distributed')?.name : model.tenant.tableName;
-    const anchorColumn = anchorName === model.tenant.tableName ? model.tenant.key : context.tenantColumn;
-    const root = anchorName === undefined ? undefined : citus.tables.find((t) => t.table.schema === anchorName.schema && t.table.name === anchorName.name);
-    const anchorLabel = anchorName === undefined ? qualified(model.tenant.tableName) : qualified(anchorName);
+    const anchor = citusColocationAnchor(model);
+    const root = anchor === null ? undefined : citus.tables.find((t) => t.table.schema === anchor.table.schema && t.table.name === anchor.table.name);
+    const anchorLabel = qualified(anchor?.table ?? model.tenant.tableName);
     const out = [];
     for (const table of context.tenantTables) {
       const dist = citus.tables.find((t) => t.table.schema === table.schema && t.table.name === table.name);
       if (dist === undefined || dist.method !== 'distributed') continue;
-      if (root === undefined || root.method !== 'distributed' || root.column !== anchorColumn || dist.colocationId !== root.colocationId || dist.column !== context.tenantColumn) {
+      if (root === undefined || root.method !== 'distributed' || root.column !== anchor?.column || dist.colocationId !== root.colocationId || dist.column !== context.tenantColumn) {
         out.push(
           finding(this, tableObject(table), `${qualified(table)} is distributed by ${dist.column ?? '?'} in co-location group ${dist.colocationId}, not by ${context.tenantColumn} with ${anchorLabel}${root === undefined || root.method !== 'distributed' ? ' (which is not distributed)' : ` (group ${root.colocationId})`}`),
         );
