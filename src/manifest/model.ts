@@ -232,6 +232,9 @@ export function tableByKey(model: Model, key: string): TableModel {
   return table;
 }
 
+/** `schema.name` of a table, as a map key (not quoted: never SQL). */
+export const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
+
 /**
  * Citus: the table every distributed tenant table is co-located with, and
  * the column it is distributed by: the tenant table by its key, unless the

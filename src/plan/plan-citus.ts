@@ -1,7 +1,6 @@
-import { citusColocationAnchor, type Model, type TableModel, type TableName } from '../manifest/model.js';
+import { citusColocationAnchor, type Model, qualifiedKey, type TableModel, type TableName } from '../manifest/model.js';
 import type { Step, TablePlan } from './plan.js';
 
-const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
 
 /**
  * The distribute stage (`target: citus`) for the tables this generation

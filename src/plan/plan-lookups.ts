@@ -1,7 +1,6 @@
-import { isScoped, LOOKUP_SCHEMA, type Model, tableByKey } from '../manifest/model.js';
+import { isScoped, LOOKUP_SCHEMA, type Model, qualifiedKey, tableByKey } from '../manifest/model.js';
 import type { LookupAccess, LookupAccessChange, LookupPlan, LookupState, Step } from './plan.js';
 
-const tableId = (name: { readonly schema: string; readonly name: string }): string => `${name.schema}.${name.name}`;
 
 /**
  * The lookups of a model as the migration builds them: one function per
@@ -20,7 +19,7 @@ export function lookupState(model: Model): LookupState | null {
   }));
   const byTable = new Map<string, { table: LookupPlan['table']; columns: Set<string>; policy: boolean }>();
   for (const l of model.lookups) {
-    const id = tableId(l.tableName);
+    const id = qualifiedKey(l.tableName);
     const entry = byTable.get(id) ?? { table: l.tableName, columns: new Set<string>(), policy: isScoped(tableByKey(model, l.table)) };
     for (const c of [...l.key, ...l.returns]) entry.columns.add(c);
     byTable.set(id, entry);
@@ -57,11 +56,11 @@ export function planLookups(previous: Model | null, next: Model): Extract<Step, 
   const create = (after?.lookups ?? []).filter((l) => !sameRoles || !had.has(text(l)));
   const drop = (before?.lookups ?? []).filter((l) => !sameRoles || !has.has(text(l)));
   const sameRole = before?.role === after?.role;
-  const ids = [...new Set([...(before?.access ?? []), ...(after?.access ?? [])].map((a) => tableId(a.table)))].sort();
+  const ids = [...new Set([...(before?.access ?? []), ...(after?.access ?? [])].map((a) => qualifiedKey(a.table)))].sort();
   const access: LookupAccessChange[] = [];
   for (const id of ids) {
-    const from = before?.access.find((a) => tableId(a.table) === id) ?? null;
-    const to = after?.access.find((a) => tableId(a.table) === id) ?? null;
+    const from = before?.access.find((a) => qualifiedKey(a.table) === id) ?? null;
+    const to = after?.access.find((a) => qualifiedKey(a.table) === id) ?? null;
     if (sameRole && JSON.stringify(from) === JSON.stringify(to)) continue;
     const table = (to ?? from)?.table;
     if (table !== undefined) access.push({ table, from, to });

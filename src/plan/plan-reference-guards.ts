@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type Model, type TableModel, type TableName, tableByKey } from '../manifest/model.js';
+import { type Model, qualifiedKey, type TableModel, type TableName, tableByKey } from '../manifest/model.js';
 import { objectName } from '../sql/quote.js';
 import type { PlannedGuard, Step, TablePlan } from './plan.js';
 
-const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
 
 /** The trigger that guards `column` (lint recognises a guarded key by it). */
 export const guardTriggerName = (column: string): string => objectName('rlsgen_guard', column);

@@ -4,6 +4,7 @@ import {
   type TableModel,
   type TableName,
   isScoped,
+  qualifiedKey,
   tableByKey,
 } from '../manifest/model.js';
 import { citusSteps } from './plan-citus.js';
@@ -29,7 +30,6 @@ export type PlanResult =
   | { readonly ok: true; readonly plan: Plan }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-const qualifiedKey = (name: TableName): string => `${name.schema}.${name.name}`;
 
 /** Tables in an order where each comes after the scoped tables its backfill reads. */
 export function backfillOrder(model: Model, tables: readonly TableModel[]): TableModel[] {
