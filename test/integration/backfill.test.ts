@@ -169,6 +169,53 @@ describe.each(testServers())('the backfill on $label', (server) => {
     });
   });
 
+  describe('the pass that finds the batch ends', () => {
+    /** rlsgen.backfill over `keys` (sparse bigints) in batches of `batch`, after `resume` when given: its start total and each batch's last key. */
+    async function walk(keys: string, batch: number, resume: number | null): Promise<{ total: number; batches: number; filled: number; open: number }> {
+      return withParents('', async (connection) =>
+        withClient(connection, async (c) => {
+          await c.query('CREATE TABLE sparse (id bigint PRIMARY KEY, tenant_id uuid)');
+          await c.query(`INSERT INTO sparse (id) SELECT k FROM (${keys}) AS s (k)`);
+          if (resume !== null) {
+            await c.query("INSERT INTO rlsgen.backfill_progress (table_name, last_key, rows_done) SELECT 'public.sparse', $1::bigint::text, count(*) FROM sparse WHERE id <= $1::bigint", [resume]);
+          }
+          let total = -1;
+          let batches = 0;
+          c.on('notice', (n) => {
+            if (n.detail === undefined) return;
+            const d = JSON.parse(n.detail) as { event: string; total: number };
+            if (d.event === 'start') total = d.total;
+            if (d.event === 'batch') batches++;
+          });
+          await c.query(`CALL rlsgen.backfill('public.sparse', 'id', 'tenant_id',
+            'UPDATE public.sparse AS t SET tenant_id = md5(t.id::text)::uuid WHERE t.id BETWEEN $1 AND $2 AND t.tenant_id IS NULL', ${batch})`);
+          const { rows } = await c.query<{ filled: string; open: string }>('SELECT count(tenant_id) AS filled, count(*) - count(tenant_id) AS open FROM sparse');
+          return { total, batches, filled: Number(rows[0]?.filled), open: Number(rows[0]?.open) };
+        }),
+      );
+    }
+    const sparse = (n: number): string => `SELECT g * 1000 + g % 7 FROM generate_series(1, ${n}) AS g`;
+
+    it.each([
+      { rows: 1000, batch: 100, batches: 10 },
+      { rows: 1001, batch: 100, batches: 11 },
+      { rows: 99, batch: 100, batches: 1 },
+      { rows: 1, batch: 1, batches: 1 },
+    ])('counts $rows rows in batches of $batch: $batches batches, every row filled', async ({ rows, batch, batches }) => {
+      expect(await walk(sparse(rows), batch, null)).toEqual({ total: rows, batches, filled: rows, open: 0 });
+    });
+
+    it('counts an empty table as 0 rows and runs no batch', async () => {
+      expect(await walk(sparse(0), 100, null)).toEqual({ total: 0, batches: 0, filled: 0, open: 0 });
+    });
+
+    it('resumes after the key it saved: the rows before it counted as done, only the rest walked', async () => {
+      // 450 of 1000 rows done (keys up to 450,xxx); the rest, 550, is 6 batches of 100.
+      const result = await walk(sparse(1000), 100, 450 * 1000 + (450 % 7));
+      expect(result).toEqual({ total: 1000, batches: 6, filled: 550, open: 450 });
+    });
+  });
+
   describe('pacing', () => {
     it('takes a batch size and a pause changed while it runs, and keeps them for the next tables', async () => {
       await withParents("INSERT INTO children (parent_id) SELECT md5('p' || g)::uuid FROM generate_series(1, 3000) AS g", async (connection, files) => {

@@ -279,6 +279,7 @@ DECLARE
   key_type text;
   label text;
   ends_query text;
+  tail_query text;
   bounds_query text;
   fill_batch text;
   batch_ends text[];
@@ -306,12 +307,19 @@ BEGIN
   SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO label
     FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
    WHERE c.oid = target_table;
-  -- How many keys follow $1 (all of them when NULL), and the last key of
-  -- every $2 of them.
+  -- The last key of every $2 keys after $1 (after none when NULL): each end
+  -- is found from the one before by skipping $2 - 1 keys on the index, so
+  -- the pass reads the index once, index-only, with no per-row work beyond
+  -- the skip. tail_query counts the keys after the last end (fewer than $2).
   ends_query := pg_catalog.format(
-    'SELECT count(*), array_agg(s.k::text ORDER BY s.k) FILTER (WHERE s.n %% $2 = 0)
-       FROM (SELECT t.%1$I AS k, pg_catalog.row_number() OVER (ORDER BY t.%1$I) AS n
-               FROM %2$s AS t WHERE $1 IS NULL OR t.%1$I > $1::%3$s) AS s',
+    'WITH RECURSIVE e(k) AS (
+       (SELECT t.%1$I FROM %2$s AS t WHERE $1 IS NULL OR t.%1$I > $1::%3$s ORDER BY t.%1$I OFFSET $2 - 1 LIMIT 1)
+       UNION ALL
+       SELECT (SELECT t.%1$I FROM %2$s AS t WHERE t.%1$I > e.k ORDER BY t.%1$I OFFSET $2 - 1 LIMIT 1) FROM e WHERE e.k IS NOT NULL)
+     SELECT array_agg(e.k::text ORDER BY e.k) FILTER (WHERE e.k IS NOT NULL) FROM e',
+    key_column, target_table, key_type);
+  tail_query := pg_catalog.format(
+    'SELECT count(*) FROM %2$s AS t WHERE $1 IS NULL OR t.%1$I > $1::%3$s',
     key_column, target_table, key_type);
   -- A batch: the first key after $1 (the first key when NULL), up to the
   -- batch end $2 (the last key of the table when NULL). The first key is
@@ -343,7 +351,9 @@ BEGIN
     END IF;
     IF ends_size IS DISTINCT FROM batch THEN
       -- First pass, or the batch size changed: batch ends for the rest.
-      EXECUTE ends_query INTO remaining, batch_ends USING resume_key, batch;
+      EXECUTE ends_query INTO batch_ends USING resume_key, batch;
+      EXECUTE tail_query INTO remaining USING COALESCE(batch_ends[pg_catalog.array_upper(batch_ends, 1)], resume_key);
+      remaining := remaining + COALESCE(pg_catalog.array_length(batch_ends, 1), 0)::bigint * batch;
       next_end := 1;
       IF ends_size IS NULL THEN
         total_rows := done_rows + remaining;
