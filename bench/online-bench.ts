@@ -24,7 +24,8 @@
  *
  * Row counts from --rows or RLSGEN_BENCH_ROWS (comma-separated). The server:
  * embedded PostgreSQL, --pg-bin /usr/lib/postgresql/15/bin for installed
- * binaries, or --database-url.
+ * binaries, or --database-url. A server the bench starts runs with fsync on
+ * (THROWAWAY_DEFAULTS), and --server-setting name=value tunes it further.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -81,12 +82,27 @@ const SERVER_SETTINGS = (args['server-setting'] ?? []).map((pair) => {
   return { name: match[1] ?? '', value: match[2] ?? '' };
 });
 
+/**
+ * The throwaway server runs with fsync on, as every production server does,
+ * unless --server-setting fsync=off asks otherwise. The project's servers from
+ * installed binaries start with fsync off, for the tests' speed; with it off
+ * PostgreSQL never asks the kernel to write its files (no WAL flush at commit,
+ * and backend, bgwriter and checkpoint flush_after do nothing), so a backfill's
+ * WAL and pages pile up as dirty page cache, gigabytes at 5M rows, and the
+ * kernel writes them in bursts once they are 30 s old (vm.dirty_expire), which
+ * stalls the application's writes in a way a production server does not.
+ */
+const THROWAWAY_DEFAULTS = [{ name: 'fsync', value: 'on' }];
+
 /** --server-setting on the throwaway server (never on a server of yours: --database-url). Reload-time settings only. */
 async function applyServerSettings(server: ServerHandle): Promise<void> {
-  if (SERVER_SETTINGS.length === 0) return;
-  if (!server.throwaway) throw new Error('--server-setting changes the server: it is for the throwaway server the bench starts, not --database-url');
+  if (!server.throwaway) {
+    if (SERVER_SETTINGS.length > 0) throw new Error('--server-setting changes the server: it is for the throwaway server the bench starts, not --database-url');
+    return;
+  }
+  const settings = [...THROWAWAY_DEFAULTS.filter((d) => !SERVER_SETTINGS.some((s) => s.name === d.name)), ...SERVER_SETTINGS];
   await withClient(server.connection, async (c) => {
-    for (const { name, value } of SERVER_SETTINGS) {
+    for (const { name, value } of settings) {
       const { rows } = await c.query<{ context: string }>('SELECT context FROM pg_settings WHERE name = $1', [name]);
       const context = rows[0]?.context;
       if (context === undefined) throw new Error(`--server-setting ${name}: no such setting`);
