@@ -1,7 +1,6 @@
 import { citusColocationAnchor, type Model, qualifiedKey, type TableModel, type TableName } from '../manifest/model.js';
 import type { Step, TablePlan } from './plan.js';
 
-
 /**
  * The distribute stage (`target: citus`) for the tables this generation
  * onboards (`columns`): the checks, each distributed table's primary key with

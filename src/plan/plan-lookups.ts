@@ -1,7 +1,6 @@
 import { isScoped, LOOKUP_SCHEMA, type Model, qualifiedKey, tableByKey } from '../manifest/model.js';
 import type { LookupAccess, LookupAccessChange, LookupPlan, LookupState, Step } from './plan.js';
 
-
 /**
  * The lookups of a model as the migration builds them: one function per
  * lookup, and per table the columns the lookup role may read (the keys and

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Model, qualifiedKey, type TableModel, type TableName, tableByKey } from '../manifest/model.js';
+import { type Model, qualifiedKey, type TableModel, tableByKey } from '../manifest/model.js';
 import { objectName } from '../sql/quote.js';
 import type { PlannedGuard, Step, TablePlan } from './plan.js';
-
 
 /** The trigger that guards `column` (lint recognises a guarded key by it). */
 export const guardTriggerName = (column: string): string => objectName('rlsgen_guard', column);

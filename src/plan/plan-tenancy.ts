@@ -30,7 +30,6 @@ export type PlanResult =
   | { readonly ok: true; readonly plan: Plan }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-
 /** Tables in an order where each comes after the scoped tables its backfill reads. */
 export function backfillOrder(model: Model, tables: readonly TableModel[]): TableModel[] {
   const wanted = new Set(tables.map((t) => t.key));

@@ -170,7 +170,7 @@ describe.each(testServers())('the backfill on $label', (server) => {
   });
 
   describe('the pass that finds the batch ends', () => {
-    /** rlsgen.backfill over `keys` (sparse bigints) in batches of `batch`, after `resume` when given: its start total and each batch's last key. */
+    /** rlsgen.backfill over `keys` (sparse bigints) in batches of `batch`, after the saved key `resume` when given: the total its start reports, how many batches it ran, and the rows it filled and left. */
     async function walk(keys: string, batch: number, resume: number | null): Promise<{ total: number; batches: number; filled: number; open: number }> {
       return withParents('', async (connection) =>
         withClient(connection, async (c) => {
