@@ -183,48 +183,60 @@ interface Run extends Migration {
   readonly endedAt: number;
 }
 
-const CHECKPOINTS = 'SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter';
+// PostgreSQL 17 moved the checkpoint counters from pg_stat_bgwriter to pg_stat_checkpointer.
+const CHECKPOINTS = `SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter`;
+const CHECKPOINTS_17 = `SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer`;
 
 async function checkpointCounts(connection: ConnectionInfo): Promise<{ timed: number; requested: number }> {
-  const row = await withClient(connection, async (c) => (await c.query<{ timed: string; requested: string }>(CHECKPOINTS)).rows[0]);
+  const row = await withClient(connection, async (c) => {
+    const version = Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
+    return (await c.query<{ timed: string; requested: string }>(version >= 170000 ? CHECKPOINTS_17 : CHECKPOINTS)).rows[0];
+  });
   return { timed: Number(row?.timed ?? 0), requested: Number(row?.requested ?? 0) };
 }
 
 /** The old application runs for the baseline, then through `migrate`; its statements are split at the migration's start. */
 async function underLoad(connection: ConnectionInfo, rows: number, migrate: () => Promise<Migration>): Promise<Run> {
   const load = startLoad(connection, { ...SHAPE, rows });
-  await new Promise((r) => setTimeout(r, BASELINE_MS));
-  const monitor = startStallMonitor(connection);
-  const checkpointsBefore = await checkpointCounts(connection);
-  const start = performance.now();
-  let error: string | null = null;
-  let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
+  let monitor: ReturnType<typeof startStallMonitor> | null = null;
   try {
-    result = await migrate();
-  } catch (e) {
-    error = (e as Error).message.split('\n')[0] ?? 'failed';
+    await new Promise((r) => setTimeout(r, BASELINE_MS));
+    monitor = startStallMonitor(connection);
+    const checkpointsBefore = await checkpointCounts(connection);
+    const start = performance.now();
+    let error: string | null = null;
+    let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
+    try {
+      result = await migrate();
+    } catch (e) {
+      error = (e as Error).message.split('\n')[0] ?? 'failed';
+    }
+    const end = performance.now();
+    const checkpointsAfter = await checkpointCounts(connection);
+    await new Promise((r) => setTimeout(r, 500));
+    await load.stop();
+    const snapshots = await monitor.stop();
+    const left = await withClient(connection, async (c) =>
+      Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n),
+    );
+    const within = (s: Sample): boolean => s.at >= start && s.at <= end;
+    return {
+      ...result,
+      wallMs: end - start,
+      baseline: summarize(load.samples.filter((s) => s.at < start)),
+      during: summarize(load.samples.filter(within)),
+      error,
+      leftWithoutTenant: left,
+      stalls: attributeStalls(load.samples.filter(within), snapshots),
+      checkpoints: { timed: checkpointsAfter.timed - checkpointsBefore.timed, requested: checkpointsAfter.requested - checkpointsBefore.requested },
+      long: load.samples.filter((s) => within(s) && s.ms >= 100),
+      endedAt: end,
+    };
+  } finally {
+    // Stopping twice is harmless; on a failure above, the load's clients would keep the bench from exiting.
+    await load.stop().catch(() => undefined);
+    await monitor?.stop();
   }
-  const end = performance.now();
-  const checkpointsAfter = await checkpointCounts(connection);
-  await new Promise((r) => setTimeout(r, 500));
-  await load.stop();
-  const snapshots = await monitor.stop();
-  const left = await withClient(connection, async (c) =>
-    Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n),
-  );
-  const within = (s: Sample): boolean => s.at >= start && s.at <= end;
-  return {
-    ...result,
-    wallMs: end - start,
-    baseline: summarize(load.samples.filter((s) => s.at < start)),
-    during: summarize(load.samples.filter(within)),
-    error,
-    leftWithoutTenant: left,
-    stalls: attributeStalls(load.samples.filter(within), snapshots),
-    checkpoints: { timed: checkpointsAfter.timed - checkpointsBefore.timed, requested: checkpointsAfter.requested - checkpointsBefore.requested },
-    long: load.samples.filter((s) => within(s) && s.ms >= 100),
-    endedAt: end,
-  };
 }
 
 /** Holds ACCESS SHARE on calls for `seconds`, as a long report would; resolves once the lock is held. */
@@ -543,5 +555,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
+  // The server is stopped by now; a client left open must not keep a failed bench running.
+  process.exit(1);
 });

@@ -83,14 +83,14 @@ export function startLoad(connection: ConnectionInfo, shape: LoadShape): { sampl
     ...Array.from({ length: shape.writers }, (_, i) => loop(i, true)),
     ...Array.from({ length: shape.readers }, (_, i) => loop(shape.writers + i, false)),
   ];
-  return {
-    samples,
-    stop: async () => {
-      running = false;
-      await Promise.allSettled(loops);
-      await Promise.allSettled(clients.map((c) => c.end()));
-    },
+  let stopped: Promise<void> | null = null;
+  const stop = async (): Promise<void> => {
+    running = false;
+    await Promise.allSettled(loops);
+    await Promise.allSettled(clients.map((c) => c.end()));
   };
+  // Idempotent: a caller's cleanup may stop the load again after stopping it.
+  return { samples, stop: () => (stopped ??= stop()) };
 }
 
 export interface LatencySummary {

@@ -52,15 +52,16 @@ export function startStallMonitor(connection: ConnectionInfo, periodMs = 20): { 
       const wait = periodMs - (performance.now() - at);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop.catch(() => undefined);
-      await client.end().catch(() => undefined);
-      return snapshots;
-    },
+  })().catch(() => undefined); // a sampler that lost its server only ends the sampling
+  let stopped: Promise<readonly Snapshot[]> | null = null;
+  const stop = async (): Promise<readonly Snapshot[]> => {
+    running = false;
+    await loop;
+    await client.end().catch(() => undefined);
+    return snapshots;
   };
+  // Idempotent, as the load's stop.
+  return { stop: () => (stopped ??= stop()) };
 }
 
 /**
