@@ -184,25 +184,23 @@ interface Run extends Migration {
 }
 
 // PostgreSQL 17 moved the checkpoint counters from pg_stat_bgwriter to pg_stat_checkpointer.
-const CHECKPOINTS = `SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter`;
-const CHECKPOINTS_17 = `SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer`;
+const CHECKPOINTS = 'SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter';
+const CHECKPOINTS_17 = 'SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer';
 
-async function checkpointCounts(connection: ConnectionInfo): Promise<{ timed: number; requested: number }> {
-  const row = await withClient(connection, async (c) => {
-    const version = Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
-    return (await c.query<{ timed: string; requested: string }>(version >= 170000 ? CHECKPOINTS_17 : CHECKPOINTS)).rows[0];
-  });
+async function checkpointCounts(connection: ConnectionInfo, versionNum: number): Promise<{ timed: number; requested: number }> {
+  const sql = versionNum >= 170_000 ? CHECKPOINTS_17 : CHECKPOINTS;
+  const row = await withClient(connection, async (c) => (await c.query<{ timed: string; requested: string }>(sql)).rows[0]);
   return { timed: Number(row?.timed ?? 0), requested: Number(row?.requested ?? 0) };
 }
 
 /** The old application runs for the baseline, then through `migrate`; its statements are split at the migration's start. */
-async function underLoad(connection: ConnectionInfo, rows: number, migrate: () => Promise<Migration>): Promise<Run> {
+async function underLoad(connection: ConnectionInfo, versionNum: number, rows: number, migrate: () => Promise<Migration>): Promise<Run> {
   const load = startLoad(connection, { ...SHAPE, rows });
   let monitor: ReturnType<typeof startStallMonitor> | null = null;
   try {
     await new Promise((r) => setTimeout(r, BASELINE_MS));
     monitor = startStallMonitor(connection);
-    const checkpointsBefore = await checkpointCounts(connection);
+    const checkpointsBefore = await checkpointCounts(connection, versionNum);
     const start = performance.now();
     let error: string | null = null;
     let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
@@ -212,7 +210,7 @@ async function underLoad(connection: ConnectionInfo, rows: number, migrate: () =
       error = (e as Error).message.split('\n')[0] ?? 'failed';
     }
     const end = performance.now();
-    const checkpointsAfter = await checkpointCounts(connection);
+    const checkpointsAfter = await checkpointCounts(connection, versionNum);
     await new Promise((r) => setTimeout(r, 500));
     await load.stop();
     const snapshots = await monitor.stop();
@@ -460,11 +458,11 @@ async function main(): Promise<void> {
         await loadTemplate(connectionFor(server, template), rows);
         process.stderr.write(`${label(rows)} rows: rlsgen apply --stage prepare under load...\n`);
         const ours = await cloneOf(server, template, names[1] ?? '');
-        const rlsgen = await underLoad(ours, rows, rlsgenPrepare(ours, dir, false));
+        const rlsgen = await underLoad(ours, server.versionNum, rows, rlsgenPrepare(ours, dir, false));
         await dropDatabase(server, names[1] ?? '');
         process.stderr.write(`${label(rows)} rows: the hand-written migration under load...\n`);
         const theirs = await cloneOf(server, template, names[2] ?? '');
-        const hand = await underLoad(theirs, rows, handScript(theirs));
+        const hand = await underLoad(theirs, server.versionNum, rows, handScript(theirs));
         await dropDatabase(server, names[2] ?? '');
         if (index === 0) {
           if (ROUNDS > 0) {
@@ -474,7 +472,7 @@ async function main(): Promise<void> {
           if (!args['no-long-reader']) {
             process.stderr.write(`${label(rows)} rows: rlsgen apply --stage prepare under load, with a ${READER_SECONDS} s report holding ACCESS SHARE on calls...\n`);
             const db = await cloneOf(server, template, names[3] ?? '');
-            reader = await underLoad(db, rows, rlsgenPrepare(db, dir, true));
+            reader = await underLoad(db, server.versionNum, rows, rlsgenPrepare(db, dir, true));
             await dropDatabase(server, names[3] ?? '');
           }
         }
