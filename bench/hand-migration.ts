@@ -56,7 +56,7 @@ export async function runHandMigration(
           if ((error as { code?: string }).code !== '55P03' || attempt > 8) throw new Error(`hand-written migration, step "${step.name}": ${(error as Error).message}`);
           retries++;
           await client.query('ROLLBACK').catch(() => undefined);
-          const index = /CREATE UNIQUE INDEX CONCURRENTLY (\w+)/.exec(step.sql)?.[1];
+          const index = /CREATE (?:UNIQUE )?INDEX CONCURRENTLY (\w+)/.exec(step.sql)?.[1];
           if (index !== undefined) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
           await sleep(Math.min(30_000, 250 * 2 ** attempt));
         }

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       const signedModel: Model = { ...model, context: 'signed', roles: { ...model.roles, app: { name: 'bench_signed', create: true, idleInTransactionSessionTimeout: null }, crossTenant: null } };
       const settings = planSettings(signedModel);
       const [bootstrap] = renderPlan(
-        { settings, steps: [{ stage: 'prepare', transactional: true, slug: 'bootstrap', step: { kind: 'bootstrap', schemas: ['public'] } }] },
+        { settings, steps: [{ stage: 'prepare', transactional: true, slug: 'bootstrap', step: { kind: 'bootstrap', schemas: ['public'] } }], uniqueTenantIndexes: [] },
         createTemplateEnv(readTemplates(null)),
         1,
       );

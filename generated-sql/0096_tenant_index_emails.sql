@@ -1,12 +1,14 @@
--- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.emails","index":["public","emails_company_id_id_key"]}
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.emails","index":["public","emails_company_id_tenant_idx"]}
 -- postgres-migrations disable-transaction
 -- squawk-ignore-file require-lock-timeout, require-statement-timeout
--- public.emails: unique index on (company_id, primary key).
--- It serves every tenant-filtered query, and composite foreign keys
--- (tenant, id) from child tables reference it. Built after the backfill:
--- with a unique index on it, filling the column would be a key update (no
--- HOT, an index entry per row, and row locks that conflict with the KEY SHARE
--- locks of the application's foreign-key checks).
+-- public.emails: index on (company_id). It serves every
+-- tenant-filtered query. Not unique on (tenant, primary key): no composite
+-- foreign key references this table, and a plain index on the tenant column,
+-- deduplicated, is a fraction of that size, so its build writes that much
+-- less WAL and data while the application runs. If a composite key comes to
+-- reference this table, the generation that adds it builds the unique index.
+-- Built after the backfill, so that filling the column is a HOT-eligible
+-- non-key update.
 --
 -- Locks: SHARE UPDATE EXCLUSIVE on public.emails, which blocks neither reads
 -- nor writes; CONCURRENTLY cannot run in a transaction block, so this file
@@ -14,6 +16,6 @@
 -- transaction. For the same reason it cannot SET its own timeouts: rlsgen
 -- apply sets lock_timeout on the session, and first drops an invalid index of
 -- this name left by an interrupted build (by hand: if pg_index.indisvalid is
--- false for public.emails_company_id_id_key, DROP INDEX CONCURRENTLY it and run this file again).
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS emails_company_id_id_key
-  ON public.emails (company_id, id);
+-- false for public.emails_company_id_tenant_idx, DROP INDEX CONCURRENTLY it and run this file again).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS emails_company_id_tenant_idx
+  ON public.emails (company_id);

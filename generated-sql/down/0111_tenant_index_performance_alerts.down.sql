@@ -1,4 +1,4 @@
--- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.performance_alerts","index":["public","performance_alerts_company_id_id_key"]}
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"public.performance_alerts","index":["public","performance_alerts_company_id_tenant_idx"]}
 -- postgres-migrations disable-transaction
 -- Rollback: drop the tenant index of public.performance_alerts.
-DROP INDEX CONCURRENTLY IF EXISTS public.performance_alerts_company_id_id_key;
+DROP INDEX CONCURRENTLY IF EXISTS public.performance_alerts_company_id_tenant_idx;

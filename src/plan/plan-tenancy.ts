@@ -88,10 +88,32 @@ function fillFunctionNames(model: Model): Map<string, string> {
   return names;
 }
 
-/** The scoped tables of a model, as the templates see them. */
-export function planTables(model: Model): Map<string, TablePlan> {
+/**
+ * The tables whose tenant index must be unique on (tenant, primary key): the
+ * parents of composite foreign keys, and every table of a Citus cluster (the
+ * index becomes the distributed table's primary key).
+ */
+function uniqueIndexTables(model: Model, built: ReadonlySet<string>): (table: TableModel) => boolean {
+  if (model.target === 'citus') return () => true;
+  const parents = new Set(model.tables.flatMap((t) => (isScoped(t) ? t.foreignKeys.filter((fk) => fk.composite).map((fk) => fk.table) : [])));
+  return (table) => parents.has(table.key) || built.has(qualifiedKey(table.name));
+}
+
+/** The name of a tenant index: `<table>_<tenant>_<key>_key` when unique (PostgreSQL's name for such a constraint), `<table>_<tenant>_tenant_idx` when not. */
+function tenantIndexName(table: string, column: string, primaryKey: string, unique: boolean): string {
+  return unique ? objectName(table, column, primaryKey, 'key') : objectName(table, column, 'tenant_idx');
+}
+
+/**
+ * The scoped tables of a model, as the templates see them. `built`: the
+ * tables (qualified keys) whose unique tenant index an earlier generation
+ * built; it stays unique (and keeps its name) when nothing references the
+ * table any more.
+ */
+export function planTables(model: Model, built: ReadonlySet<string> = new Set()): Map<string, TablePlan> {
   const fillNames = fillFunctionNames(model);
   const column = model.tenant.column;
+  const needsUnique = uniqueIndexTables(model, built);
   const out = new Map<string, TablePlan>();
   for (const table of model.tables) {
     if (table.mode === 'exempt') continue;
@@ -122,11 +144,12 @@ export function planTables(model: Model): Map<string, TablePlan> {
         manifestPath: `tables.${table.key}.foreign_keys.${fk.column}`,
       }));
     const partitionKey = table.partitionKey ?? [];
+    const unique = needsUnique(table);
     const partitions: PartitionPlan[] = (table.partitions ?? []).map((p) => ({
       name: p.name,
       parent: p.parent,
       partitioned: p.partitioned,
-      tenantIndex: objectName(p.name.name, column, table.primaryKey, 'key'),
+      tenantIndex: tenantIndexName(p.name.name, column, table.primaryKey, unique),
       tenantForeignKey: objectName(p.name.name, column, 'fkey'),
     }));
     out.set(qualifiedKey(table.name), {
@@ -139,7 +162,8 @@ export function planTables(model: Model): Map<string, TablePlan> {
       addColumn: table.existingColumn === null,
       primaryKey: table.primaryKey,
       tenantForeignKey: objectName(table.name.name, column, 'fkey'),
-      tenantIndex: objectName(table.name.name, column, table.primaryKey, 'key'),
+      tenantIndex: tenantIndexName(table.name.name, column, table.primaryKey, unique),
+      tenantIndexUnique: unique,
       // Not `<table>_<column>_not_null`: PostgreSQL 18 gives that name to the column's NOT NULL constraint.
       notNullCheck: objectName(table.name.name, column, 'not_null_check'),
       fillTrigger: objectName('rlsgen_fill', column),
@@ -176,6 +200,7 @@ function rootPlan(model: Model, table: TableModel): TablePlan {
     primaryKey: key,
     tenantForeignKey: objectName(table.name.name, key, 'fkey'),
     tenantIndex: objectName(table.name.name, 'pkey'),
+    tenantIndexUnique: true,
     notNullCheck: objectName(table.name.name, key, 'not_null_check'),
     fillTrigger: objectName('rlsgen_fill', model.tenant.column),
     fillFunction: { schema: 'rlsgen', name: objectName('fill', table.name.name) },
@@ -297,7 +322,7 @@ function newPartitionSteps(old: TablePlan | undefined, table: TablePlan): { prep
  * first generation) to `next`. Pure: the same two models always give the same
  * plan. An empty plan means the manifest has nothing new to generate.
  */
-export function planTenancy(previous: Model | null, next: Model): PlanResult {
+export function planTenancy(previous: Model | null, next: Model, built: ReadonlySet<string> = new Set()): PlanResult {
   const settings = planSettings(next);
   const problems: string[] = [];
   if (previous !== null) {
@@ -313,8 +338,8 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
   if (problems.length > 0) return { ok: false, problems };
 
   const previousSettings = previous === null ? null : planSettings(previous);
-  const before = previous === null ? new Map<string, TablePlan>() : planTables(previous);
-  const after = planTables(next);
+  const before = previous === null ? new Map<string, TablePlan>() : planTables(previous, built);
+  const after = planTables(next, built);
   const steps: Step[] = [];
   const enforceSteps: Step[] = [];
 
@@ -362,6 +387,11 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     if (table !== undefined) steps.push({ kind: 'backfill', table }, { kind: 'vacuum', table });
   }
   for (const table of columns) steps.push(...tenantIndexSteps(table));
+  // A kept table that becomes the parent of a composite key needs the unique
+  // index the key references (its plain tenant index stays).
+  for (const table of kept) {
+    if (!table.root && table.tenantIndexUnique && before.get(qualifiedKey(table.name))?.tenantIndexUnique === false) steps.push(...tenantIndexSteps(table));
+  }
   for (const table of kept) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
   const gainsNotNull = kept.filter((t) => {
     const old = before.get(qualifiedKey(t.name));
@@ -431,7 +461,8 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
     slug: slugFor(step),
     step,
   }));
-  return { ok: true, plan: { settings, steps: planned } };
+  const uniqueTenantIndexes = [...after.values()].filter((t) => !t.root && t.tenantIndexUnique).map((t) => qualifiedKey(t.name));
+  return { ok: true, plan: { settings, steps: planned, uniqueTenantIndexes } };
 }
 
 /**
@@ -444,10 +475,10 @@ export function planTenancy(previous: Model | null, next: Model): PlanResult {
  * so none of the replaced files has to run. A NOT NULL the previous
  * generation's prepare stage set and `next` no longer wants is dropped too.
  */
-export function planReplacingEnforce(previous: Model, enforced: Model | null, next: Model): PlanResult {
-  const delta = planTenancy(previous, next);
+export function planReplacingEnforce(previous: Model, enforced: Model | null, next: Model, built: ReadonlySet<string> = new Set()): PlanResult {
+  const delta = planTenancy(previous, next, built);
   if (!delta.ok) return delta;
-  const full = planTenancy(enforced, next);
+  const full = planTenancy(enforced, next, built);
   if (!full.ok) return full;
   const enforce = full.plan.steps.filter((s) => s.stage === 'enforce');
   const tableOf = (s: PlannedStep): string | null => ('table' in s.step ? qualifiedKey(s.step.table.name) : null);
@@ -460,5 +491,5 @@ export function planReplacingEnforce(previous: Model, enforced: Model | null, ne
     ...enforce,
     ...delta.plan.steps.filter((s) => s.stage === 'distribute'),
   ];
-  return { ok: true, plan: { settings: delta.plan.settings, steps } };
+  return { ok: true, plan: { settings: delta.plan.settings, steps, uniqueTenantIndexes: delta.plan.uniqueTenantIndexes } };
 }

@@ -86,6 +86,15 @@ export interface TablePlan {
   readonly primaryKey: string;
   readonly tenantForeignKey: string;
   readonly tenantIndex: string;
+  /**
+   * The tenant index is unique on `indexColumns`: the table is the parent of
+   * a composite (tenant, key) foreign key, which must reference a unique
+   * index, or becomes a distributed table, whose primary key the index
+   * becomes. Otherwise it is a plain index on the tenant column alone, which
+   * serves the tenant-filtered queries as well and, deduplicated, is a
+   * fraction of the size (its build writes that much less).
+   */
+  readonly tenantIndexUnique: boolean;
   readonly notNullCheck: string;
   readonly fillTrigger: string;
   readonly fillFunction: TableName;
@@ -97,7 +106,7 @@ export interface TablePlan {
   readonly referenceGuards: readonly PlannedGuard[];
   readonly commands: readonly Command[];
   readonly partitioning: Partitioning;
-  /** Columns of the unique tenant index: (tenant, primary key), plus the partition key of a partitioned table. */
+  /** Columns of the tenant index when it is unique: (tenant, primary key), plus the partition key of a partitioned table. */
   readonly indexColumns: readonly string[];
   /** Every partition or inheritance child, in tree order (a parent before its partitions). */
   readonly partitions: readonly PartitionPlan[];
@@ -261,6 +270,8 @@ export interface PlannedStep {
 export interface Plan {
   readonly settings: PlanSettings;
   readonly steps: readonly PlannedStep[];
+  /** The scoped tables (qualified keys) whose tenant index is unique once this plan is applied: what the next generation starts from. */
+  readonly uniqueTenantIndexes: readonly string[];
 }
 
 export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {

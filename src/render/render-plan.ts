@@ -154,6 +154,8 @@ function parentIndex(table: TablePlan, partition: PartitionPlan): TableName {
   return { schema: parent.name.schema, name: parent.tenantIndex };
 }
 
+const tenantIndexColumns = (t: TablePlan): readonly string[] => (t.tenantIndexUnique ? t.indexColumns : [t.column]);
+
 function partitionContext(t: TablePlan, p: PartitionPlan, s: PlanSettings): object {
   const asTable: TablePlan = { ...t, name: p.name };
   return {
@@ -218,9 +220,13 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     crossGrantsInsert: crossCommands.includes('INSERT'),
     compositeForeignKeys: t.compositeForeignKeys.map((fk) => foreignKeyContext(t, fk)),
     needsColumnList: t.compositeForeignKeys.some(needsColumnList),
-    indexColumns: SqlText.sql(t.indexColumns.map(quoteIdent).join(', ')),
-    indexColumnsDisplay: SqlText.comment(t.indexColumns.join(', ')),
+    tenantIndexUnique: t.tenantIndexUnique,
+    // The tenant index's columns: the unique key, or the tenant column alone.
+    indexColumns: SqlText.sql(tenantIndexColumns(t).map(quoteIdent).join(', ')),
+    indexColumnsDisplay: SqlText.comment(tenantIndexColumns(t).join(', ')),
     partitionedTable: t.partitioning === 'partitioned',
+    // A unique index on a partitioned table must contain its partition key.
+    partitionedUnique: t.partitioning === 'partitioned' && t.tenantIndexUnique,
     inheritance: t.partitioning === 'inheritance',
     hasPartitions: t.partitions.length > 0,
     partitions: t.partitions.map((p) => partitionContext(t, p, s)),

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, u
 import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { hasErrors } from '../manifest/diagnostic.js';
-import { LATER_MODEL_FIELDS, type Model, type Target } from '../manifest/model.js';
-import { planReplacingEnforce, planTenancy } from '../plan/plan-tenancy.js';
+import { LATER_MODEL_FIELDS, type Model, qualifiedKey, type Target } from '../manifest/model.js';
+import { planReplacingEnforce, planTables, planTenancy } from '../plan/plan-tenancy.js';
 import { renderPlan, type MigrationFile } from '../render/render-plan.js';
 import { createTemplateEnv } from '../render/template-env.js';
 import { loadManifestFile, templatesFolder } from './load-manifest-file.js';
@@ -25,6 +25,12 @@ export interface GeneratedState {
   readonly enforceBase?: Model | null;
   /** Those enforce-stage files (and the ones they replaced): what `--replace-enforce` supersedes. */
   readonly enforceFiles?: readonly string[];
+  /**
+   * The scoped tables (qualified keys) whose tenant index is unique on
+   * (tenant, primary key). Absent from state files written when every tenant
+   * index was.
+   */
+  readonly uniqueTenantIndexes?: readonly string[];
 }
 
 export interface GenerateOptions {
@@ -164,6 +170,13 @@ function enforceRecord(
   return { enforceBase: state?.model ?? null, enforceFiles: own };
 }
 
+/** The tables whose unique tenant index earlier generations built: every scoped table of a state written before the index could be plain. */
+function builtUniqueIndexes(state: GeneratedState | null): ReadonlySet<string> {
+  if (state === null) return new Set();
+  if (state.uniqueTenantIndexes !== undefined) return new Set(state.uniqueTenantIndexes);
+  return new Set([...planTables(state.model).values()].filter((t) => !t.root).map((t) => qualifiedKey(t.name)));
+}
+
 /**
  * `rlsgen generate`: reads the manifest and what was generated last, plans
  * the difference and writes it as new numbered migrations. Files already
@@ -182,7 +195,8 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
 
   const replacing = options.replaceEnforce === true ? replaceableEnforce(state) : null;
   if (replacing !== null && 'problem' in replacing) return { kind: 'refused', diagnostics, problems: [replacing.problem] };
-  const planned = replacing === null ? planTenancy(state?.model ?? null, model) : planReplacingEnforce(replacing.previous, replacing.enforced, model);
+  const built = builtUniqueIndexes(state);
+  const planned = replacing === null ? planTenancy(state?.model ?? null, model, built) : planReplacingEnforce(replacing.previous, replacing.enforced, model, built);
   if (!planned.ok) {
     return {
       kind: 'refused',
@@ -208,6 +222,7 @@ export function generateMigrations(options: GenerateOptions): GenerateResult {
     model,
     files: [...(state?.files ?? []), ...files.map((f) => ({ name: f.fileName, sha256: sha256(f.up) }))],
     ...enforceRecord(state, replacing, ownEnforce),
+    uniqueTenantIndexes: planned.plan.uniqueTenantIndexes,
   };
   writeAtomically(outDir, files, newState);
   return { kind: 'written', files, diagnostics, model };

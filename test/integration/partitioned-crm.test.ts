@@ -172,9 +172,14 @@ describe.each([...testServers(), ...legacyServers()])('partitions, inheritance, 
         );
         for (const row of rows) expect(row, row.relname).toMatchObject({ on: true, forced: true, policies: 5 });
         expect(rows).toHaveLength(PARTITIONS.length + 3);
-        // The parent's unique index is valid, made of the partitions' indexes.
-        expect((await c.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.calls_company_id_id_key'::regclass")).rows).toEqual([{ indisvalid: true }]);
-        expect(await count(c, "SELECT count(*) AS n FROM pg_partition_tree('public.calls_company_id_id_key') WHERE isleaf")).toBe(LEAVES.length);
+        // The parent's tenant index is valid, made of the partitions' indexes;
+        // plain (on company_id alone), since no composite key references calls.
+        expect((await c.query("SELECT indisvalid, indisunique, indnatts FROM pg_index WHERE indexrelid = 'public.calls_company_id_tenant_idx'::regclass")).rows).toEqual([
+          { indisvalid: true, indisunique: false, indnatts: 1 },
+        ]);
+        expect(await count(c, "SELECT count(*) AS n FROM pg_partition_tree('public.calls_company_id_tenant_idx') WHERE isleaf")).toBe(LEAVES.length);
+        // deals, a parent of deal_items' composite key, has the unique one.
+        expect((await c.query("SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = 'public.deals_company_id_id_key'::regclass")).rows).toEqual([{ indisvalid: true, indisunique: true }]);
         // The composite keys keep each action; each leaf has one key per column, adopted from the parent.
         const keys = await c.query<{ rel: string; def: string }>(
           `SELECT conrelid::regclass::text AS rel, pg_get_constraintdef(oid) AS def FROM pg_constraint

@@ -75,6 +75,36 @@ describe('incremental generation', () => {
     expect(sqlFiles(join(ws.out, 'down'))).toHaveLength(36);
   });
 
+  it('records which tenant indexes are unique, and reads a state file without the record as all unique', () => {
+    const ws = workspace(BASE);
+    expect(generateMigrations({ manifestPath: ws.manifest, outDir: ws.out }).kind).toBe('written');
+    const statePath = join(ws.out, 'rlsgen.state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { uniqueTenantIndexes?: string[] };
+    expect(state.uniqueTenantIndexes).toEqual(['public.contacts']);
+    expect(readdirSync(ws.out).filter((f) => f.includes('tenant_index'))).toEqual(['0008_tenant_index_contacts.sql', '0009_tenant_index_deals.sql']);
+    expect(readFileSync(join(ws.out, '0009_tenant_index_deals.sql'), 'utf8')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS deals_company_id_tenant_idx\n  ON public.deals (company_id);');
+
+    // A new table's composite key makes deals a parent: its unique index is built in the prepare stage.
+    const withCalls = `${BASE}  calls:\n    backfill: user_id -> users\n    foreign_keys: { deal_id: deals }\n`;
+    const copy = join(ws.dir, 'copy');
+    mkdirSync(copy);
+    for (const f of readdirSync(ws.out)) if (f.endsWith('.sql') || f.endsWith('.json')) writeFileSync(join(copy, f), readFileSync(join(ws.out, f)));
+    mkdirSync(join(copy, 'down'));
+    for (const f of readdirSync(join(ws.out, 'down'))) writeFileSync(join(copy, 'down', f), readFileSync(join(ws.out, 'down', f)));
+    ws.write(withCalls);
+    const parent = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
+    const names = parent.kind === 'written' ? parent.files.map((f) => f.fileName) : [];
+    expect(names.filter((n) => n.includes('tenant_index'))).toEqual(['0025_tenant_index_calls.sql', '0026_tenant_index_deals_2.sql']);
+    expect(readFileSync(join(ws.out, '0026_tenant_index_deals_2.sql'), 'utf8')).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS deals_company_id_id_key\n  ON public.deals (company_id, id);');
+
+    // The same over a state file written when every tenant index was unique: deals has its unique index already.
+    const older = JSON.parse(readFileSync(join(copy, 'rlsgen.state.json'), 'utf8')) as Record<string, unknown>;
+    delete older.uniqueTenantIndexes;
+    writeFileSync(join(copy, 'rlsgen.state.json'), `${JSON.stringify(older, null, 2)}\n`);
+    const fromOlder = generateMigrations({ manifestPath: ws.manifest, outDir: copy });
+    expect(fromOlder.kind === 'written' && fromOlder.files.map((f) => f.fileName).filter((n) => n.includes('tenant_index'))).toEqual(['0025_tenant_index_calls.sql']);
+  });
+
   it('refuses to go on when a generated file was edited', () => {
     const ws = workspace(BASE);
     generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });

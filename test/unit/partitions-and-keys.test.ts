@@ -4,6 +4,9 @@ import { loadManifest } from '../../src/manifest/load-manifest.js';
 import type { Model } from '../../src/manifest/model.js';
 import { planTenancy } from '../../src/plan/plan-tenancy.js';
 import { foreignKeyBehaviour } from '../../src/render/foreign-key-sql.js';
+import { renderPlan } from '../../src/render/render-plan.js';
+import { createTemplateEnv } from '../../src/render/template-env.js';
+import { readTemplates } from '../../src/write/read-templates.js';
 
 const HEAD = `version: 1
 tenant:
@@ -145,6 +148,27 @@ describe('partitions and inheritance children', () => {
       'partition_index_notes_archived',
     ]);
     expect(planned.plan.steps.filter((s) => s.step.kind === 'partition-index').every((s) => !s.transactional)).toBe(true);
+  });
+
+  it('a partitioned table that composite keys reference: unique on (tenant, key, partition key) on each leaf and ON ONLY the parent', () => {
+    const planned = planTenancy(
+      null,
+      model(`${HEAD}  events:
+    backfill: contact_id -> contacts
+    partition_key: [company_id]
+    partitions: [events_p0, events_p1]
+  event_items:
+    backfill: event_id -> events
+    foreign_keys: { event_id: events }
+`),
+    );
+    if (!planned.ok) throw new Error(planned.problems.join());
+    const files = renderPlan(planned.plan, createTemplateEnv(readTemplates(null)), 1);
+    const up = (slug: string): string => files.find((f) => f.fileName.endsWith(`_${slug}.sql`))?.up ?? '';
+    expect(up('partition_index_events_p0')).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_p0_company_id_id_key\n  ON public.events_p0 (company_id, id);');
+    expect(up('attach_tenant_index_events')).toContain('CREATE UNIQUE INDEX IF NOT EXISTS events_company_id_id_key ON ONLY public.events (company_id, id);');
+    expect(up('add_tenant_column_events')).toContain('which the unique tenant index must include');
+    expect(up('tenant_index_event_items')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS event_items_company_id_tenant_idx\n  ON public.event_items (company_id);');
   });
 
   it('a partition added later gets a migration of its own', () => {

@@ -22,8 +22,8 @@ function modelOf(yaml: string): Model {
   return result.model;
 }
 
-function planOf(yaml: string, previous: string | null = null): Plan {
-  const result = planTenancy(previous === null ? null : modelOf(previous), modelOf(yaml));
+function planOf(yaml: string, previous: string | null = null, built: readonly string[] = []): Plan {
+  const result = planTenancy(previous === null ? null : modelOf(previous), modelOf(yaml), new Set(built));
   if (!result.ok) throw new Error(result.problems.join('\n'));
   return result.plan;
 }
@@ -79,6 +79,30 @@ describe('planTenancy: ordering', () => {
       'vacuum',
       'tenant-index',
       'tenant-index',
+    ]);
+  });
+});
+
+describe('planTenancy: the tenant index', () => {
+  const manifest = `${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  contacts: { backfill: owner_id -> users }
+  deals:
+    backfill: owner_id -> users
+    foreign_keys: { contact_id: contacts }
+`;
+
+  it('is unique on (tenant, key) where a composite key references the table, on the tenant column alone elsewhere', () => {
+    const tables = planTables(modelOf(manifest));
+    expect([tables.get('public.contacts')?.tenantIndexUnique, tables.get('public.contacts')?.tenantIndex]).toEqual([true, 'contacts_company_id_id_key']);
+    expect([tables.get('public.deals')?.tenantIndexUnique, tables.get('public.deals')?.tenantIndex]).toEqual([false, 'deals_company_id_tenant_idx']);
+  });
+
+  it('is unique everywhere for Citus, where it becomes the primary key', () => {
+    const tables = planTables(modelOf(`${manifest}target: citus\n`));
+    expect([...tables.values()].filter((t) => !t.root).map((t) => [t.key, t.tenantIndexUnique])).toEqual([
+      ['contacts', true],
+      ['deals', true],
     ]);
   });
 });
@@ -253,6 +277,23 @@ describe('planTenancy: incremental', () => {
     ]);
   });
 
+  it('a table that becomes the parent of a composite key: its unique index, before the key that references it', () => {
+    const next = `${base}  calls:\n    backfill: user_id -> users\n    foreign_keys: { deal_id: deals }\n`;
+    const before = planTables(modelOf(base)).get('public.deals');
+    const after = planTables(modelOf(next)).get('public.deals');
+    expect([before?.tenantIndexUnique, before?.tenantIndex]).toEqual([false, 'deals_company_id_tenant_idx']);
+    expect([after?.tenantIndexUnique, after?.tenantIndex]).toEqual([true, 'deals_company_id_id_key']);
+    const steps = slugs(planOf(next, base));
+    expect(steps.filter((s) => s.startsWith('tenant_index_'))).toEqual(['tenant_index_calls', 'tenant_index_deals']);
+    expect(steps.indexOf('tenant_index_deals')).toBeLessThan(steps.indexOf('add_composite_foreign_keys_calls'));
+    // The other way, the unique index stays: nothing to build or drop, and
+    // the plan (what the state file records) still has it unique.
+    const back = planOf(base, next, planOf(next, base).uniqueTenantIndexes);
+    expect(slugs(back).filter((s) => s.includes('index'))).toEqual([]);
+    expect(back.uniqueTenantIndexes).toEqual(['public.contacts', 'public.deals']);
+    expect(planOf(base).uniqueTenantIndexes).toEqual(['public.contacts']);
+  });
+
   it('bootstraps again over a state generated with the earlier backfill procedure', () => {
     const older = modelOf(base);
     const { batchPause: _dropped, ...migration } = older.migration;
@@ -277,8 +318,9 @@ describe('planTenancy: incremental', () => {
       'drop_not_null_contacts',
       'replace_policies_contacts',
     ]);
-    // Back to tenant: NOT NULL again, the composite key comes back, then the trigger goes.
-    expect(slugs(planOf(base, next))).toEqual([
+    // Back to tenant: NOT NULL again, the composite key comes back (to the
+    // unique index the first generation built), then the trigger goes.
+    expect(slugs(planOf(base, next, ['public.contacts']))).toEqual([
       'require_tenant_contacts',
       'validate_tenant_contacts',
       'set_not_null_contacts',

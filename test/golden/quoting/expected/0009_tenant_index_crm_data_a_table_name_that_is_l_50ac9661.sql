@@ -1,12 +1,14 @@
--- rlsgen: {"step":"tenant-index","stage":"prepare","table":"\"CRM Data\".a_table_name_that_is_long_enough_to_need_hashing_in_names","index":["CRM Data","a_table_name_that_is_long_enough_to_need_hashing_in__c710a72a5e"]}
+-- rlsgen: {"step":"tenant-index","stage":"prepare","table":"\"CRM Data\".a_table_name_that_is_long_enough_to_need_hashing_in_names","index":["CRM Data","a_table_name_that_is_long_enough_to_need_hashing_in__275ea2044c"]}
 -- postgres-migrations disable-transaction
 -- squawk-ignore-file require-lock-timeout, require-statement-timeout
--- "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names: unique index on (Org ID, primary key).
--- It serves every tenant-filtered query, and composite foreign keys
--- (tenant, id) from child tables reference it. Built after the backfill:
--- with a unique index on it, filling the column would be a key update (no
--- HOT, an index entry per row, and row locks that conflict with the KEY SHARE
--- locks of the application's foreign-key checks).
+-- "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names: index on (Org ID). It serves every
+-- tenant-filtered query. Not unique on (tenant, primary key): no composite
+-- foreign key references this table, and a plain index on the tenant column,
+-- deduplicated, is a fraction of that size, so its build writes that much
+-- less WAL and data while the application runs. If a composite key comes to
+-- reference this table, the generation that adds it builds the unique index.
+-- Built after the backfill, so that filling the column is a HOT-eligible
+-- non-key update.
 --
 -- Locks: SHARE UPDATE EXCLUSIVE on "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names, which blocks neither reads
 -- nor writes; CONCURRENTLY cannot run in a transaction block, so this file
@@ -14,6 +16,6 @@
 -- transaction. For the same reason it cannot SET its own timeouts: rlsgen
 -- apply sets lock_timeout on the session, and first drops an invalid index of
 -- this name left by an interrupted build (by hand: if pg_index.indisvalid is
--- false for "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in__c710a72a5e, DROP INDEX CONCURRENTLY it and run this file again).
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS a_table_name_that_is_long_enough_to_need_hashing_in__c710a72a5e
-  ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names ("Org ID", id);
+-- false for "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in__275ea2044c, DROP INDEX CONCURRENTLY it and run this file again).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS a_table_name_that_is_long_enough_to_need_hashing_in__275ea2044c
+  ON "CRM Data".a_table_name_that_is_long_enough_to_need_hashing_in_names ("Org ID");
