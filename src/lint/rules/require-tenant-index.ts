@@ -5,7 +5,7 @@ export const requireTenantIndex: LintRule = {
   id: 'require-tenant-index',
   severity: 'warning',
   title: 'no index leading with the tenant column',
-  fix: 'CREATE INDEX CONCURRENTLY ... (tenant_column, ...) (rlsgen generates a unique (tenant, primary key) index).',
+  fix: 'CREATE INDEX CONCURRENTLY ... (tenant_column, ...) (rlsgen generates one on the tenant column, unique on (tenant, primary key) where composite foreign keys reference the table).',
   check(context) {
     return context.tenantTables
       .filter((t) => !t.indexes.some((i) => i.valid && !i.partial && i.columns[0] === context.tenantColumn))
