@@ -279,7 +279,7 @@ const fkKey = (fk: PlannedForeignKey): string =>
   JSON.stringify([fk.name, fk.column, fk.parent, fk.parentKey, fk.onDelete, fk.onUpdate, fk.deferrable, fk.initiallyDeferred]);
 
 /**
- * The unique (tenant, primary key) index of a table. A partitioned table
+ * The tenant index of a table (unique or plain, TablePlan.tenantIndexUnique). A partitioned table
  * cannot build one CONCURRENTLY: each leaf partition builds its own
  * concurrently, then one catalog-only step creates the parent's index ON
  * ONLY and attaches them. An inheritance parent and each child get their
@@ -371,7 +371,7 @@ export function planTenancy(previous: Model | null, next: Model, built: Readonly
   // after any mass update: the dead row versions go before the index build
   // and the validations scan the table, the planner learns the column, and
   // autovacuum does not pick the table just when the next steps need their
-  // locks. The unique (tenant, key) index and the constraints follow, built
+  // locks. The tenant index and the constraints follow, built
   // and validated set-based.
   for (const table of columns) steps.push({ kind: 'add-tenant-column', table });
   const toBackfill = new Set(onboard.filter((t) => t.backfill.length > 0).map((t) => t.key));
@@ -389,10 +389,10 @@ export function planTenancy(previous: Model | null, next: Model, built: Readonly
   for (const table of columns) steps.push(...tenantIndexSteps(table));
   // A kept table that becomes the parent of a composite key needs the unique
   // index the key references (its plain tenant index stays).
-  for (const table of kept) {
-    if (!table.root && table.tenantIndexUnique && before.get(qualifiedKey(table.name))?.tenantIndexUnique === false) steps.push(...tenantIndexSteps(table));
-  }
-  for (const table of kept) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
+  const upgraded = kept.filter((t) => !t.root && t.tenantIndexUnique && before.get(qualifiedKey(t.name))?.tenantIndexUnique === false);
+  for (const table of upgraded) steps.push(...tenantIndexSteps(table));
+  // An upgraded table's new partitions got their unique index just above.
+  for (const table of kept) if (!upgraded.includes(table)) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
   const gainsNotNull = kept.filter((t) => {
     const old = before.get(qualifiedKey(t.name));
     return needsNotNull(t) && old !== undefined && !needsNotNull(old);
@@ -461,7 +461,11 @@ export function planTenancy(previous: Model | null, next: Model, built: Readonly
     slug: slugFor(step),
     step,
   }));
-  const uniqueTenantIndexes = [...after.values()].filter((t) => !t.root && t.tenantIndexUnique).map((t) => qualifiedKey(t.name));
+  // A table no longer scoped keeps its index (nothing drops it): still recorded, should it come back.
+  const uniqueTenantIndexes = [
+    ...[...after.values()].filter((t) => !t.root && t.tenantIndexUnique).map((t) => qualifiedKey(t.name)),
+    ...[...built].filter((key) => !after.has(key)),
+  ];
   return { ok: true, plan: { settings, steps: planned, uniqueTenantIndexes } };
 }
 

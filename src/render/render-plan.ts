@@ -203,6 +203,7 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     tenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: t.tenantIndex }),
     tenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, t.tenantIndex)),
     tenantIndexLiteral: SqlText.literal(t.tenantIndex),
+    tenantIndexRegclass: regclass({ schema: t.name.schema, name: t.tenantIndex }),
     pkeyLiteral: SqlText.literal(objectName(t.name.name, 'pkey')),
     notNullCheck: SqlText.ident(t.notNullCheck),
     fillTrigger: SqlText.ident(t.fillTrigger),
@@ -221,9 +222,11 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     compositeForeignKeys: t.compositeForeignKeys.map((fk) => foreignKeyContext(t, fk)),
     needsColumnList: t.compositeForeignKeys.some(needsColumnList),
     tenantIndexUnique: t.tenantIndexUnique,
-    // The tenant index's columns: the unique key, or the tenant column alone.
-    indexColumns: SqlText.sql(tenantIndexColumns(t).map(quoteIdent).join(', ')),
-    indexColumnsDisplay: SqlText.comment(tenantIndexColumns(t).join(', ')),
+    // The unique key (what a template written for unique tenant indexes uses), and the columns the tenant index has: that key, or the tenant column alone.
+    indexColumns: SqlText.sql(t.indexColumns.map(quoteIdent).join(', ')),
+    indexColumnsDisplay: SqlText.comment(t.indexColumns.join(', ')),
+    tenantIndexColumns: SqlText.sql(tenantIndexColumns(t).map(quoteIdent).join(', ')),
+    tenantIndexColumnsDisplay: SqlText.comment(tenantIndexColumns(t).join(', ')),
     partitionedTable: t.partitioning === 'partitioned',
     // A unique index on a partitioned table must contain its partition key.
     partitionedUnique: t.partitioning === 'partitioned' && t.tenantIndexUnique,

@@ -294,6 +294,20 @@ describe('planTenancy: incremental', () => {
     expect(planOf(base).uniqueTenantIndexes).toEqual(['public.contacts']);
   });
 
+  it('an inheritance parent that becomes a parent of a composite key and gains a child: each child indexed once, unique', () => {
+    const withChildren = base.replace('  deals:\n    backfill: owner_id -> users\n', '  deals:\n    backfill: owner_id -> users\n    children: [deals_old]\n');
+    const next = `${withChildren.replace('children: [deals_old]', 'children: [deals_old, deals_new]')}  calls:\n    backfill: user_id -> users\n    foreign_keys: { deal_id: deals }\n`;
+    const built = planOf(withChildren).uniqueTenantIndexes;
+    const steps = planOf(next, withChildren, built).steps.filter((s) => s.stage === 'prepare' && /index/.test(s.slug));
+    expect(steps.map((s) => s.slug)).toEqual(['tenant_index_calls', 'tenant_index_deals', 'partition_index_deals_old', 'partition_index_deals_new']);
+    expect(steps.map((s) => 'table' in s.step && s.step.table.tenantIndexUnique)).toEqual([false, true, true, true]);
+  });
+
+  it('a table no longer scoped stays recorded as unique: its index is still there', () => {
+    const none = base.replace(/  contacts:[\s\S]*$/, '');
+    expect(planOf(none, base, ['public.contacts']).uniqueTenantIndexes).toEqual(['public.contacts']);
+  });
+
   it('bootstraps again over a state generated with the earlier backfill procedure', () => {
     const older = modelOf(base);
     const { batchPause: _dropped, ...migration } = older.migration;
