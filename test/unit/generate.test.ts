@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMigrations } from '../../src/write/generate-migrations.js';
@@ -87,10 +87,7 @@ describe('incremental generation', () => {
     // A new table's composite key makes deals a parent: its unique index is built in the prepare stage.
     const withCalls = `${BASE}  calls:\n    backfill: user_id -> users\n    foreign_keys: { deal_id: deals }\n`;
     const copy = join(ws.dir, 'copy');
-    mkdirSync(copy);
-    for (const f of readdirSync(ws.out)) if (f.endsWith('.sql') || f.endsWith('.json')) writeFileSync(join(copy, f), readFileSync(join(ws.out, f)));
-    mkdirSync(join(copy, 'down'));
-    for (const f of readdirSync(join(ws.out, 'down'))) writeFileSync(join(copy, 'down', f), readFileSync(join(ws.out, 'down', f)));
+    cpSync(ws.out, copy, { recursive: true });
     ws.write(withCalls);
     const parent = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
     const names = parent.kind === 'written' ? parent.files.map((f) => f.fileName) : [];

@@ -16,6 +16,15 @@ tenant: { column: company_id, type: uuid, references: companies(id) }
 roles: { app: { name: app } }
 `;
 
+/** Contacts, and deals with a composite key to them: contacts is a parent, deals is not. */
+const CONTACTS_DEALS = `${HEAD}tables:
+  users: { mode: exempt, reason: r, existing_column: uuid }
+  contacts: { backfill: owner_id -> users }
+  deals:
+    backfill: owner_id -> users
+    foreign_keys: { contact_id: contacts }
+`;
+
 function modelOf(yaml: string): Model {
   const result = loadManifest(yaml, 'm.yaml');
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics, null, 2));
@@ -84,13 +93,7 @@ describe('planTenancy: ordering', () => {
 });
 
 describe('planTenancy: the tenant index', () => {
-  const manifest = `${HEAD}tables:
-  users: { mode: exempt, reason: r, existing_column: uuid }
-  contacts: { backfill: owner_id -> users }
-  deals:
-    backfill: owner_id -> users
-    foreign_keys: { contact_id: contacts }
-`;
+  const manifest = CONTACTS_DEALS;
 
   it('is unique on (tenant, key) where a composite key references the table, on the tenant column alone elsewhere', () => {
     const tables = planTables(modelOf(manifest));
@@ -251,13 +254,7 @@ describe('backfill batch statements', () => {
 });
 
 describe('planTenancy: incremental', () => {
-  const base = `${HEAD}tables:
-  users: { mode: exempt, reason: r, existing_column: uuid }
-  contacts: { backfill: owner_id -> users }
-  deals:
-    backfill: owner_id -> users
-    foreign_keys: { contact_id: contacts }
-`;
+  const base = CONTACTS_DEALS;
 
   it('plans nothing when nothing changed', () => {
     expect(planOf(base, base).steps).toEqual([]);
