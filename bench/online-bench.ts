@@ -10,7 +10,10 @@
  * application (bench/online-load.ts) run at a fixed rate through each
  * migration; the table reports, per migration, its wall time, the backfill's
  * rows/s, and the application's longest statement (the stall), p99,
- * statements of 100 ms or more, and failed statements.
+ * statements of 100 ms or more, and failed statements. A third run, with no
+ * migration, writes WAL as fast as rlsgen's prepare did, for as long
+ * (bench/write-floor.ts): the stall the disk alone gives the application at
+ * that write rate, which no migration writing as much can go below.
  *
  * At the first row count, two more measurements:
  *   - the backfill alone, without load, on identical copies of calls:
@@ -41,6 +44,7 @@ import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, median } from './be
 import { readHandSteps, runHandMigration } from './hand-migration.js';
 import { type LatencySummary, type Sample, startLoad, summarize } from './online-load.js';
 import { attributeStalls, startStallMonitor } from './stall-monitor.js';
+import { walPosition, walWrittenSince, writeAtRate } from './write-floor.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -181,6 +185,8 @@ interface Run extends Migration {
   /** The application's statements of 100 ms or more during the migration. */
   readonly long: readonly Sample[];
   readonly endedAt: number;
+  /** WAL the server wrote during the migration (the application's included). */
+  readonly walBytes: number;
 }
 
 // PostgreSQL 17 moved the checkpoint counters from pg_stat_bgwriter to pg_stat_checkpointer.
@@ -201,6 +207,7 @@ async function underLoad(connection: ConnectionInfo, versionNum: number, rows: n
     await new Promise((r) => setTimeout(r, BASELINE_MS));
     monitor = startStallMonitor(connection);
     const checkpointsBefore = await checkpointCounts(connection, versionNum);
+    const walStart = await walPosition(connection);
     const start = performance.now();
     let error: string | null = null;
     let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
@@ -210,13 +217,17 @@ async function underLoad(connection: ConnectionInfo, versionNum: number, rows: n
       error = (e as Error).message.split('\n')[0] ?? 'failed';
     }
     const end = performance.now();
+    const walBytes = await walWrittenSince(connection, walStart);
     const checkpointsAfter = await checkpointCounts(connection, versionNum);
     await new Promise((r) => setTimeout(r, 500));
     await load.stop();
     const snapshots = await monitor.stop();
-    const left = await withClient(connection, async (c) =>
-      Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n),
-    );
+    // Rows the migration left without a tenant (none to count where nothing added the column to calls).
+    const left = await withClient(connection, async (c) => {
+      const added = (await c.query("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'calls'::regclass AND attname = 'company_id' AND NOT attisdropped")).rowCount ?? 0;
+      if (added === 0) return 0;
+      return Number((await c.query<{ n: string }>('SELECT (SELECT count(*) FROM calls WHERE company_id IS NULL) + (SELECT count(*) FROM contacts WHERE company_id IS NULL) AS n')).rows[0]?.n);
+    });
     const within = (s: Sample): boolean => s.at >= start && s.at <= end;
     return {
       ...result,
@@ -229,6 +240,7 @@ async function underLoad(connection: ConnectionInfo, versionNum: number, rows: n
       checkpoints: { timed: checkpointsAfter.timed - checkpointsBefore.timed, requested: checkpointsAfter.requested - checkpointsBefore.requested },
       long: load.samples.filter((s) => within(s) && s.ms >= 100),
       endedAt: end,
+      walBytes,
     };
   } finally {
     // Stopping twice is harmless; on a failure above, the load's clients would keep the bench from exiting.
@@ -300,6 +312,15 @@ function handScript(connection: ConnectionInfo): () => Promise<Migration> {
     const run = await runHandMigration(connection, { lockTimeout: LOCK_TIMEOUT, batchSize: BATCH, batchPauseMs: BATCH_PAUSE_MS });
     const backfillMs = run.steps.filter((s) => s.name.endsWith(': backfill')).reduce((a, s) => a + s.ms, 0);
     return { backfillRows: rows, backfillMs, retries: run.retries, phases: run.steps.map((s) => ({ name: s.name, at: s.at })) };
+  };
+}
+
+/** No migration: WAL-logged inserts into a table of their own at `bytesPerSecond` for `durationMs` (bench/write-floor.ts). */
+function writeFloor(connection: ConnectionInfo, bytesPerSecond: number, durationMs: number): () => Promise<Migration> {
+  return async () => {
+    const at = performance.now();
+    await writeAtRate(connection, bytesPerSecond, durationMs);
+    return { backfillRows: 0, backfillMs: 0, retries: 0, phases: [{ name: 'inserts at the same WAL rate', at }] };
   };
 }
 
@@ -381,6 +402,7 @@ const ms = (n: number): string => `${Math.round(n).toLocaleString('en-US')} ms`;
 const seconds = (n: number): string => `${(n / 1000).toFixed(1)} s`;
 const perSecond = (rows: number, msTaken: number): number => (msTaken <= 0 ? 0 : rows / (msTaken / 1000));
 const rate = (n: number): string => `${Math.round(n).toLocaleString('en-US')}`;
+const megabytesPerSecond = (bytes: number, msTaken: number): string => `${(perSecond(bytes, msTaken) / 1e6).toFixed(1)} MB/s`;
 const label = (n: number): string => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n.toLocaleString('en-US'));
 
 function checkpointText(run: Run): string {
@@ -417,7 +439,7 @@ function row(rows: number, name: string, run: Run): string {
   const d = run.during;
   const failed = `${d.failed}${d.reasons.length > 0 ? ` (${d.reasons.join('; ')})` : ''}`;
   const wall = `${seconds(run.wallMs)}${run.error === null ? '' : ` FAILED: ${run.error}`}`;
-  return `| ${label(rows)} | ${name} | ${wall} | ${rate(perSecond(run.backfillRows, run.backfillMs))} | ${ms(d.maxMs)} | ${d.p99Ms.toFixed(1)} ms | ${d.over100} | ${failed} | ${run.retries} | ${ms(run.baseline.maxMs)} |`;
+  return `| ${label(rows)} | ${name} | ${wall} | ${run.backfillRows === 0 ? '-' : rate(perSecond(run.backfillRows, run.backfillMs))} | ${ms(d.maxMs)} | ${d.p99Ms.toFixed(1)} ms | ${d.over100} | ${failed} | ${run.retries} | ${ms(run.baseline.maxMs)} |`;
 }
 
 async function main(): Promise<void> {
@@ -434,6 +456,7 @@ async function main(): Promise<void> {
   const maxStall: number[] = [];
   const worst: string[] = [];
   const stalls: string[] = [];
+  const walRates: string[] = [];
   try {
     writeFileSync(join(work, 'policies.yaml'), MANIFEST);
     const dir = join(work, 'generated-sql');
@@ -451,7 +474,7 @@ async function main(): Promise<void> {
     for (const [index, rows] of ROW_COUNTS.entries()) {
       const before = loadavg();
       const template = `online_tpl_${process.pid}`;
-      const names = [template, `online_rlsgen_${process.pid}`, `online_hand_${process.pid}`, `online_reader_${process.pid}`];
+      const names = [template, `online_rlsgen_${process.pid}`, `online_hand_${process.pid}`, `online_reader_${process.pid}`, `online_floor_${process.pid}`];
       try {
         process.stderr.write(`${label(rows)} rows: loading the template database...\n`);
         await withClient(server.connection, (c) => c.query(`CREATE DATABASE ${quoteIdent(template)}`));
@@ -464,6 +487,11 @@ async function main(): Promise<void> {
         const theirs = await cloneOf(server, template, names[2] ?? '');
         const hand = await underLoad(theirs, server.versionNum, rows, handScript(theirs));
         await dropDatabase(server, names[2] ?? '');
+        process.stderr.write(`${label(rows)} rows: no migration, inserts writing WAL as fast as rlsgen's prepare did, under load...\n`);
+        const plain = await cloneOf(server, template, names[4] ?? '');
+        const walRate = perSecond(rlsgen.walBytes, rlsgen.wallMs);
+        const floor = await underLoad(plain, server.versionNum, rows, writeFloor(plain, walRate, rlsgen.wallMs));
+        await dropDatabase(server, names[4] ?? '');
         if (index === 0) {
           if (ROUNDS > 0) {
             process.stderr.write(`${label(rows)} rows: the backfill alone, no load, ${ROUNDS} rounds...\n`);
@@ -477,15 +505,21 @@ async function main(): Promise<void> {
           }
         }
         lines.push(row(rows, 'rlsgen prepare', rlsgen), row(rows, 'hand-written script', hand));
+        walRates.push(
+          `${label(rows)}: rlsgen ${megabytesPerSecond(rlsgen.walBytes, rlsgen.wallMs)}, hand-written ${megabytesPerSecond(hand.walBytes, hand.wallMs)}, the inserts ${megabytesPerSecond(floor.walBytes, floor.wallMs)} (the application's own WAL included)`,
+        );
         worst.push(`${label(rows)}: rlsgen ${worstOf(rlsgen)}; hand-written ${worstOf(hand)}`);
         stalls.push(`${label(rows)}, rlsgen: ${rlsgen.stalls}; ${checkpointText(rlsgen)}`, ...whenOf(rlsgen).map((w) => `  ${w}`));
         stalls.push(`${label(rows)}, hand-written: ${hand.stalls}; ${checkpointText(hand)}`, ...whenOf(hand).map((w) => `  ${w}`));
+        stalls.push(`${label(rows)}, no migration: ${floor.stalls}; ${checkpointText(floor)}`, ...whenOf(floor).map((w) => `  ${w}`));
         const wallRatio = hand.wallMs / rlsgen.wallMs;
         const backfillRatio = perSecond(rlsgen.backfillRows, rlsgen.backfillMs) / perSecond(hand.backfillRows, hand.backfillMs);
         lines.push(`| ${label(rows)} | ratio rlsgen / hand | ${wallRatio.toFixed(2)}x as fast | ${backfillRatio.toFixed(2)}x | ${(rlsgen.during.maxMs / Math.max(1, hand.during.maxMs)).toFixed(2)}x | | | | | |`);
+        lines.push(row(rows, 'no migration, the same WAL rate', floor));
         maxStall.push(rlsgen.during.maxMs);
         targets.push(
           `${label(rows)}: max application stall ${ms(rlsgen.during.maxMs)} with ${rlsgen.during.failed} failed statements (target <= 100 ms and 0): ${rlsgen.during.maxMs <= 100 && rlsgen.during.failed === 0 && rlsgen.error === null ? 'met' : 'NOT met'}; rows left without a tenant: ${rlsgen.leftWithoutTenant}`,
+          `${label(rows)}: this machine's floor, no migration and the same WAL rate for as long: max ${ms(floor.during.maxMs)}, ${floor.during.over100} statements >= 100 ms${floor.error === null ? '' : ` (FAILED: ${floor.error})`}`,
         );
         const after = loadavg();
         loads.push(`${label(rows)}: load average ${before.map((l) => l.toFixed(2)).join(', ')} before, ${after.map((l) => l.toFixed(2)).join(', ')} after`);
@@ -543,7 +577,7 @@ async function main(): Promise<void> {
       (await c.query<{ s: string }>("SELECT string_agg(name || ' ' || setting || coalesce(unit, ''), ', ' ORDER BY name) AS s FROM pg_settings WHERE name IN ('max_wal_size', 'checkpoint_timeout', 'shared_buffers', 'fsync', 'synchronous_commit', 'full_page_writes')")).rows[0]?.s,
     );
     console.log([...lines, 'longest application statements:', ...worst.map((w) => `  ${w}`), '',
-      `what the server was doing during them (sampled every 20 ms; server: ${settings ?? 'settings unknown'}):`, ...stalls.map((w) => `  ${w}`), '', 'targets:', ...targets.map((t) => `  ${t}`), ...loads.map((l) => `  ${l}`)].join('\n'));
+      `what the server was doing during them (sampled every 20 ms; server: ${settings ?? 'settings unknown'}):`, ...stalls.map((w) => `  ${w}`), '', 'WAL written per second during each run:', ...walRates.map((w) => `  ${w}`), '', 'targets:', ...targets.map((t) => `  ${t}`), ...loads.map((l) => `  ${l}`)].join('\n'));
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.stop();
