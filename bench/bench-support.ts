@@ -19,6 +19,17 @@ export async function benchServer(databaseUrl: string | undefined, pgBin?: strin
   return openServer(spec);
 }
 
+/** The server's current WAL position, to measure what a run wrote (walBytesSince). */
+export async function walPosition(c: pg.ClientBase): Promise<string> {
+  return (await c.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn ?? '0/0';
+}
+
+/** WAL bytes the server wrote since `start` (a walPosition), every session's. */
+export async function walBytesSince(c: pg.ClientBase, start: string): Promise<number> {
+  const { rows } = await c.query<{ n: string }>('SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), $1::pg_lsn) AS n', [start]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -40,11 +40,11 @@ import { type ConnectionInfo, connectionFor, dropDatabase, type ServerHandle, wi
 import { durationMilliseconds } from '../src/sql/interval.js';
 import { quoteIdent, quoteLiteral } from '../src/sql/quote.js';
 import { generateMigrations } from '../src/write/generate-migrations.js';
-import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, median } from './bench-support.js';
+import { benchServer, CRM_SCHEMA, loadCallRows, loadCrmRows, median, walBytesSince, walPosition } from './bench-support.js';
 import { readHandSteps, runHandMigration } from './hand-migration.js';
 import { type LatencySummary, type Sample, startLoad, summarize } from './online-load.js';
 import { attributeStalls, startStallMonitor } from './stall-monitor.js';
-import { walPosition, walWrittenSince, writeAtRate } from './write-floor.js';
+import { writeAtRate } from './write-floor.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -207,7 +207,7 @@ async function underLoad(connection: ConnectionInfo, versionNum: number, rows: n
     await new Promise((r) => setTimeout(r, BASELINE_MS));
     monitor = startStallMonitor(connection);
     const checkpointsBefore = await checkpointCounts(connection, versionNum);
-    const walStart = await walPosition(connection);
+    const walStart = await withClient(connection, walPosition);
     const start = performance.now();
     let error: string | null = null;
     let result: Migration = { backfillRows: 0, backfillMs: 0, retries: 0, phases: [] };
@@ -217,7 +217,7 @@ async function underLoad(connection: ConnectionInfo, versionNum: number, rows: n
       error = (e as Error).message.split('\n')[0] ?? 'failed';
     }
     const end = performance.now();
-    const walBytes = await walWrittenSince(connection, walStart);
+    const walBytes = await withClient(connection, (c) => walBytesSince(c, walStart));
     const checkpointsAfter = await checkpointCounts(connection, versionNum);
     await new Promise((r) => setTimeout(r, 500));
     await load.stop();
@@ -379,11 +379,11 @@ async function compareLoops(server: ServerHandle, template: string, dir: string)
           await c.query('CHECKPOINT').catch(() => undefined);
           const pid = Number((await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
           const cpuBefore = cpuMs(pid);
-          const lsn = (await c.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]?.l;
+          const lsn = await walPosition(c);
           const started = performance.now();
           await contestants[name](c);
           out.wall[name].push(performance.now() - started);
-          out.wal[name].push(Number((await c.query<{ b: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS b', [lsn])).rows[0]?.b));
+          out.wal[name].push(await walBytesSince(c, lsn));
           const cpuAfter = cpuMs(pid);
           out.cpu[name].push(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore);
           const { rows } = await c.query<{ n: string; open: string }>('SELECT count(*) AS n, count(*) FILTER (WHERE company_id IS NULL) AS open FROM calls');

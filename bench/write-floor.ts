@@ -7,27 +7,12 @@
  * the disk's commit latency under that much writing, is what any online
  * migration writing as fast gets at best on this machine.
  */
-import type pg from 'pg';
 import { type ConnectionInfo, withClient } from '../src/db/server.js';
+import { walBytesSince, walPosition } from './bench-support.js';
 
 /** One batch: 2,000 rows of about 150 bytes, about 0.4 MB of WAL. */
 const BATCH =
   "INSERT INTO rlsgen_bench_floor (id, pad, ref) SELECT g, repeat('x', 80), md5(g::text)::uuid FROM generate_series($1::bigint, $1::bigint + 1999) AS g";
-
-async function walBytesSince(c: pg.ClientBase, start: string): Promise<number> {
-  const { rows } = await c.query<{ n: string }>('SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), $1::pg_lsn) AS n', [start]);
-  return Number(rows[0]?.n ?? 0);
-}
-
-/** The server's current WAL position, to measure what a run wrote. */
-export async function walPosition(connection: ConnectionInfo): Promise<string> {
-  return withClient(connection, async (c) => (await c.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn ?? '0/0');
-}
-
-/** WAL bytes written since `start` (a walPosition). */
-export async function walWrittenSince(connection: ConnectionInfo, start: string): Promise<number> {
-  return withClient(connection, (c) => walBytesSince(c, start));
-}
 
 /**
  * Inserts batches, each its own transaction (a commit, as a backfill's batch
@@ -38,7 +23,7 @@ export async function writeAtRate(connection: ConnectionInfo, bytesPerSecond: nu
   return withClient(connection, async (c) => {
     // Autovacuum off: the run writes and nothing else (the bench drops the database afterwards, outside the measured time).
     await c.query('CREATE TABLE rlsgen_bench_floor (id bigint, pad text, ref uuid) WITH (autovacuum_enabled = off)');
-    const start = (await c.query<{ lsn: string }>('SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn ?? '0/0';
+    const start = await walPosition(c);
     const began = performance.now();
     let next = 0;
     let written = 0;
