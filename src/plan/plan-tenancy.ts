@@ -390,7 +390,12 @@ export function planTenancy(previous: Model | null, next: Model, built: Readonly
   // A kept table that becomes the parent of a composite key needs the unique
   // index the key references (its plain tenant index stays).
   const upgraded = kept.filter((t) => !t.root && t.tenantIndexUnique && before.get(qualifiedKey(t.name))?.tenantIndexUnique === false);
-  for (const table of upgraded) steps.push(...tenantIndexSteps(table));
+  // The first generation's preflight checked a partitioned table's partition
+  // keys only if its index was unique: check them before building one now.
+  for (const table of upgraded) {
+    if (table.partitioning === 'partitioned') steps.push({ kind: 'check-partition-key', table });
+    steps.push(...tenantIndexSteps(table));
+  }
   // An upgraded table's new partitions got their unique index just above.
   for (const table of kept) if (!upgraded.includes(table)) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);
   const gainsNotNull = kept.filter((t) => {

@@ -208,6 +208,8 @@ export type Step =
   | { readonly kind: 'tenant-index'; readonly table: TablePlan }
   | { readonly kind: 'partition-index'; readonly table: TablePlan; readonly partition: PartitionPlan }
   | { readonly kind: 'attach-tenant-index'; readonly table: TablePlan }
+  /** Before a later generation builds a partitioned table's unique tenant index: its partition keys are in the index's columns. */
+  | { readonly kind: 'check-partition-key'; readonly table: TablePlan }
   | { readonly kind: 'secure-partitions'; readonly table: TablePlan; readonly partitions: readonly PartitionPlan[] }
   | { readonly kind: 'backfill'; readonly table: TablePlan }
   /** VACUUM (ANALYZE) after a backfill rewrote the table's rows. */
@@ -280,6 +282,7 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'tenant-index': 'prepare',
   'partition-index': 'prepare',
   'attach-tenant-index': 'prepare',
+  'check-partition-key': 'prepare',
   'secure-partitions': 'enforce',
   backfill: 'prepare',
   vacuum: 'prepare',

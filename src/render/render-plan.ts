@@ -272,6 +272,7 @@ function stepContext(step: Step, settings: PlanSettings): object {
       return { table: tableContext(table, settings), foreignKeys: table.compositeForeignKeys.map((fk) => foreignKeyContext(table, fk)) };
     }
     case 'attach-tenant-index':
+    case 'check-partition-key':
     case 'add-tenant-column':
     case 'tenant-index':
     case 'backfill':

@@ -300,6 +300,22 @@ describe('planTenancy: incremental', () => {
     expect(steps.map((s) => 'table' in s.step && s.step.table.tenantIndexUnique)).toEqual([false, true, true, true]);
   });
 
+  it('a partitioned table that becomes a parent of a composite key: its partition keys checked before any partition builds the unique index', () => {
+    const partitioned = base.replace('  deals:\n    backfill: owner_id -> users\n', '  deals:\n    backfill: owner_id -> users\n    partition_key: [company_id]\n    partitions: [deals_p0, deals_p1]\n');
+    const next = `${partitioned}  calls:\n    backfill: user_id -> users\n    foreign_keys: { deal_id: deals }\n`;
+    const steps = planOf(next, partitioned, planOf(partitioned).uniqueTenantIndexes).steps.filter((s) => s.stage === 'prepare');
+    expect(steps.map((s) => s.slug).filter((s) => /index|partition_key/.test(s))).toEqual([
+      'tenant_index_calls',
+      'check_partition_key_deals',
+      'partition_index_deals_p0',
+      'partition_index_deals_p1',
+      'attach_tenant_index_deals',
+    ]);
+    expect(steps.find((s) => s.slug === 'check_partition_key_deals')?.transactional).toBe(true);
+    // The first generation checks them in its preflight, where the index is unique from the start.
+    expect(slugs(planOf(next)).filter((s) => s.startsWith('check_partition_key'))).toEqual([]);
+  });
+
   it('a table no longer scoped stays recorded as unique: its index is still there', () => {
     const none = base.replace(/  contacts:[\s\S]*$/, '');
     expect(planOf(none, base, ['public.contacts']).uniqueTenantIndexes).toEqual(['public.contacts']);
