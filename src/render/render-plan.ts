@@ -167,6 +167,7 @@ function partitionContext(t: TablePlan, p: PartitionPlan, s: PlanSettings): obje
     tenantIndex: SqlText.ident(p.tenantIndex),
     tenantIndexQualified: SqlText.qualified({ schema: p.name.schema, name: p.tenantIndex }),
     tenantIndexDisplay: SqlText.comment(quoteQualified(p.name.schema, p.tenantIndex)),
+    tenantIndexRegclass: regclass({ schema: p.name.schema, name: p.tenantIndex }),
     parentIndexQualified: t.partitioning === 'partitioned' ? SqlText.qualified(parentIndex(t, p)) : null,
     tenantForeignKey: SqlText.ident(p.tenantForeignKey),
     policies: policiesFor(asTable, s).map((policy) => ({ name: SqlText.ident(policy.name), create: SqlText.sql(createPolicy(asTable, policy)) })),
@@ -227,6 +228,9 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     indexColumnsDisplay: SqlText.comment(t.indexColumns.join(', ')),
     tenantIndexColumns: SqlText.sql(tenantIndexColumns(t).map(quoteIdent).join(', ')),
     tenantIndexColumnsDisplay: SqlText.comment(tenantIndexColumns(t).join(', ')),
+    // For the SQL that indexes a partition the manifest does not list: the columns as names, and as the column list of a statement it formats.
+    tenantIndexColumnNames: SqlText.sql(tenantIndexColumns(t).map((c) => SqlText.literal(c).quoted).join(', ')),
+    tenantIndexColumnsLiteral: SqlText.literal(tenantIndexColumns(t).map(quoteIdent).join(', ')),
     partitionedTable: t.partitioning === 'partitioned',
     // A unique index on a partitioned table must contain its partition key.
     partitionedUnique: t.partitioning === 'partitioned' && t.tenantIndexUnique,
@@ -243,6 +247,9 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     partitionKey: SqlText.sql(t.indexColumns.map((c) => SqlText.literal(c).quoted).join(', ')),
     partitionsHint: SqlText.literal(
       `list them under tables.${t.key}.${t.partitioning === 'inheritance' ? 'children' : 'partitions'} in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew`,
+    ),
+    unlistedPartitionsAdvice: SqlText.literal(
+      `list them under tables.${t.key}.${t.partitioning === 'inheritance' ? 'children' : 'partitions'} in the manifest and generate again, so that a migration gives them row-level security`,
     ),
     partitionKeyHint: SqlText.literal(`add the column to tables.${t.key}.partition_key in the manifest (rlsgen init does)`),
   };
