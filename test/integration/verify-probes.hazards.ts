@@ -198,6 +198,16 @@ export const HAZARDS: readonly ProbeHazard[] = [
     fails: ['cross-write'],
   },
   {
+    probe: 'cross-write',
+    hazard: 'the same, on a table whose key only DEFAULT may set (GENERATED ALWAYS AS IDENTITY): the probe must not read 428C9 as read-only',
+    rollout: 'plain',
+    sql: (r) =>
+      `ALTER TABLE whatsapp_api_logs ALTER COLUMN id DROP DEFAULT, ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (START WITH 1000000);
+       GRANT UPDATE ON whatsapp_api_logs TO ${quoteIdent(r.cross)}; CREATE POLICY leak ON whatsapp_api_logs FOR UPDATE TO ${quoteIdent(r.cross)} USING (true)`,
+    on: 'whatsapp_api_logs',
+    fails: ['cross-write'],
+  },
+  {
     probe: 'role-membership',
     hazard: 'the application role made a member of a BYPASSRLS role',
     rollout: 'plain',

@@ -102,7 +102,7 @@ describe.each(testServers())('each verify probe fails on its hazard and passes w
     expect(safe.map((s) => s.status)).toEqual(safe.map(() => 'pass'));
     const result = await verifyAfter(rollout, c.sql(c.rollout === 'plain' ? ROLES : SIGNED_ROLES));
     expect(result.ok).toBe(false);
-    expect(failing(result, c.on)).toEqual([...c.fails].sort());
+    expect(failing(result, c.on), JSON.stringify(failures(result))).toEqual([...c.fails].sort());
     if (c.detail !== undefined) expect(checksOf(result, c.on, c.probe).find((f) => f.status === 'fail')?.detail).toMatch(c.detail);
     expect(failures(result).filter((f) => f.table !== c.on && !(c.alsoOn ?? []).includes(f.table))).toEqual([]);
   });

@@ -14,11 +14,12 @@ export const crossWrite: TableProbe = {
     const refused = s.unavailable(cross.name);
     if (refused !== null) return [skipped(this.id, refused)];
     const total = await t.total();
-    const sql = `UPDATE ${t.name} SET ${t.key} = ${t.key}`;
+    const sql = `UPDATE ${t.name} SET ${t.settable} = ${t.settable}`;
     const write = await s.as(cross.name, undefined, () => s.affected(sql));
     if (cross.write) {
       return [write.ok && write.value === total ? pass(this.id, `writes across tenants (${total} rows)`) : fail(this.id, write.ok ? `updated ${write.value} of ${total} rows` : write.message)];
     }
+    if (!write.ok && write.code !== '42501') return [fail(this.id, `failed for another reason than its privileges and row security: ${write.code} ${write.message}`, s.reproduce(null, sql, cross.name))];
     return [
       !write.ok || write.value === 0 || total === 0
         ? pass(this.id, 'read-only, as the manifest says')

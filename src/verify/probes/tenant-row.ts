@@ -3,6 +3,7 @@ import { quoteIdent, quoteLiteral, quoteQualified } from '../../sql/quote.js';
 import { fail, pass, skipped } from '../check.js';
 import type { TenantTableProbe } from '../probe.js';
 import type { CheckResult } from '../result.js';
+import { selfAssignable } from '../table-under-proof.js';
 import { writeCheck } from '../write-check.js';
 
 /**
@@ -26,11 +27,12 @@ export const tenantRow: TenantTableProbe = {
     else if (!others.ok || others.value !== 0) out.push(fail(this.id, `tenant ${a} sees ${others.ok ? others.value : others.message} rows of other tenants`, s.reproduce(a, visible)));
     else if (!unset.ok || unset.value !== 0) out.push(fail(this.id, `with the variable unset ${unset.ok ? unset.value : unset.message} rows are visible`));
     else out.push(pass(this.id, `tenant ${a} sees its own row only; none with the variable unset`));
-    const update = `UPDATE ${name} SET ${key} = ${key} WHERE ${key}::text = ${quoteLiteral(b)}`;
+    const info = findTableInfo(s.snapshot, table.name);
+    const settable = quoteIdent(selfAssignable(info, s.model.tenant.key, s.model.tenant.key));
+    const update = `UPDATE ${name} SET ${settable} = ${settable} WHERE ${key}::text = ${quoteLiteral(b)}`;
     out.push(writeCheck(this.id, await s.asApp(a, () => s.affected(update)), `${b} updated`, s.reproduce(a, update)));
     const remove = `DELETE FROM ${name} WHERE ${key}::text = ${quoteLiteral(b)}`;
     out.push(writeCheck(this.id, await s.asApp(a, () => s.affected(remove)), `${b} deleted`, s.reproduce(a, remove)));
-    const info = findTableInfo(s.snapshot, table.name);
     const row = info === undefined ? null : await s.rowOf(name, info, b, s.model.tenant.key);
     if (info !== undefined && row !== null) {
       const insert = await s.asApp(a, () => s.client.query(s.insertValues(name, info, row)));

@@ -16,7 +16,10 @@ export const upsert: TableProbe = {
       return [notApplicable(this.id, otherRow === null ? `no row of ${t.b}` : 'the application role may not both insert and update')];
     }
     const arbiter = t.info.primaryKey ?? [t.table.primaryKey];
-    const conflict = arbiter.filter((c) => c !== tenantColumn);
+    // Set again from EXCLUDED: the key's columns but those only DEFAULT may
+    // set (an identity GENERATED ALWAYS refuses EXCLUDED with 428C9).
+    const settable = (c: string): boolean => t.info.columns.some((x) => x.name === c && !x.identity && !x.generated);
+    const conflict = arbiter.filter((c) => c !== tenantColumn && settable(c));
     // The proposed row collides with B's row on the key: through the id
     // alone under A's tenant, or naming B's tenant where the key includes
     // the tenant column (Citus, composite keys).
