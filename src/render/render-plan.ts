@@ -231,6 +231,9 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     // For the SQL that indexes a partition the manifest does not list: the columns as names, and as the column list of a statement it formats.
     tenantIndexColumnNames: SqlText.sql(tenantIndexColumns(t).map((c) => SqlText.literal(c).quoted).join(', ')),
     tenantIndexColumnsLiteral: SqlText.literal(tenantIndexColumns(t).map(quoteIdent).join(', ')),
+    // ... and its name: the partition's, then this.
+    unlistedIndexSuffix: SqlText.literal(`_${t.column}_tenant_idx`),
+    unlistedIndexSuffixDisplay: SqlText.comment(`_${t.column}_tenant_idx`),
     partitionedTable: t.partitioning === 'partitioned',
     // A unique index on a partitioned table must contain its partition key.
     partitionedUnique: t.partitioning === 'partitioned' && t.tenantIndexUnique,
