@@ -93,8 +93,13 @@ export class ProbeSession {
 
   /** Switches the connection to `role` (or the login standing for it) until the probe's savepoint is rolled back. */
   async become(role: string): Promise<void> {
-    const target = quoteIdent(this.probeRoles[role] ?? role);
+    const target = quoteIdent(this.actingRole(role));
     await this.client.query(this.access.mode === 'session-authorization' ? `SET SESSION AUTHORIZATION ${target}` : `SET ROLE ${target}`);
+  }
+
+  /** The role whose privileges a probe acting as `role` has: the login standing for it, or the role. */
+  actingRole(role: string): string {
+    return this.probeRoles[role] ?? role;
   }
 
   /** Why the proof cannot act as `role` on this connection (a privilege it lacks), or null. */

@@ -4,22 +4,7 @@ import type { TableModel } from '../manifest/model.js';
 import type { Outcome } from './check.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { ProbeSession } from './probe-session.js';
-
-/**
- * The column a probe's `UPDATE ... SET c = c` names: the preferred one (the
- * key) unless PostgreSQL refuses any value but DEFAULT for it (an identity
- * GENERATED ALWAYS, a generated column: 428C9, which a probe must not read as
- * the policy refusing the write), else the first other column it can set,
- * else the tenant column.
- */
-export function selfAssignable(info: TableInfo | undefined, preferred: string, tenantColumn: string): string {
-  const settable = (name: string): boolean => {
-    const column = info?.columns.find((c) => c.name === name);
-    return column !== undefined && !column.identity && !column.generated;
-  };
-  if (info === undefined || settable(preferred)) return preferred;
-  return info.columns.find((c) => c.name !== tenantColumn && settable(c.name))?.name ?? tenantColumn;
-}
+import { settableColumn } from './settable-column.js';
 
 /**
  * One scoped table as the table probes see it: its quoted names, the two
@@ -34,10 +19,9 @@ export class TableUnderProof {
   readonly col: string;
   /** The primary key column, quoted. */
   readonly key: string;
-  /** A column an UPDATE can set to itself (`SET c = c`): see {@link selfAssignable}. */
-  readonly settable: string;
   readonly shared: boolean;
   private readonly counts = new Map<string, Promise<number>>();
+  private readonly settables = new Map<string, Promise<string>>();
 
   constructor(
     readonly session: ProbeSession,
@@ -50,8 +34,17 @@ export class TableUnderProof {
     this.name = quoteQualified(table.name.schema, table.name.name);
     this.col = quoteIdent(session.model.tenant.column);
     this.key = quoteIdent(table.primaryKey);
-    this.settable = quoteIdent(selfAssignable(info, table.primaryKey, session.model.tenant.column));
     this.shared = table.mode === 'shared';
+  }
+
+  /** The quoted column `role` may set to itself in this table's UPDATE probes ({@link settableColumn}), read once per role. */
+  settableFor(role: string): Promise<string> {
+    let found = this.settables.get(role);
+    if (found === undefined) {
+      found = settableColumn(this.session.client, this.name, this.session.actingRole(role), this.table.primaryKey, this.session.model.tenant.column).then(quoteIdent);
+      this.settables.set(role, found);
+    }
+    return found;
   }
 
   lit(value: string): string {

@@ -154,6 +154,14 @@ export const HAZARDS: readonly ProbeHazard[] = [
     fails: [...READ_OTHER, 'update-other', 'returning', 'hop', 'upsert'],
   },
   {
+    probe: 'update-other',
+    hazard: "the same policies, with UPDATE granted on customer_id alone (a column privilege): the probes must write a column the role may update, not read the key's 42501 as row security",
+    rollout: 'plain',
+    sql: (r) => `REVOKE UPDATE ON orders FROM ${app(r)}; GRANT UPDATE (customer_id) ON orders TO ${app(r)}; ${readAndUpdateAny(r)}`,
+    on: 'orders',
+    fails: [...READ_OTHER, 'update-other', 'returning', 'upsert'],
+  },
+  {
     probe: 'row-security-off',
     hazard: 'row-level security disabled on the table (its policies stay)',
     rollout: 'plain',

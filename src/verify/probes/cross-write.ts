@@ -14,7 +14,8 @@ export const crossWrite: TableProbe = {
     const refused = s.unavailable(cross.name);
     if (refused !== null) return [skipped(this.id, refused)];
     const total = await t.total();
-    const sql = `UPDATE ${t.name} SET ${t.settable} = ${t.settable}`;
+    const column = await t.settableFor(cross.name);
+    const sql = `UPDATE ${t.name} SET ${column} = ${column}`;
     const write = await s.as(cross.name, undefined, () => s.affected(sql));
     if (cross.write) {
       return [write.ok && write.value === total ? pass(this.id, `writes across tenants (${total} rows)`) : fail(this.id, write.ok ? `updated ${write.value} of ${total} rows` : write.message)];

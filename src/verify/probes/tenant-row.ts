@@ -3,7 +3,7 @@ import { quoteIdent, quoteLiteral, quoteQualified } from '../../sql/quote.js';
 import { fail, pass, skipped } from '../check.js';
 import type { TenantTableProbe } from '../probe.js';
 import type { CheckResult } from '../result.js';
-import { selfAssignable } from '../table-under-proof.js';
+import { settableColumn } from '../settable-column.js';
 import { writeCheck } from '../write-check.js';
 
 /**
@@ -28,7 +28,7 @@ export const tenantRow: TenantTableProbe = {
     else if (!unset.ok || unset.value !== 0) out.push(fail(this.id, `with the variable unset ${unset.ok ? unset.value : unset.message} rows are visible`));
     else out.push(pass(this.id, `tenant ${a} sees its own row only; none with the variable unset`));
     const info = findTableInfo(s.snapshot, table.name);
-    const settable = quoteIdent(selfAssignable(info, s.model.tenant.key, s.model.tenant.key));
+    const settable = quoteIdent(await settableColumn(s.client, name, s.actingRole(s.app), s.model.tenant.key, s.model.tenant.key));
     const update = `UPDATE ${name} SET ${settable} = ${settable} WHERE ${key}::text = ${quoteLiteral(b)}`;
     out.push(writeCheck(this.id, await s.asApp(a, () => s.affected(update)), `${b} updated`, s.reproduce(a, update)));
     const remove = `DELETE FROM ${name} WHERE ${key}::text = ${quoteLiteral(b)}`;

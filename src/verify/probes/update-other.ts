@@ -13,7 +13,8 @@ export const updateOther: TableProbe = {
   proves: "an UPDATE of another tenant's rows changes nothing",
   async run(t) {
     const s = t.session;
-    const sql = `UPDATE ${t.name} SET ${t.settable} = ${t.settable} WHERE ${t.col}::text = ${t.lit(t.b)}`;
+    const column = await t.settableFor(s.app);
+    const sql = `UPDATE ${t.name} SET ${column} = ${column} WHERE ${t.col}::text = ${t.lit(t.b)}`;
     const byTenant = writeCheck(this.id, await s.asApp(t.a, () => s.affected(sql)), `${t.b} updated`, s.reproduce(t.a, sql));
     if (byTenant.status === 'fail') return [byTenant];
     const blindSql = `UPDATE ${t.name} SET ${t.col} = ${t.lit(t.a)}`;

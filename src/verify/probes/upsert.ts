@@ -16,10 +16,9 @@ export const upsert: TableProbe = {
       return [notApplicable(this.id, otherRow === null ? `no row of ${t.b}` : 'the application role may not both insert and update')];
     }
     const arbiter = t.info.primaryKey ?? [t.table.primaryKey];
-    // Set again from EXCLUDED: the key's columns but those only DEFAULT may
-    // set (an identity GENERATED ALWAYS refuses EXCLUDED with 428C9).
-    const settable = (c: string): boolean => t.info.columns.some((x) => x.name === c && !x.identity && !x.generated);
-    const conflict = arbiter.filter((c) => c !== tenantColumn && settable(c));
+    // DO UPDATE sets one column from EXCLUDED, one the application role may
+    // update and PostgreSQL lets it set: a refusal is then row security's.
+    const column = await t.settableFor(s.app);
     // The proposed row collides with B's row on the key: through the id
     // alone under A's tenant, or naming B's tenant where the key includes
     // the tenant column (Citus, composite keys).
@@ -28,7 +27,7 @@ export const upsert: TableProbe = {
       t.name,
       t.info,
       { ...otherRow, [tenantColumn]: proposedTenant },
-      ` ON CONFLICT (${arbiter.map(quoteIdent).join(', ')}) DO UPDATE SET ${conflict.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ') || `${t.col} = EXCLUDED.${t.col}`} RETURNING *`,
+      ` ON CONFLICT (${arbiter.map(quoteIdent).join(', ')}) DO UPDATE SET ${column} = EXCLUDED.${column} RETURNING *`,
     );
     const outcome = await s.asApp(t.a, async () => (await s.client.query(sql)).rows.length);
     if (!outcome.ok) return [outcome.code === '42501' ? pass(this.id, `rejected: ${outcome.message}`) : fail(this.id, `rejected for another reason: ${outcome.code} ${outcome.message}`)];
