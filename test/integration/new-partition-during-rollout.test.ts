@@ -168,6 +168,34 @@ describe.runIf(server !== undefined)('a partition created during the rollout', (
     }
   });
 
+  it('partitioned itself: empty, it and its partitions get their index; with rows, it stops with the manifest to change', async () => {
+    const { db, dir, out } = await setup('newpartsub');
+    try {
+      await applyUntilAttach(db.connection, out, dir);
+      await withClient(db.connection, (c) =>
+        c.query(`CREATE TABLE events_p2 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY RANGE (created_at);
+                 CREATE TABLE events_p2_h1 PARTITION OF events_p2 FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+                 CREATE TABLE events_p3 PARTITION OF events FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') PARTITION BY RANGE (created_at);
+                 CREATE TABLE events_p3_h1 PARTITION OF events_p3 FOR VALUES FROM ('2027-01-01') TO ('2027-07-01');
+                 INSERT INTO events (user_id, created_at) VALUES (1, '2027-02-02')`),
+      );
+      const error = await applyMigrations({ connection: db.connection, dir: out }).catch((e: unknown) => e);
+      expect((error as ApplyError).file?.name).toBe('attach_tenant_index_events');
+      expect((error as ApplyError).message).toMatch(/public\.events_p3 is a partition of public\.events that the manifest does not list, partitioned itself and with rows/);
+      expect((error as ApplyError).details.hint).toMatch(/tables\.events\.partitions/);
+      // Emptied, applying again completes: both get their index, with their partitions'.
+      await withClient(db.connection, (c) => c.query('DELETE FROM events_p3'));
+      await applyMigrations({ connection: db.connection, dir: out });
+      await withClient(db.connection, async (c) => {
+        expect((await c.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.events_company_id_tenant_idx'::regclass")).rows).toEqual([{ indisvalid: true }]);
+        expect(Number((await c.query("SELECT count(*) AS n FROM pg_partition_tree('public.events_company_id_tenant_idx') WHERE isleaf")).rows[0].n)).toBe(4);
+      });
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("unique, with the DBA's own index on the partition: that one is never attached, so the rollback keeps it", async () => {
     if (server === undefined) return;
     const db = await freshDatabase(server, 'newpartkey');
