@@ -100,7 +100,7 @@ function uniqueIndexTables(model: Model, built: ReadonlySet<string>): (table: Ta
 }
 
 /** The name of a tenant index: `<table>_<tenant>_<key>_key` when unique (PostgreSQL's name for such a constraint), `<table>_<tenant>_tenant_idx` when not. */
-function tenantIndexName(table: string, column: string, primaryKey: string, unique: boolean): string {
+export function tenantIndexName(table: string, column: string, primaryKey: string, unique: boolean): string {
   return unique ? objectName(table, column, primaryKey, 'key') : objectName(table, column, 'tenant_idx');
 }
 
@@ -388,13 +388,17 @@ export function planTenancy(previous: Model | null, next: Model, built: Readonly
   }
   for (const table of columns) steps.push(...tenantIndexSteps(table));
   // A kept table that becomes the parent of a composite key needs the unique
-  // index the key references (its plain tenant index stays).
+  // index the key references; it leads with the tenant column, so it serves
+  // what the plain tenant index served, which then goes (a table; a
+  // partitioned or inheritance parent keeps it: its partitions' indexes
+  // cannot be dropped concurrently one by one).
   const upgraded = kept.filter((t) => !t.root && t.tenantIndexUnique && before.get(qualifiedKey(t.name))?.tenantIndexUnique === false);
   // The first generation's preflight checked a partitioned table's partition
   // keys only if its index was unique: check them before building one now.
   for (const table of upgraded) {
     if (table.partitioning === 'partitioned') steps.push({ kind: 'check-partition-key', table });
     steps.push(...tenantIndexSteps(table));
+    if (table.partitioning === 'none') steps.push({ kind: 'drop-plain-tenant-index', table });
   }
   // An upgraded table's new partitions got their unique index just above.
   for (const table of kept) if (!upgraded.includes(table)) steps.push(...newPartitionSteps(before.get(qualifiedKey(table.name)), table).prepare);

@@ -210,6 +210,8 @@ export type Step =
   | { readonly kind: 'attach-tenant-index'; readonly table: TablePlan }
   /** Before a later generation builds a partitioned table's unique tenant index: its partition keys are in the index's columns. */
   | { readonly kind: 'check-partition-key'; readonly table: TablePlan }
+  /** The plain tenant index of a table upgraded to the unique one, which serves the same queries. */
+  | { readonly kind: 'drop-plain-tenant-index'; readonly table: TablePlan }
   | { readonly kind: 'secure-partitions'; readonly table: TablePlan; readonly partitions: readonly PartitionPlan[] }
   | { readonly kind: 'backfill'; readonly table: TablePlan }
   /** VACUUM (ANALYZE) after a backfill rewrote the table's rows. */
@@ -283,6 +285,7 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'partition-index': 'prepare',
   'attach-tenant-index': 'prepare',
   'check-partition-key': 'prepare',
+  'drop-plain-tenant-index': 'prepare',
   'secure-partitions': 'enforce',
   backfill: 'prepare',
   vacuum: 'prepare',
@@ -310,4 +313,4 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
   'citus-distribute': 'distribute',
 };
 
-export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'backfill', 'vacuum']);
+export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'drop-plain-tenant-index', 'backfill', 'vacuum']);

@@ -1,5 +1,6 @@
 import type { TableName } from '../manifest/model.js';
 import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlannedGuard, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
+import { tenantIndexName } from '../plan/plan-tenancy.js';
 import { durationInterval } from '../sql/interval.js';
 import { objectName, quoteIdent, quoteQualified } from '../sql/quote.js';
 import { backfillStatement } from './backfill-statement.js';
@@ -203,6 +204,10 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     tenantIndex: SqlText.ident(t.tenantIndex),
     tenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: t.tenantIndex }),
     tenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, t.tenantIndex)),
+    // The plain index an upgrade to the unique one replaces.
+    plainTenantIndex: SqlText.ident(tenantIndexName(t.name.name, t.column, t.primaryKey, false)),
+    plainTenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: tenantIndexName(t.name.name, t.column, t.primaryKey, false) }),
+    plainTenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, tenantIndexName(t.name.name, t.column, t.primaryKey, false))),
     tenantIndexLiteral: SqlText.literal(t.tenantIndex),
     tenantIndexRegclass: regclass({ schema: t.name.schema, name: t.tenantIndex }),
     pkeyLiteral: SqlText.literal(objectName(t.name.name, 'pkey')),
@@ -283,6 +288,7 @@ function stepContext(step: Step, settings: PlanSettings): object {
     }
     case 'attach-tenant-index':
     case 'check-partition-key':
+    case 'drop-plain-tenant-index':
     case 'add-tenant-column':
     case 'tenant-index':
     case 'backfill':
@@ -426,7 +432,7 @@ export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken:
     const own = metaFor(planned.step, planned.stage, plan.settings);
     const meta = index === carrier ? { ...own, supersedes } : own;
     const kind = planned.step.kind;
-    const downTransactional = kind !== 'tenant-index' && kind !== 'partition-index';
+    const downTransactional = kind !== 'tenant-index' && kind !== 'partition-index' && kind !== 'drop-plain-tenant-index';
     return {
       id,
       fileName: `${base}.sql`,

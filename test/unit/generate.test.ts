@@ -91,8 +91,11 @@ describe('incremental generation', () => {
     ws.write(withCalls);
     const parent = generateMigrations({ manifestPath: ws.manifest, outDir: ws.out });
     const names = parent.kind === 'written' ? parent.files.map((f) => f.fileName) : [];
-    expect(names.filter((n) => n.includes('tenant_index'))).toEqual(['0025_tenant_index_calls.sql', '0026_tenant_index_deals_2.sql']);
+    expect(names.filter((n) => n.includes('tenant_index'))).toEqual(['0025_tenant_index_calls.sql', '0026_tenant_index_deals_2.sql', '0027_drop_plain_tenant_index_deals.sql']);
     expect(readFileSync(join(ws.out, '0026_tenant_index_deals_2.sql'), 'utf8')).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS deals_company_id_id_key\n  ON public.deals (company_id, id);');
+    // ... and the plain one goes, concurrently; its rollback builds it again.
+    expect(readFileSync(join(ws.out, '0027_drop_plain_tenant_index_deals.sql'), 'utf8')).toContain('DROP INDEX CONCURRENTLY IF EXISTS public.deals_company_id_tenant_idx;');
+    expect(readFileSync(join(ws.out, 'down', '0027_drop_plain_tenant_index_deals.down.sql'), 'utf8')).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS deals_company_id_tenant_idx\n  ON public.deals (company_id);');
 
     // The same over a state file written when every tenant index was unique: deals has its unique index already.
     const older = JSON.parse(readFileSync(join(copy, 'rlsgen.state.json'), 'utf8')) as Record<string, unknown>;

@@ -283,6 +283,9 @@ describe('planTenancy: incremental', () => {
     const steps = slugs(planOf(next, base));
     expect(steps.filter((s) => s.startsWith('tenant_index_'))).toEqual(['tenant_index_calls', 'tenant_index_deals']);
     expect(steps.indexOf('tenant_index_deals')).toBeLessThan(steps.indexOf('add_composite_foreign_keys_calls'));
+    // The plain index it replaces goes once the unique one is built.
+    expect(steps.indexOf('drop_plain_tenant_index_deals')).toBe(steps.indexOf('tenant_index_deals') + 1);
+    expect(planOf(next, base).steps.find((s) => s.slug === 'drop_plain_tenant_index_deals')).toMatchObject({ stage: 'prepare', transactional: false });
     // The other way, the unique index stays: nothing to build or drop, and
     // the plan (what the state file records) still has it unique.
     const back = planOf(base, next, planOf(next, base).uniqueTenantIndexes);
