@@ -314,3 +314,6 @@ export const STEP_STAGE: Readonly<Record<StepKind, Stage>> = {
 };
 
 export const NON_TRANSACTIONAL: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'drop-plain-tenant-index', 'backfill', 'vacuum']);
+
+/** Steps whose rollback is an index built or dropped CONCURRENTLY, outside a transaction (a backfill's or VACUUM's is not). */
+export const NON_TRANSACTIONAL_DOWN: ReadonlySet<StepKind> = new Set<StepKind>(['tenant-index', 'partition-index', 'drop-plain-tenant-index']);

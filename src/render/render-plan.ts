@@ -1,5 +1,6 @@
 import type { TableName } from '../manifest/model.js';
 import type { ExemptTablePlan, PartitionPlan, Plan, PlannedForeignKey, PlannedGuard, PlanSettings, Stage, Step, StepKind, TablePlan } from '../plan/plan.js';
+import { NON_TRANSACTIONAL_DOWN } from '../plan/plan.js';
 import { tenantIndexName } from '../plan/plan-tenancy.js';
 import { durationInterval } from '../sql/interval.js';
 import { objectName, quoteIdent, quoteQualified } from '../sql/quote.js';
@@ -180,6 +181,8 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
   const commands = t.commands.map((c) => COMMAND_SQL[c]);
   const cross = s.crossTenantRole;
   const crossCommands = cross === null ? [] : cross.write ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] : ['SELECT'];
+  const plainIndex = tenantIndexName(t.name.name, t.column, t.primaryKey, false);
+  const partitionsKey = `tables.${t.key}.${t.partitioning === 'inheritance' ? 'children' : 'partitions'}`;
   return {
     name: SqlText.qualified(t.name),
     literal: regclass(t.name),
@@ -205,9 +208,9 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     tenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: t.tenantIndex }),
     tenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, t.tenantIndex)),
     // The plain index an upgrade to the unique one replaces.
-    plainTenantIndex: SqlText.ident(tenantIndexName(t.name.name, t.column, t.primaryKey, false)),
-    plainTenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: tenantIndexName(t.name.name, t.column, t.primaryKey, false) }),
-    plainTenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, tenantIndexName(t.name.name, t.column, t.primaryKey, false))),
+    plainTenantIndex: SqlText.ident(plainIndex),
+    plainTenantIndexQualified: SqlText.qualified({ schema: t.name.schema, name: plainIndex }),
+    plainTenantIndexDisplay: SqlText.comment(quoteQualified(t.name.schema, plainIndex)),
     tenantIndexLiteral: SqlText.literal(t.tenantIndex),
     tenantIndexRegclass: regclass({ schema: t.name.schema, name: t.tenantIndex }),
     pkeyLiteral: SqlText.literal(objectName(t.name.name, 'pkey')),
@@ -253,12 +256,8 @@ function tableContext(t: TablePlan, s: PlanSettings): object {
     treeLiterals: SqlText.sql([t.name, ...t.partitions.map((p) => p.name)].map((n) => regclass(n).quoted).join(', ')),
     partitionLiterals: SqlText.sql(t.partitions.map((p) => regclass(p.name).quoted).join(', ')),
     partitionKey: SqlText.sql(t.indexColumns.map((c) => SqlText.literal(c).quoted).join(', ')),
-    partitionsHint: SqlText.literal(
-      `list them under tables.${t.key}.${t.partitioning === 'inheritance' ? 'children' : 'partitions'} in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew`,
-    ),
-    unlistedPartitionsAdvice: SqlText.literal(
-      `list them under tables.${t.key}.${t.partitioning === 'inheritance' ? 'children' : 'partitions'} in the manifest and generate again, so that a migration gives them row-level security`,
-    ),
+    partitionsHint: SqlText.literal(`list them under ${partitionsKey} in the manifest (rlsgen init does), then generate again; a migration never applied may be deleted and generated anew`),
+    unlistedPartitionsAdvice: SqlText.literal(`list them under ${partitionsKey} in the manifest and generate again, so that a migration gives them row-level security`),
     partitionKeyHint: SqlText.literal(`add the column to tables.${t.key}.partition_key in the manifest (rlsgen init does)`),
   };
 }
@@ -432,7 +431,7 @@ export function renderPlan(plan: Plan, env: TemplateEnv, firstId: number, taken:
     const own = metaFor(planned.step, planned.stage, plan.settings);
     const meta = index === carrier ? { ...own, supersedes } : own;
     const kind = planned.step.kind;
-    const downTransactional = kind !== 'tenant-index' && kind !== 'partition-index' && kind !== 'drop-plain-tenant-index';
+    const downTransactional = !NON_TRANSACTIONAL_DOWN.has(kind);
     return {
       id,
       fileName: `${base}.sql`,

@@ -94,26 +94,39 @@ const indexOf = async (c: pg.ClientBase, partition: string): Promise<unknown[]> 
 const [server] = testServers();
 
 describe.runIf(server !== undefined)('a partition created during the rollout', () => {
-  const setup = async (label: string): Promise<{ db: Awaited<ReturnType<typeof freshDatabase>>; dir: string; out: string; model: () => Model; before: unknown }> => {
+  interface Rollout {
+    readonly db: Awaited<ReturnType<typeof freshDatabase>>;
+    readonly dir: string;
+    readonly out: string;
+    readonly model: () => Model;
+    /** The schema before any migration. */
+    readonly before: unknown;
+  }
+  /** A database with `schema`, the migrations of `manifest` generated beside it, handed to `fn`, then dropped. */
+  const withRollout = async (label: string, fn: (r: Rollout) => Promise<void>, schema = SCHEMA, manifest = MANIFEST): Promise<void> => {
     if (server === undefined) throw new Error('no server');
     const db = await freshDatabase(server, label);
     const dir = tempDir(label);
-    const out = join(dir, 'generated-sql');
-    writeFileSync(join(dir, 'policies.yaml'), MANIFEST);
-    expect(generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: out }).kind).toBe('written');
-    await withClient(db.connection, (c) => c.query(SCHEMA));
-    const before = comparableSchema(await withClient(db.connection, introspectDatabase));
-    const model = (): Model => {
-      const loaded = loadManifest(readFileSync(join(dir, 'policies.yaml'), 'utf8'), 'policies.yaml');
-      if (!loaded.ok) throw new Error('manifest');
-      return loaded.model;
-    };
-    return { db, dir, out, model, before };
+    try {
+      const out = join(dir, 'generated-sql');
+      writeFileSync(join(dir, 'policies.yaml'), manifest);
+      expect(generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: out }).kind).toBe('written');
+      await withClient(db.connection, (c) => c.query(schema));
+      const before = comparableSchema(await withClient(db.connection, introspectDatabase));
+      const model = (): Model => {
+        const loaded = loadManifest(readFileSync(join(dir, 'policies.yaml'), 'utf8'), 'policies.yaml');
+        if (!loaded.ok) throw new Error('manifest');
+        return loaded.model;
+      };
+      await fn({ db, dir, out, model, before });
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 
-  it('empty: gets its index attached, fails the proof until the manifest lists it, then a new generation secures it; rollback is exact', async () => {
-    const { db, dir, out, model, before } = await setup('newpart');
-    try {
+  it('empty: gets its index attached, fails the proof until the manifest lists it, then a new generation secures it; rollback is exact', () =>
+    withRollout('newpart', async ({ db, dir, out, model, before }) => {
       await applyUntilAttach(db.connection, out, dir);
       // Made by a partition manager that copies the parent's grants to each new partition.
       await withClient(db.connection, (c) => c.query(`${NEW_PARTITION}; GRANT SELECT, INSERT, UPDATE, DELETE ON events_p2 TO newpart_app`));
@@ -135,15 +148,10 @@ describe.runIf(server !== undefined)('a partition created during the rollout', (
       await rollbackMigrations({ connection: db.connection, dir: out, to: 0 });
       await withClient(db.connection, (c) => c.query('DROP TABLE events_p2'));
       expect(comparableSchema(await withClient(db.connection, introspectDatabase))).toEqual(before);
-    } finally {
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('with rows: stops at the attach step naming the index to build concurrently; built, applying again completes', async () => {
-    const { db, dir, out } = await setup('newpartrows');
-    try {
+  it('with rows: stops at the attach step naming the index to build concurrently; built, applying again completes', () =>
+    withRollout('newpartrows', async ({ db, dir, out }) => {
       await applyUntilAttach(db.connection, out, dir);
       // A row written through the parent: the fill trigger stamps its tenant.
       await withClient(db.connection, (c) => c.query(`${NEW_PARTITION}; INSERT INTO events (user_id, created_at) VALUES (1, '2026-02-02')`));
@@ -162,15 +170,10 @@ describe.runIf(server !== undefined)('a partition created during the rollout', (
         expect(await indexOf(c, 'events_p2')).toMatchObject([{ valid: true, attached: true }]);
         expect(Number((await c.query('SELECT count(*) AS n FROM events_p2 WHERE company_id IS NOT NULL')).rows[0].n)).toBe(1);
       });
-    } finally {
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('partitioned itself: empty, it and its partitions get their index; with rows, it stops with the manifest to change', async () => {
-    const { db, dir, out } = await setup('newpartsub');
-    try {
+  it('partitioned itself: empty, it and its partitions get their index; with rows, it stops with the manifest to change', () =>
+    withRollout('newpartsub', async ({ db, dir, out }) => {
       await applyUntilAttach(db.connection, out, dir);
       await withClient(db.connection, (c) =>
         c.query(`CREATE TABLE events_p2 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY RANGE (created_at);
@@ -190,22 +193,10 @@ describe.runIf(server !== undefined)('a partition created during the rollout', (
         expect((await c.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.events_company_id_tenant_idx'::regclass")).rows).toEqual([{ indisvalid: true }]);
         expect(Number((await c.query("SELECT count(*) AS n FROM pg_partition_tree('public.events_company_id_tenant_idx') WHERE isleaf")).rows[0].n)).toBe(4);
       });
-    } finally {
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("unique, with the DBA's own index on the partition: that one is never attached, so the rollback keeps it", async () => {
-    if (server === undefined) return;
-    const db = await freshDatabase(server, 'newpartkey');
-    const dir = tempDir('newpartkey');
-    const out = join(dir, 'generated-sql');
-    try {
-      writeFileSync(join(dir, 'policies.yaml'), KEYED_MANIFEST);
-      expect(generateMigrations({ manifestPath: join(dir, 'policies.yaml'), outDir: out }).kind).toBe('written');
-      await withClient(db.connection, (c) => c.query(KEYED_SCHEMA));
-      const before = comparableSchema(await withClient(db.connection, introspectDatabase));
+  it("unique, with the DBA's own index on the partition: that one is never attached, so the rollback keeps it", () =>
+    withRollout('newpartkey', async ({ db, dir, out, before }) => {
       await applyUntilAttach(db.connection, out, dir);
       await withClient(db.connection, (c) =>
         c.query(`CREATE TABLE events_p2 PARTITION OF events FOR VALUES FROM (1000) TO (2000);
@@ -238,9 +229,5 @@ describe.runIf(server !== undefined)('a partition created during the rollout', (
       // (A partition of a table a foreign key references is detached before it is dropped.)
       await withClient(db.connection, (c) => c.query('ALTER TABLE events DETACH PARTITION events_p2; DROP TABLE events_p2'));
       expect(comparableSchema(await withClient(db.connection, introspectDatabase))).toEqual(before);
-    } finally {
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }, KEYED_SCHEMA, KEYED_MANIFEST));
 });

@@ -19,8 +19,8 @@ export const globalWrite: TableProbe = {
     // Refused by anything but row security proves nothing about it; an
     // INSERT refused by a constraint got past the policy's WITH CHECK,
     // which PostgreSQL checks first.
-    const other = [update, del, insert].find((o) => o !== null && !o.ok && o.code !== '42501');
-    if (other !== undefined && other !== null && !other.ok) return [fail(this.id, `a write to global rows failed for another reason than row security: ${other.code} ${other.message}`, s.reproduce(t.a, writeSql))];
+    const other = [update, del, insert].flatMap((o) => (o !== null && !o.ok && o.code !== '42501' ? [o] : []))[0];
+    if (other !== undefined) return [fail(this.id, `a write to global rows failed for another reason than row security: ${other.code} ${other.message}`, s.reproduce(t.a, writeSql))];
     return [writes === 0 ? pass(this.id, 'global rows cannot be updated, deleted or inserted') : fail(this.id, `${writes} write(s) to global rows succeeded`, s.reproduce(t.a, writeSql))];
   },
 };
